@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binPath is the holdline binary built once for the end-to-end tests.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "holdline-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "holdline")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building holdline:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a running holdline server started by a test.
+type proc struct {
+	cmd  *exec.Cmd
+	base string
+	mu   sync.Mutex
+	logs bytes.Buffer
+	done chan error
+}
+
+func (p *proc) Logs() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.String()
+}
+
+// startServer runs `holdline serve` on a free port with data in dataDir and
+// waits until it logs its address and answers /healthz.
+func startServer(t *testing.T, dataDir string, extra ...string) *proc {
+	t.Helper()
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-format", "json"}, extra...)
+	cmd := exec.Command(binPath, args...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, done: make(chan error, 1)}
+	addrc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			p.mu.Lock()
+			p.logs.WriteString(line + "\n")
+			p.mu.Unlock()
+			var rec struct {
+				Msg  string `json:"msg"`
+				Addr string `json:"addr"`
+			}
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "holdline listening" {
+				addrc <- rec.Addr
+			}
+		}
+		p.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-p.done
+		}
+	})
+	select {
+	case addr := <-addrc:
+		p.base = "http://" + addr
+	case err := <-p.done:
+		t.Fatalf("holdline exited before listening: %v\n%s", err, p.Logs())
+	case <-time.After(60 * time.Second):
+		t.Fatalf("holdline did not start\n%s", p.Logs())
+	}
+	if code, body := request(t, "GET", p.base+"/healthz", nil); code != 200 || strings.TrimSpace(body) != "ok" {
+		t.Fatalf("/healthz = %d %q", code, body)
+	}
+	return p
+}
+
+// wait waits for the process to exit and returns its error.
+func (p *proc) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(60 * time.Second):
+		t.Fatalf("holdline did not exit\n%s", p.Logs())
+		return nil
+	}
+}
+
+func request(t *testing.T, method, url string, body any) (int, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// interaction is what the tests read back from the REST API.
+type interaction struct {
+	ID       string            `json:"id"`
+	State    string            `json:"state"`
+	Contact  string            `json:"contact"`
+	Type     string            `json:"type"`
+	UserData []json.RawMessage `json:"userData"`
+	History  []struct {
+		Seq       int64  `json:"seq"`
+		At        string `json:"at"`
+		From      string `json:"from"`
+		To        string `json:"to"`
+		Event     string `json:"event"`
+		Method    string `json:"method"`
+		RequestID string `json:"requestId"`
+	} `json:"history"`
+}
+
+func getInteraction(t *testing.T, base, tenant, id string) interaction {
+	t.Helper()
+	code, body := request(t, "GET", base+"/api/v1/tenants/"+tenant+"/interactions/"+id, nil)
+	if code != 200 {
+		t.Fatalf("GET interaction %s = %d %s", id, code, body)
+	}
+	var it interaction
+	if err := json.Unmarshal([]byte(body), &it); err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
+func register(t *testing.T, base, tenant, segment, contact string) interaction {
+	t.Helper()
+	code, body := request(t, "POST", base+"/api/v1/tenants/"+tenant+"/callbacks", map[string]any{
+		"segment": segment, "contact": contact,
+		"userData": []map[string]any{{"key": "account", "string": "A-1"}},
+	})
+	if code != 201 {
+		t.Fatalf("register = %d %s", code, body)
+	}
+	var it interaction
+	if err := json.Unmarshal([]byte(body), &it); err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
+// A reply means committed: an interaction written before a SIGKILL is found
+// after a restart with its full history, and ids keep being unique.
+func TestInteractionSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	p := startServer(t, data)
+
+	pending := register(t, p.base, "VHTLab", "PTK_VHT_TEST", "80001")
+	code, body := request(t, "POST", p.base+"/api/v1/tenants/VHTLab/interactions/"+pending.ID+"/userdata",
+		map[string]any{"userData": []map[string]any{{"key": "UU_DATA", "string": "hello"}}})
+	if code != 200 {
+		t.Fatalf("userdata = %d %s", code, body)
+	}
+	cancelled := register(t, p.base, "Portree", "VHT_Test", "8000")
+	if code, body := request(t, "POST", p.base+"/api/v1/tenants/Portree/interactions/"+cancelled.ID+"/cancel",
+		map[string]any{"cancelledBy": "Caller"}); code != 200 {
+		t.Fatalf("cancel = %d %s", code, body)
+	}
+	before := map[string]interaction{
+		pending.ID:   getInteraction(t, p.base, "VHTLab", pending.ID),
+		cancelled.ID: getInteraction(t, p.base, "Portree", cancelled.ID),
+	}
+	if n := len(before[pending.ID].History); n != 2 {
+		t.Fatalf("pending callback has %d history records, want 2", n)
+	}
+
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.wait(t)
+
+	p2 := startServer(t, data)
+	after := map[string]interaction{
+		pending.ID:   getInteraction(t, p2.base, "VHTLab", pending.ID),
+		cancelled.ID: getInteraction(t, p2.base, "Portree", cancelled.ID),
+	}
+	for id, b := range before {
+		if !reflect.DeepEqual(b, after[id]) {
+			t.Errorf("interaction %s changed across SIGKILL:\nbefore %+v\nafter  %+v", id, b, after[id])
+		}
+	}
+	a := after[pending.ID]
+	if a.State != "PendingCallback" || a.Contact != "80001" || len(a.UserData) != 2 {
+		t.Errorf("pending callback after restart: %+v", a)
+	}
+	if got := []string{a.History[0].Event, a.History[1].Event}; !reflect.DeepEqual(got, []string{"Add", "Update"}) {
+		t.Errorf("history events %v", got)
+	}
+	if c := after[cancelled.ID]; c.State != "Cancelled" || c.History[1].Event != "Cancel" {
+		t.Errorf("cancelled callback after restart: %+v", c)
+	}
+	// The id sequence survived too: a new interaction gets a new id.
+	next := register(t, p2.base, "VHT", "VHT_Test", "80002")
+	if next.ID == pending.ID || next.ID == cancelled.ID || next.ID[5:15] <= cancelled.ID[5:15] {
+		t.Errorf("id after restart %s does not continue the sequence (%s, %s)", next.ID, pending.ID, cancelled.ID)
+	}
+}
+
+// SIGTERM drains and closes the store cleanly, exiting 0.
+func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	p := startServer(t, t.TempDir())
+	if code, body := request(t, "GET", p.base+"/readyz", nil); code != 200 {
+		t.Fatalf("/readyz = %d %s", code, body)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wait(t); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.Logs())
+	}
+	if !strings.Contains(p.Logs(), `"msg":"store closed"`) {
+		t.Fatalf("store not closed cleanly:\n%s", p.Logs())
+	}
+}
+
+// /metrics exposes the documented holdline_ series.
+func TestMetricsEndpoint(t *testing.T) {
+	t.Parallel()
+	p := startServer(t, t.TempDir())
+	register(t, p.base, "VHTLab", "PTK_VHT_TEST", "80001")
+	code, body := request(t, "GET", p.base+"/metrics", nil)
+	if code != 200 {
+		t.Fatalf("/metrics = %d", code)
+	}
+	for _, want := range []string{
+		`holdline_requests_total{code="107000",method="RegisterCallback"} 1`,
+		`holdline_request_duration_seconds_count{method="RegisterCallback"} 1`,
+		`holdline_interactions{state="PendingCallback"} 1`,
+		`holdline_store_transaction_duration_seconds_count{outcome="commit"}`,
+		`holdline_build_info{version=`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package callback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/contact"
+	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// AddParams register a callback directly (AddInteraction): a web or mobile
+// app, or any PTK client, asking to be called back.
+type AddParams struct {
+	Tenant  string
+	Segment string
+	// Contact is the number to call back, as the client gave it.
+	Contact string
+	// AppointmentTime books a scheduled callback; zero asks for ASAP.
+	AppointmentTime time.Time
+	// SourceApplication is who asks; empty means the tenant's default.
+	SourceApplication string
+	// ClientID is echoed back and stored for correlation.
+	ClientID string
+	// UserData is attached to the callback and carried to the dialer.
+	UserData userdata.List
+}
+
+// AddCallback registers a pending callback, ASAP or scheduled, and returns it
+// once it is committed.
+func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, error) {
+	t, err := p.tenant(a.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	seg, q, err := p.segment(t, a.Segment)
+	if err != nil {
+		return nil, err
+	}
+	app, err := p.sourceApplication(t, seg, a.SourceApplication)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.licensed(t, !a.AppointmentTime.IsZero()); err != nil {
+		return nil, err
+	}
+	number, err := p.normalizeContact(t, seg, a.Contact)
+	if err != nil {
+		return nil, err
+	}
+	it := &Interaction{
+		Tenant:            t.Name,
+		Segment:           seg.Name,
+		Queue:             q.Name,
+		Type:              TypeASAP,
+		Contact:           number,
+		SourceApplication: app,
+		ClientID:          a.ClientID,
+		QueuedAt:          p.Now(),
+	}
+	if !a.AppointmentTime.IsZero() {
+		if err := p.checkAppointment(t, q, a.AppointmentTime); err != nil {
+			return nil, err
+		}
+		it.Type = TypeAppointment
+		it.AppointmentTime = a.AppointmentTime.UTC()
+	}
+	if err := mergeUserData(t, it, a.UserData); err != nil {
+		return nil, err
+	}
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		if err := p.doubleCheck(ctx, tx, q, it); err != nil {
+			return err
+		}
+		return p.insert(ctx, tx, it, EvAdd, string(it.Type))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add callback for %s/%s: %w", t.Name, seg.Name, err)
+	}
+	p.log.InfoContext(ctx, "callback registered", "interaction", it.ID, "tenant", it.Tenant, "queue", it.Queue,
+		"type", it.Type, "appointment", it.AppointmentTime, "source", it.SourceApplication)
+	return it, nil
+}
+
+// Cancel cancels an interaction on behalf of by (InteractionCancelled).
+func (p *Platform) Cancel(ctx context.Context, tenantName, id, by string) (*Interaction, error) {
+	t, err := p.tenant(tenantName)
+	if err != nil {
+		return nil, err
+	}
+	if id, err = checkID(id); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(by) == "" {
+		return nil, status.Errorf(status.CancelledByRequired, "CancelledBy is required")
+	}
+	who, ok := Parse(CancelledByValues, by)
+	if !ok {
+		return nil, status.Errorf(status.CancelledByRequired, "CancelledBy %q is not one of %s", by, joinValues(CancelledByValues))
+	}
+	var it *Interaction
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		it, err = p.transition(ctx, tx, t, id, EvCancel, string(who), nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cancel %s: %w", id, err)
+	}
+	return it, nil
+}
+
+// UpdateUserData merges update into an interaction's user data (UpdateUserData).
+func (p *Platform) UpdateUserData(ctx context.Context, tenantName, id string, update userdata.List) (*Interaction, error) {
+	t, err := p.tenant(tenantName)
+	if err != nil {
+		return nil, err
+	}
+	if id, err = checkID(id); err != nil {
+		return nil, err
+	}
+	if len(update) == 0 {
+		return nil, status.Errorf(status.UserDataRequired, "no user data was given")
+	}
+	var it *Interaction
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		it, err = p.transition(ctx, tx, t, id, EvUpdate, "UserData", func(it *Interaction) (string, error) {
+			return "user data " + update.String(), mergeUserData(t, it, update)
+		})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update user data of %s: %w", id, err)
+	}
+	return it, nil
+}
+
+// sourceApplication resolves and checks the source application of a request.
+func (p *Platform) sourceApplication(t *Tenant, seg *Segment, app string) (string, error) {
+	if strings.Contains(app, "|") {
+		return "", status.Errorf(status.InvalidSourceApplicationFormat, "source application %q contains '|'", app)
+	}
+	app = t.SourceApplicationOrDefault(strings.TrimSpace(app))
+	if len(seg.SourceApplications) == 0 {
+		return app, nil
+	}
+	for _, allowed := range seg.SourceApplications {
+		if allowed == app {
+			return app, nil
+		}
+	}
+	return "", status.Errorf(status.FeatureUnavailable, "source application %q may not use segment %q", app, seg.Name)
+}
+
+// licensed checks the tenant's licence entitlement for a new callback.
+func (p *Platform) licensed(t *Tenant, scheduled bool) error {
+	if t.Licenses == nil {
+		return status.Errorf(status.NoValidLicenseFile, "tenant %q has no licence configuration", t.Name)
+	}
+	if scheduled && !t.Licenses.Scheduled {
+		return status.Errorf(status.FeatureUnavailable, "scheduled callbacks are not licensed for tenant %q", t.Name)
+	}
+	return nil
+}
+
+// normalizeContact applies the tenant's numbering rules to a contact.
+func (p *Platform) normalizeContact(t *Tenant, seg *Segment, raw string) (string, error) {
+	n, err := t.Contacts.Normalize(raw, seg.CountryCode)
+	switch {
+	case errors.Is(err, contact.ErrEmpty):
+		return "", status.Errorf(status.ContactRequired, "a contact is required")
+	case err != nil:
+		return "", status.Wrap(status.InvalidContact, err, err.Error())
+	}
+	return n, nil
+}
+
+// checkAppointment applies the appointment checks of behaviour.md §8 that
+// need no live queue state, in their documented order.
+func (p *Platform) checkAppointment(t *Tenant, q *Queue, at time.Time) error {
+	if !q.Appointments.Enabled {
+		return status.Errorf(status.AppointmentsDisabled, "queue %q does not take scheduled callbacks", q.Name)
+	}
+	now := p.Now()
+	if at.Before(now) {
+		return status.Errorf(status.AppointmentTimeInThePast, "%s is in the past", at.UTC().Format(time.RFC3339))
+	}
+	horizon := now.AddDate(0, 0, q.Appointments.HorizonDays)
+	if at.After(horizon) {
+		return status.Errorf(status.AppointmentTimeAfterAppointmentTimesRange, "%s is more than %d days ahead", at.UTC().Format(time.RFC3339), q.Appointments.HorizonDays)
+	}
+	if !q.BusinessHours.OpenAt(at, t.Location) {
+		return status.Errorf(status.AppointmentTimeAfterHours, "%s is outside the business hours of queue %q", at.UTC().Format(time.RFC3339), q.Name)
+	}
+	return nil
+}
+
+// doubleCheck refuses a second pending callback for the same contact in a
+// queue (Callback Double Check).
+func (p *Platform) doubleCheck(ctx context.Context, tx Tx, q *Queue, it *Interaction) error {
+	if !q.CallbackDoubleCheck || it.Contact == "" {
+		return nil
+	}
+	dups, err := tx.InteractionFind(ctx, &InteractionFindParams{
+		Tenant: it.Tenant, Queue: it.Queue, Contact: it.Contact,
+		States: []State{StatePendingCallback, StateLaunched, StateOutboundConnected}, Limit: 1,
+	})
+	if err != nil {
+		return err
+	}
+	if len(dups) > 0 {
+		return status.Errorf(status.DuplicateContactInQueue, "%s already has pending callback %s in queue %q", it.Contact, dups[0].ID, q.Name)
+	}
+	return nil
+}
+
+func joinValues[T ~string](values []T) string {
+	s := make([]string, len(values))
+	for i, v := range values {
+		s[i] = string(v)
+	}
+	return strings.Join(s, ", ")
+}

@@ -1,0 +1,258 @@
+// Package callback is the domain of Holdline: tenants, segments and queues,
+// interactions and their state machine, and the Platform service that every
+// front (SOAP, JSON, console) calls. It knows no XML, HTTP or SQL: it takes a
+// Store and a Clock, so the simulator can run it in virtual time.
+package callback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/clock"
+	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// Deps are what a Platform needs from the outside world.
+type Deps struct {
+	// Store is the durable state; required.
+	Store Store
+	// Clock is the source of time; default the system clock.
+	Clock clock.Clock
+	// Settings are the tenants, segments and queues; required.
+	Settings *Settings
+	// Node is this node's number (0-9999), written into interaction ids.
+	Node int
+	// Logger receives the platform's structured logs; default slog.Default().
+	Logger *slog.Logger
+}
+
+// Platform is the callback platform's domain service. It is safe for
+// concurrent use: every request runs in its own store transaction and
+// returns only after that transaction has committed.
+type Platform struct {
+	store    Store
+	clock    clock.Clock
+	settings *Settings
+	node     int
+	log      *slog.Logger
+}
+
+// New checks deps and returns a Platform.
+func New(d Deps) (*Platform, error) {
+	if d.Store == nil {
+		return nil, errors.New("callback: a store is required")
+	}
+	if d.Settings == nil {
+		return nil, errors.New("callback: settings are required")
+	}
+	if !ValidNode(d.Node) {
+		return nil, fmt.Errorf("callback: node %d is outside 0-9999", d.Node)
+	}
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return &Platform{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger}, nil
+}
+
+// Settings returns the configuration the platform runs on.
+func (p *Platform) Settings() *Settings { return p.settings }
+
+// Now is the platform's current time in UTC.
+func (p *Platform) Now() time.Time { return p.clock.Now().UTC() }
+
+// Origin says which request caused a change; it is written into the history.
+type Origin struct {
+	// Method is the PTK method, API route or platform component ("AddInteraction", "QueueManager").
+	Method string
+	// RequestID is the id the response carries (the PTK Guid), to match logs and history.
+	RequestID string
+}
+
+type originKey struct{}
+
+// WithOrigin returns a context that carries o to the records the platform writes.
+func WithOrigin(ctx context.Context, o Origin) context.Context {
+	return context.WithValue(ctx, originKey{}, o)
+}
+
+func originOf(ctx context.Context) Origin {
+	o, _ := ctx.Value(originKey{}).(Origin)
+	return o
+}
+
+// tenant resolves a tenant name: empty is InvalidTenant too, as the reference
+// has no TenantRequired code.
+func (p *Platform) tenant(name string) (*Tenant, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, status.Errorf(status.InvalidTenant, "a tenant is required")
+	}
+	t := p.settings.Tenant(strings.TrimSpace(name))
+	if t == nil {
+		return nil, status.Errorf(status.InvalidTenant, "tenant %q is not configured", name)
+	}
+	return t, nil
+}
+
+// segment resolves a segment of t.
+func (p *Platform) segment(t *Tenant, name string) (*Segment, *Queue, error) {
+	if strings.TrimSpace(name) == "" {
+		return nil, nil, status.Errorf(status.SegmentRequired, "a segment is required")
+	}
+	s := t.Segment(strings.TrimSpace(name))
+	if s == nil {
+		return nil, nil, status.Errorf(status.InvalidSegment, "segment %q is not configured for tenant %q", name, t.Name)
+	}
+	q := t.Queue(s.Queue)
+	if q == nil {
+		return nil, nil, status.Errorf(status.QueueIDNotFound, "segment %q names queue %q, which is not configured", s.Name, s.Queue)
+	}
+	return s, q, nil
+}
+
+// checkID validates the shape of an interaction id argument.
+func checkID(id string) (string, error) {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return "", status.Errorf(status.InteractionIDRequired, "an interaction id is required")
+	}
+	if !ValidID(id) {
+		return "", status.Errorf(status.InvalidInteractionID, "%q is not an interaction id (V followed by 31 digits)", id)
+	}
+	return strings.ToUpper(id[:1]) + id[1:], nil
+}
+
+// Get returns the interaction id of tenant with its full history.
+func (p *Platform) Get(ctx context.Context, tenantName, id string) (*Interaction, []Record, error) {
+	t, err := p.tenant(tenantName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if id, err = checkID(id); err != nil {
+		return nil, nil, err
+	}
+	var (
+		it   *Interaction
+		hist []Record
+	)
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		if it, err = p.load(ctx, tx, t, id); err != nil {
+			return err
+		}
+		hist, err = tx.RecordList(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("get interaction %s: %w", id, err)
+	}
+	return it, hist, nil
+}
+
+// load reads an interaction of tenant t; one of another tenant is not found.
+func (p *Platform) load(ctx context.Context, tx Tx, t *Tenant, id string) (*Interaction, error) {
+	it, err := tx.InteractionGet(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && !strings.EqualFold(it.Tenant, t.Name)) {
+		return nil, status.Errorf(status.InteractionNotFound, "interaction %s is not known for tenant %q", id, t.Name)
+	}
+	return it, err
+}
+
+// insert gives a new interaction its id and times, applies the creation
+// event and stores it with its first history record.
+func (p *Platform) insert(ctx context.Context, tx Tx, it *Interaction, ev Event, reason string) error {
+	to, err := Next(StateNone, ev)
+	if err != nil {
+		return err
+	}
+	seq, err := tx.SequenceNext(ctx, fmt.Sprintf("interaction-id/%04d", p.node))
+	if err != nil {
+		return err
+	}
+	now := p.Now()
+	it.ID = NewID(p.node, seq, now)
+	it.State = to
+	it.CreatedAt, it.UpdatedAt = now, now
+	if err := tx.InteractionInsert(ctx, it); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return status.Wrap(status.DuplicateExternalTrackingIDFound, err,
+				fmt.Sprintf("external tracking id %q is already in use", it.ExternalTrackingID))
+		}
+		return err
+	}
+	return p.record(ctx, tx, it, StateNone, ev, reason, "")
+}
+
+// transition applies ev to the interaction id of tenant t inside tx: it
+// checks the state machine, lets change adjust the interaction, stores it and
+// appends the history record. change may refuse with a coded error.
+func (p *Platform) transition(ctx context.Context, tx Tx, t *Tenant, id string, ev Event, reason string,
+	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
+	it, err := p.load(ctx, tx, t, id)
+	if err != nil {
+		return nil, err
+	}
+	from := it.State
+	to, err := Next(from, ev)
+	if err != nil {
+		return nil, err
+	}
+	it.State = to
+	detail := ""
+	if change != nil {
+		if detail, err = change(it); err != nil {
+			return nil, err
+		}
+	}
+	it.UpdatedAt = p.Now()
+	if err := tx.InteractionUpdate(ctx, it); err != nil {
+		return nil, err
+	}
+	if err := p.record(ctx, tx, it, from, ev, reason, detail); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+func (p *Platform) record(ctx context.Context, tx Tx, it *Interaction, from State, ev Event, reason, detail string) error {
+	o := originOf(ctx)
+	return tx.RecordAppend(ctx, &Record{
+		InteractionID: it.ID,
+		At:            it.UpdatedAt,
+		From:          from,
+		To:            it.State,
+		Event:         ev,
+		Reason:        reason,
+		Method:        o.Method,
+		RequestID:     o.RequestID,
+		Detail:        detail,
+	})
+}
+
+// CountByState counts stored interactions per state (for metrics and the console).
+func (p *Platform) CountByState(ctx context.Context) (map[State]int, error) {
+	var out map[State]int
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.InteractionCountByState(ctx)
+		return err
+	})
+	return out, err
+}
+
+// mergeUserData merges update into the interaction's user data and checks the result.
+func mergeUserData(t *Tenant, it *Interaction, update userdata.List) error {
+	merged := userdata.Merge(it.UserData, update)
+	if err := checkUserData(t, merged); err != nil {
+		return err
+	}
+	it.UserData = merged
+	return nil
+}

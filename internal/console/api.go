@@ -1,0 +1,282 @@
+// Package console is the REST API (and, later, the web console) used by
+// supervisors, operators and web or mobile integrators that prefer JSON
+// resources to the PTK. It calls the same domain methods as the PTK front.
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// Observer is told about every API operation, for metrics.
+type Observer interface {
+	ObserveRequest(method string, code status.Code, took time.Duration)
+}
+
+// API serves the REST resources under /api/v1/.
+type API struct {
+	platform *callback.Platform
+	log      *slog.Logger
+	observe  Observer
+	newID    func() string
+}
+
+// NewAPI returns the REST API on top of platform. newID makes request ids.
+func NewAPI(platform *callback.Platform, log *slog.Logger, observe Observer, newID func() string) *API {
+	return &API{platform: platform, log: log, observe: observe, newID: newID}
+}
+
+// maxBody bounds a JSON request body.
+const maxBody = 1 << 20
+
+// Register adds the API's routes to mux.
+func (a *API) Register(mux *http.ServeMux) {
+	mux.Handle("POST /api/v1/tenants/{tenant}/callbacks", a.op("RegisterCallback", a.registerCallback))
+	mux.Handle("GET /api/v1/tenants/{tenant}/interactions/{id}", a.op("GetInteraction", a.getInteraction))
+	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/cancel", a.op("CancelInteraction", a.cancel))
+	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/userdata", a.op("UpdateUserData", a.updateUserData))
+}
+
+// handlerFunc answers one operation: a value to encode with the HTTP status, or an error.
+type handlerFunc func(ctx context.Context, r *http.Request) (int, any, error)
+
+// op wraps an operation: request id, origin for the history, body limit,
+// error mapping, logging and metrics.
+func (a *API) op(name string, h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		reqID := a.newID()
+		ctx := callback.WithOrigin(r.Context(), callback.Origin{Method: name, RequestID: reqID})
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		httpStatus, body, err := h(ctx, r)
+		code := status.Of(err)
+		if err != nil {
+			httpStatus = httpStatusOf(err)
+			body = errorBody{Code: int(code), Name: code.Name(), Message: messageOf(err), RequestID: reqID}
+			if code == status.UnexpectedError {
+				a.log.ErrorContext(ctx, "api request failed", "op", name, "request", reqID, "err", err)
+			} else {
+				a.log.InfoContext(ctx, "api request refused", "op", name, "request", reqID, "code", code, "err", err)
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Request-Id", reqID)
+		w.WriteHeader(httpStatus)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(body); err != nil {
+			a.log.WarnContext(ctx, "api response not written", "op", name, "err", err)
+		}
+		if a.observe != nil {
+			a.observe.ObserveRequest(name, code, time.Since(start))
+		}
+	})
+}
+
+// errorBody is the JSON answer of a failed operation.
+type errorBody struct {
+	Code      int    `json:"code"`
+	Name      string `json:"name"`
+	Message   string `json:"message"`
+	RequestID string `json:"requestId"`
+}
+
+// badRequest marks a body the API could not decode.
+type badRequest struct{ err error }
+
+func (b badRequest) Error() string { return "request body: " + b.err.Error() }
+
+func messageOf(err error) string {
+	var br badRequest
+	if errors.As(err, &br) {
+		return br.Error()
+	}
+	if m := status.Message(err); m != "" {
+		return m
+	}
+	return status.Of(err).Description()
+}
+
+// httpStatusOf is the one table from domain errors to HTTP statuses.
+func httpStatusOf(err error) int {
+	var br badRequest
+	if errors.As(err, &br) {
+		return http.StatusBadRequest
+	}
+	switch code := status.Of(err); {
+	case code == status.InteractionNotFound || code == status.InvalidTenant || code == status.ContactNotFound:
+		return http.StatusNotFound
+	case code == status.UnexpectedError:
+		return http.StatusInternalServerError
+	case code == status.PlatformUnavailable || code == status.ResourcesUnavailable:
+		return http.StatusServiceUnavailable
+	case code >= 108000 && code < 109000:
+		return http.StatusBadRequest
+	default:
+		// Refusals by state, mode, capacity or licence: the request was
+		// understood but conflicts with the platform's current state.
+		return http.StatusConflict
+	}
+}
+
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return badRequest{errors.New("empty body; a JSON object is required")}
+		}
+		return badRequest{err}
+	}
+	return nil
+}
+
+// registerRequest is the body of POST /api/v1/tenants/{tenant}/callbacks.
+type registerRequest struct {
+	Segment           string        `json:"segment"`
+	Contact           string        `json:"contact"`
+	AppointmentTime   *time.Time    `json:"appointmentTime,omitempty"`
+	SourceApplication string        `json:"sourceApplication,omitempty"`
+	ClientID          string        `json:"clientId,omitempty"`
+	UserData          userdata.List `json:"userData,omitempty"`
+}
+
+func (a *API) registerCallback(ctx context.Context, r *http.Request) (int, any, error) {
+	var req registerRequest
+	if err := decode(r, &req); err != nil {
+		return 0, nil, err
+	}
+	p := callback.AddParams{
+		Tenant: r.PathValue("tenant"), Segment: req.Segment, Contact: req.Contact,
+		SourceApplication: req.SourceApplication, ClientID: req.ClientID, UserData: req.UserData,
+	}
+	if req.AppointmentTime != nil {
+		p.AppointmentTime = *req.AppointmentTime
+	}
+	it, err := a.platform.AddCallback(ctx, p)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, interactionJSON(it, nil), nil
+}
+
+func (a *API) getInteraction(ctx context.Context, r *http.Request) (int, any, error) {
+	it, hist, err := a.platform.Get(ctx, r.PathValue("tenant"), r.PathValue("id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, interactionJSON(it, hist), nil
+}
+
+// cancelRequest is the body of POST .../cancel.
+type cancelRequest struct {
+	CancelledBy string `json:"cancelledBy"`
+}
+
+func (a *API) cancel(ctx context.Context, r *http.Request) (int, any, error) {
+	req := cancelRequest{CancelledBy: "EyeQueue"}
+	if r.ContentLength != 0 {
+		if err := decode(r, &req); err != nil {
+			return 0, nil, err
+		}
+	}
+	it, err := a.platform.Cancel(ctx, r.PathValue("tenant"), r.PathValue("id"), req.CancelledBy)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, interactionJSON(it, nil), nil
+}
+
+// userDataRequest is the body of POST .../userdata.
+type userDataRequest struct {
+	UserData userdata.List `json:"userData"`
+}
+
+func (a *API) updateUserData(ctx context.Context, r *http.Request) (int, any, error) {
+	var req userDataRequest
+	if err := decode(r, &req); err != nil {
+		return 0, nil, err
+	}
+	it, err := a.platform.UpdateUserData(ctx, r.PathValue("tenant"), r.PathValue("id"), req.UserData)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, interactionJSON(it, nil), nil
+}
+
+// Interaction is the JSON form of an interaction.
+type Interaction struct {
+	ID                 string                   `json:"id"`
+	Tenant             string                   `json:"tenant"`
+	Segment            string                   `json:"segment"`
+	Queue              string                   `json:"queue"`
+	Type               callback.InteractionType `json:"type"`
+	State              callback.State           `json:"state"`
+	Status             string                   `json:"status"`
+	Final              bool                     `json:"final"`
+	Contact            string                   `json:"contact,omitempty"`
+	ExternalTrackingID string                   `json:"externalTrackingId,omitempty"`
+	SourceApplication  string                   `json:"sourceApplication,omitempty"`
+	ClientID           string                   `json:"clientId,omitempty"`
+	AppointmentTime    *time.Time               `json:"appointmentTime,omitempty"`
+	QueuedAt           *time.Time               `json:"queuedAt,omitempty"`
+	DueAt              *time.Time               `json:"dueAt,omitempty"`
+	Attempts           callback.Attempts        `json:"attempts"`
+	Result             string                   `json:"result,omitempty"`
+	LinkedID           string                   `json:"linkedId,omitempty"`
+	UserData           userdata.List            `json:"userData"`
+	CreatedAt          time.Time                `json:"createdAt"`
+	UpdatedAt          time.Time                `json:"updatedAt"`
+	History            []Record                 `json:"history,omitempty"`
+}
+
+// Record is the JSON form of a history record.
+type Record struct {
+	Seq       int64          `json:"seq"`
+	At        time.Time      `json:"at"`
+	From      callback.State `json:"from"`
+	To        callback.State `json:"to"`
+	Event     callback.Event `json:"event"`
+	Reason    string         `json:"reason,omitempty"`
+	Method    string         `json:"method,omitempty"`
+	RequestID string         `json:"requestId,omitempty"`
+	Detail    string         `json:"detail,omitempty"`
+}
+
+func interactionJSON(it *callback.Interaction, hist []callback.Record) Interaction {
+	out := Interaction{
+		ID: it.ID, Tenant: it.Tenant, Segment: it.Segment, Queue: it.Queue, Type: it.Type,
+		State: it.State, Status: it.State.Report(), Final: it.State.Final(), Contact: it.Contact,
+		ExternalTrackingID: it.ExternalTrackingID, SourceApplication: it.SourceApplication,
+		ClientID: it.ClientID, AppointmentTime: timePtr(it.AppointmentTime), QueuedAt: timePtr(it.QueuedAt),
+		DueAt: timePtr(it.DueAt), Attempts: it.Attempts, Result: it.Result, LinkedID: it.LinkedID,
+		UserData: it.UserData, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+	}
+	if out.UserData == nil {
+		out.UserData = userdata.List{}
+	}
+	for _, r := range hist {
+		out.History = append(out.History, Record{
+			Seq: r.Seq, At: r.At, From: r.From, To: r.To, Event: r.Event, Reason: r.Reason,
+			Method: r.Method, RequestID: r.RequestID, Detail: r.Detail,
+		})
+	}
+	return out
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

@@ -1,0 +1,269 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/holdline/holdline/internal/callback"
+)
+
+// interactionColumns are the columns of the interactions table, in the order
+// interactionArgs writes and scanInteraction reads them.
+var interactionColumns = []string{
+	"id", "tenant", "segment", "queue", "type", "state", "final", "contact",
+	"external_tracking_id", "source_application", "client_id",
+	"appointment_time", "queued_at", "due_at", "hold_reason", "result", "linked_id",
+	"created_at", "updated_at", "version", "attempts", "user_data",
+}
+
+var (
+	interactionSelect = "SELECT " + strings.Join(interactionColumns, ", ") + " FROM interactions"
+	interactionInsert = "INSERT INTO interactions (" + strings.Join(interactionColumns, ", ") +
+		") VALUES (" + placeholders(len(interactionColumns)) + ")"
+	// interactionUpdate sets every column but id, guarded by the version read.
+	interactionUpdate = "UPDATE interactions SET " + strings.Join(interactionColumns[1:], " = ?, ") +
+		" = ? WHERE id = ? AND version = ?"
+)
+
+// placeholders is "?, ?, ..." n times.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// interactionArgs are it's column values in interactionColumns order, with
+// the given version and final derived from the state.
+func interactionArgs(it *callback.Interaction, version int64) ([]any, error) {
+	appointment, err := timeValue(it.AppointmentTime)
+	if err != nil {
+		return nil, fmt.Errorf("appointment time: %w", err)
+	}
+	queued, err := timeValue(it.QueuedAt)
+	if err != nil {
+		return nil, fmt.Errorf("queued at: %w", err)
+	}
+	due, err := timeValue(it.DueAt)
+	if err != nil {
+		return nil, fmt.Errorf("due at: %w", err)
+	}
+	created, err := timeValue(it.CreatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("created at: %w", err)
+	}
+	updated, err := timeValue(it.UpdatedAt)
+	if err != nil {
+		return nil, fmt.Errorf("updated at: %w", err)
+	}
+	attempts, err := attemptsValue(it.Attempts)
+	if err != nil {
+		return nil, err
+	}
+	userData, err := userDataValue(it.UserData)
+	if err != nil {
+		return nil, err
+	}
+	return []any{
+		it.ID, it.Tenant, it.Segment, it.Queue, string(it.Type), string(it.State), boolInt(it.State.Final()), it.Contact,
+		it.ExternalTrackingID, it.SourceApplication, it.ClientID,
+		appointment, queued, due, string(it.HoldReason), it.Result, it.LinkedID,
+		created, updated, version, attempts, userData,
+	}, nil
+}
+
+// scanInteraction reads one row of interactionSelect.
+func scanInteraction(row scanner) (*callback.Interaction, error) {
+	var (
+		it                       callback.Interaction
+		typ, state, holdReason   string
+		final                    int64
+		appointment, queued, due sql.NullInt64
+		created, updated         sql.NullInt64
+		attempts, userData       string
+	)
+	err := row.Scan(
+		&it.ID, &it.Tenant, &it.Segment, &it.Queue, &typ, &state, &final, &it.Contact,
+		&it.ExternalTrackingID, &it.SourceApplication, &it.ClientID,
+		&appointment, &queued, &due, &holdReason, &it.Result, &it.LinkedID,
+		&created, &updated, &it.Version, &attempts, &userData,
+	)
+	if err != nil {
+		return nil, err
+	}
+	it.Type = callback.InteractionType(typ)
+	it.State = callback.State(state)
+	it.HoldReason = callback.SendToQueueReason(holdReason)
+	it.AppointmentTime = timeOf(appointment)
+	it.QueuedAt = timeOf(queued)
+	it.DueAt = timeOf(due)
+	it.CreatedAt = timeOf(created)
+	it.UpdatedAt = timeOf(updated)
+	if it.Attempts, err = attemptsOf(attempts); err != nil {
+		return nil, err
+	}
+	if it.UserData, err = userDataOf(userData); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// queryInteractions runs a query of interactionSelect and reads every row.
+func (t *tx) queryInteractions(ctx context.Context, query string, args ...any) ([]*callback.Interaction, error) {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*callback.Interaction
+	for rows.Next() {
+		it, err := scanInteraction(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// InteractionGet returns the interaction with id, or ErrNotFound.
+func (t *tx) InteractionGet(ctx context.Context, id string) (*callback.Interaction, error) {
+	it, err := scanInteraction(t.tx.QueryRowContext(ctx, interactionSelect+" WHERE id = ?", id))
+	if err != nil {
+		return nil, fmt.Errorf("interaction get %s: %w", id, interpretError(err))
+	}
+	return it, nil
+}
+
+// InteractionGetByExternalID returns the newest non-final interaction of
+// tenant carrying externalID, or ErrNotFound. An empty externalID is no
+// tracking id and finds nothing.
+func (t *tx) InteractionGetByExternalID(ctx context.Context, tenant, externalID string) (*callback.Interaction, error) {
+	if externalID == "" {
+		return nil, fmt.Errorf("interaction get by external id %s/%q: %w", tenant, externalID, callback.ErrNotFound)
+	}
+	// The WHERE repeats the partial unique index's condition so that SQLite
+	// uses the index. The index allows one such row; the order is belt and braces.
+	it, err := scanInteraction(t.tx.QueryRowContext(ctx, interactionSelect+
+		" WHERE tenant = ? AND external_tracking_id = ? AND external_tracking_id <> '' AND final = 0"+
+		" ORDER BY created_at DESC, id DESC LIMIT 1",
+		tenant, externalID))
+	if err != nil {
+		return nil, fmt.Errorf("interaction get by external id %s/%q: %w", tenant, externalID, interpretError(err))
+	}
+	return it, nil
+}
+
+// InteractionInsert stores a new interaction and sets it.Version to 1.
+func (t *tx) InteractionInsert(ctx context.Context, it *callback.Interaction) error {
+	args, err := interactionArgs(it, 1)
+	if err != nil {
+		return fmt.Errorf("interaction insert %s: %w", it.ID, err)
+	}
+	if _, err := t.tx.ExecContext(ctx, interactionInsert, args...); err != nil {
+		return fmt.Errorf("interaction insert %s: %w", it.ID, interpretError(err))
+	}
+	it.Version = 1
+	return nil
+}
+
+// InteractionUpdate stores every field of it (but ID) if the stored version
+// is still it.Version, then increments it.Version. A stale version is
+// ErrConflict, a missing row ErrNotFound.
+func (t *tx) InteractionUpdate(ctx context.Context, it *callback.Interaction) error {
+	args, err := interactionArgs(it, it.Version+1)
+	if err != nil {
+		return fmt.Errorf("interaction update %s: %w", it.ID, err)
+	}
+	args = append(args[1:], it.ID, it.Version)
+	res, err := t.tx.ExecContext(ctx, interactionUpdate, args...)
+	if err != nil {
+		return fmt.Errorf("interaction update %s: %w", it.ID, interpretError(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("interaction update %s: %w", it.ID, err)
+	}
+	if n == 0 {
+		var stored int64
+		err := t.tx.QueryRowContext(ctx, "SELECT version FROM interactions WHERE id = ?", it.ID).Scan(&stored)
+		if err != nil {
+			return fmt.Errorf("interaction update %s: %w", it.ID, interpretError(err))
+		}
+		return fmt.Errorf("interaction update %s: version %d is stale, stored is %d: %w", it.ID, it.Version, stored, callback.ErrConflict)
+	}
+	it.Version++
+	return nil
+}
+
+// InteractionFind lists the interactions matching every set field of p,
+// oldest first (by creation time, then id).
+func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindParams) ([]*callback.Interaction, error) {
+	if p == nil {
+		p = &callback.InteractionFindParams{}
+	}
+	var (
+		where []string
+		args  []any
+	)
+	for _, f := range []struct{ column, value string }{
+		{"tenant", p.Tenant}, {"segment", p.Segment}, {"queue", p.Queue}, {"contact", p.Contact},
+	} {
+		if f.value != "" {
+			where = append(where, f.column+" = ?")
+			args = append(args, f.value)
+		}
+	}
+	if len(p.States) > 0 {
+		where = append(where, "state IN ("+placeholders(len(p.States))+")")
+		for _, s := range p.States {
+			args = append(args, string(s))
+		}
+	}
+	if !p.CreatedBefore.IsZero() {
+		before, err := timeValue(p.CreatedBefore)
+		if err != nil {
+			return nil, fmt.Errorf("interaction find: created before: %w", err)
+		}
+		where = append(where, "created_at < ?")
+		args = append(args, before)
+	}
+	query := interactionSelect
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY created_at, id"
+	if p.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, p.Limit)
+	}
+	out, err := t.queryInteractions(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("interaction find: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+// InteractionCountByState counts interactions per state over the whole
+// store; states with no interaction are absent.
+func (t *tx) InteractionCountByState(ctx context.Context) (map[callback.State]int, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT state, COUNT(*) FROM interactions GROUP BY state")
+	if err != nil {
+		return nil, fmt.Errorf("interaction count by state: %w", interpretError(err))
+	}
+	defer rows.Close()
+	out := map[callback.State]int{}
+	for rows.Next() {
+		var (
+			state string
+			n     int
+		)
+		if err := rows.Scan(&state, &n); err != nil {
+			return nil, fmt.Errorf("interaction count by state: %w", err)
+		}
+		out[callback.State(state)] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("interaction count by state: %w", interpretError(err))
+	}
+	return out, nil
+}

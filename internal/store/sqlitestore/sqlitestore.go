@@ -1,0 +1,219 @@
+// Package sqlitestore is the embedded SQLite engine of callback.Store: the
+// zero-setup default, one file on local disk, pure Go (modernc.org/sqlite).
+//
+// Durability: the database runs in WAL mode with synchronous=FULL, so a
+// transaction whose InTx has returned nil is on stable storage and survives a
+// SIGKILL or a power loss. The store is answered from that file only: every
+// read goes through a transaction, and there is no cache.
+//
+// Concurrency: one process writes through exactly one connection
+// (SetMaxOpenConns(1)), so InTx calls of one process queue in Go, in
+// database/sql's pool, and their ctx bounds the wait. Every transaction
+// starts with BEGIN IMMEDIATE (DSN _txlock=immediate): it takes the write
+// lock first, so a read followed by a write inside one InTx sees no
+// interleaved change and never fails half-way on a lock upgrade. Another
+// process on the same file (a second holdline, the CLI) waits for that lock
+// up to the busy timeout (default 5 s) instead of failing at once.
+//
+// Schema: migrations are embedded (migration/*.sql) and applied by goose at
+// Open; Open is idempotent.
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/holdline/holdline/internal/callback"
+)
+
+// migrationFS holds the schema migrations, applied in version order at Open.
+//
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// DefaultBusyTimeout is how long a transaction waits for another process's
+// write lock on the same file before failing.
+const DefaultBusyTimeout = 5 * time.Second
+
+// Store is the SQLite engine of callback.Store. It is safe for concurrent use.
+type Store struct {
+	db         *sql.DB
+	path       string
+	migrations *goose.Provider
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Option changes how Open opens the database.
+type Option func(*options)
+
+type options struct {
+	busyTimeout time.Duration
+}
+
+// WithBusyTimeout sets how long a transaction waits for another process's
+// write lock on the same file before failing (default DefaultBusyTimeout).
+// Waiting between goroutines of one process is bounded by ctx, not by this.
+func WithBusyTimeout(d time.Duration) Option {
+	return func(o *options) { o.busyTimeout = d }
+}
+
+// Open opens (creating it and its directory if needed) the SQLite database at
+// path, brings its schema up to date, and checks that it answers. The caller
+// must Close the store.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o := options{busyTimeout: DefaultBusyTimeout}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if path == "" {
+		return nil, errors.New("sqlitestore: open: empty path")
+	}
+	// The driver splits the name at the first '?' to find its parameters,
+	// and treats a "file:" prefix as a URI: refuse what it would misread.
+	if strings.ContainsRune(path, '?') || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("sqlitestore: open %q: the path may not contain '?' or start with \"file:\"", path)
+	}
+	if o.busyTimeout < 0 {
+		return nil, fmt.Errorf("sqlitestore: open %q: negative busy timeout %s", path, o.busyTimeout)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
+	}
+
+	db, err := sql.Open("sqlite", path+"?"+dsnParams(o).Encode())
+	if err != nil {
+		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
+	}
+	// One connection: SQLite has one writer anyway, and with one connection
+	// every read of a transaction goes through that transaction. Keep it open
+	// for the life of the store, so pragmas and page cache are set up once.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
+	}
+	return s, nil
+}
+
+// dsnParams are the driver parameters of every connection. busy_timeout
+// comes first so the other pragmas (journal_mode changes the file) wait for
+// a lock held by another process rather than fail.
+func dsnParams(o options) url.Values {
+	v := url.Values{}
+	v.Add("_pragma", "busy_timeout("+strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)+")")
+	v.Add("_pragma", "journal_mode(WAL)")
+	// FULL: the WAL is synced at every commit, so a reply is never lost.
+	v.Add("_pragma", "synchronous(FULL)")
+	v.Add("_pragma", "foreign_keys(ON)")
+	v.Set("_txlock", "immediate")
+	return v
+}
+
+// migrate applies the embedded migrations not yet applied.
+func (s *Store) migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrationFS, "migration")
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.db, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	s.migrations = p
+	return nil
+}
+
+// Path is the database file the store was opened on; tests use it to reopen.
+func (s *Store) Path() string { return s.path }
+
+// SchemaVersion is the version of the last migration applied, for readiness
+// checks and `holdline version`.
+func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
+	v, err := s.migrations.GetDBVersion(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("sqlitestore: schema version: %w", err)
+	}
+	return v, nil
+}
+
+// TimePrecision is the resolution of stored times: SQLite keeps Unix
+// nanoseconds, so every time.Time round-trips exactly. The conformance suite
+// uses it as its tolerance.
+func (s *Store) TimePrecision() time.Duration { return time.Nanosecond }
+
+// InTx runs fn in one BEGIN IMMEDIATE transaction. It commits when fn returns
+// nil, and rolls back when fn returns an error (returned as is) or panics
+// (the panic continues after the rollback). InTx returns only once the commit
+// is durable.
+func (s *Store) InTx(ctx context.Context, fn func(tx callback.Tx) error) (err error) {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: begin: %w", err)
+	}
+	done := false
+	defer func() {
+		// Runs on an error and while a panic unwinds; the panic goes on.
+		if !done {
+			if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && err != nil {
+				err = errors.Join(err, fmt.Errorf("sqlitestore: rollback: %w", rbErr))
+			}
+		}
+	}()
+
+	if err := fn(&tx{tx: sqlTx}); err != nil {
+		return err
+	}
+	done = true
+	if err := sqlTx.Commit(); err != nil {
+		// database/sql rolls back by itself once ctx is done; say why.
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("sqlitestore: commit: %w", ctxErr)
+		}
+		return fmt.Errorf("sqlitestore: commit: %w", interpretError(err))
+	}
+	return nil
+}
+
+// Ping reports whether the database answers. It waits for a running
+// transaction to end (there is one connection), bounded by ctx.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("sqlitestore: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database, checkpointing the WAL into the main file.
+// Calls after the first return the first call's result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		if err := s.db.Close(); err != nil {
+			s.closeErr = fmt.Errorf("sqlitestore: close: %w", err)
+		}
+	})
+	return s.closeErr
+}

@@ -59,8 +59,15 @@ func (a *API) op(name string, h handlerFunc) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		httpStatus, body, err := h(ctx, r)
 		code := status.Of(err)
-		if err != nil {
-			httpStatus = httpStatusOf(err)
+		var br badRequest
+		switch {
+		case errors.As(err, &br):
+			// Not a PTK refusal: the body could not be read at all.
+			code = 0
+			httpStatus = http.StatusBadRequest
+			body = errorBody{Name: "InvalidRequest", Message: br.Error(), RequestID: reqID}
+		case err != nil:
+			httpStatus = httpStatusOf(code)
 			body = errorBody{Code: int(code), Name: code.Name(), Message: messageOf(err), RequestID: reqID}
 			if code == status.UnexpectedError {
 				a.log.ErrorContext(ctx, "api request failed", "op", name, "request", reqID, "err", err)
@@ -82,9 +89,11 @@ func (a *API) op(name string, h handlerFunc) http.Handler {
 	})
 }
 
-// errorBody is the JSON answer of a failed operation.
+// errorBody is the JSON answer of a failed operation: the PTK status code
+// and its name, or no code and the name InvalidRequest when the request body
+// could not be decoded.
 type errorBody struct {
-	Code      int    `json:"code"`
+	Code      int    `json:"code,omitempty"`
 	Name      string `json:"name"`
 	Message   string `json:"message"`
 	RequestID string `json:"requestId"`
@@ -96,23 +105,15 @@ type badRequest struct{ err error }
 func (b badRequest) Error() string { return "request body: " + b.err.Error() }
 
 func messageOf(err error) string {
-	var br badRequest
-	if errors.As(err, &br) {
-		return br.Error()
-	}
 	if m := status.Message(err); m != "" {
 		return m
 	}
 	return status.Of(err).Description()
 }
 
-// httpStatusOf is the one table from domain errors to HTTP statuses.
-func httpStatusOf(err error) int {
-	var br badRequest
-	if errors.As(err, &br) {
-		return http.StatusBadRequest
-	}
-	switch code := status.Of(err); {
+// httpStatusOf is the one table from PTK status codes to HTTP statuses.
+func httpStatusOf(code status.Code) int {
+	switch {
 	case code == status.InteractionNotFound || code == status.InvalidTenant || code == status.ContactNotFound:
 		return http.StatusNotFound
 	case code == status.UnexpectedError:

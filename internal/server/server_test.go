@@ -1,0 +1,153 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/clock"
+	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/server"
+	"github.com/holdline/holdline/internal/store/sqlitestore"
+	"github.com/holdline/holdline/internal/telemetry"
+)
+
+type testBundle struct {
+	srv   *httptest.Server
+	store *sqlitestore.Store
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	st, err := sqlitestore.Open(context.Background(), t.TempDir()+"/holdline.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p, err := callback.New(callback.Deps{Store: st, Clock: clock.NewFake(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)), Settings: config.Demo(), Node: 1, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := telemetry.New("test")
+	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: m, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return &testBundle{srv: srv, store: st}
+}
+
+func do(t *testing.T, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	_ = json.Unmarshal(raw, &out)
+	if out == nil {
+		out = map[string]any{"raw": string(raw)}
+	}
+	return resp.StatusCode, out
+}
+
+func TestProbes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if code, _ := do(t, "GET", b.srv.URL+path, ""); code != 200 {
+			t.Errorf("%s = %d", path, code)
+		}
+	}
+	_ = b.store.Close()
+	if code, _ := do(t, "GET", b.srv.URL+"/readyz", ""); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with a closed store = %d, want 503", code)
+	}
+	if code, _ := do(t, "GET", b.srv.URL+"/healthz", ""); code != 200 {
+		t.Errorf("/healthz must not depend on the store")
+	}
+}
+
+func TestRESTErrors(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	base := b.srv.URL + "/api/v1/tenants/"
+	code, ok := do(t, "POST", base+"VHTLab/callbacks", `{"segment":"PTK_VHT_TEST","contact":"80001"}`)
+	if code != 201 || ok["state"] != "PendingCallback" {
+		t.Fatalf("register = %d %v", code, ok)
+	}
+	id := ok["id"].(string)
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		code                     float64
+	}{
+		{"malformed json", "POST", "VHTLab/callbacks", `{"segment":`, 400, 0},
+		{"empty body", "POST", "VHTLab/callbacks", ``, 400, 0},
+		{"unknown field", "POST", "VHTLab/callbacks", `{"segment":"PTK_VHT_TEST","contact":"80002","colour":"red"}`, 400, 0},
+		{"body too large", "POST", "VHTLab/callbacks", `{"segment":"` + strings.Repeat("x", 2<<20) + `"}`, 400, 0},
+		{"invalid contact", "POST", "VHTLab/callbacks", `{"segment":"PTK_VHT_TEST","contact":"12"}`, 400, 108005},
+		{"unknown tenant", "POST", "Nope/callbacks", `{"segment":"PTK_VHT_TEST","contact":"80002"}`, 404, 108000},
+		{"duplicate contact", "POST", "VHTLab/callbacks", `{"segment":"PTK_VHT_TEST","contact":"80001"}`, 409, 107009},
+		{"bad id", "GET", "VHTLab/interactions/V1", ``, 400, 108007},
+		{"unknown id", "GET", "VHTLab/interactions/V0001000000999926112026150000000", ``, 404, 107002},
+		{"bad canceller", "POST", "VHTLab/interactions/" + id + "/cancel", `{"cancelledBy":"nobody"}`, 400, 108031},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := do(t, tc.method, base+tc.path, tc.body)
+			if code != tc.status {
+				t.Fatalf("HTTP %d, want %d: %v", code, tc.status, body)
+			}
+			if tc.code == 0 && (body["code"] != nil || body["name"] != "InvalidRequest") {
+				t.Fatalf("an undecodable body has no PTK code: %v", body)
+			}
+			if tc.code != 0 && body["code"] != tc.code {
+				t.Fatalf("code %v, want %v", body["code"], tc.code)
+			}
+			if msg, _ := body["message"].(string); msg == "" {
+				t.Fatalf("no message: %v", body)
+			}
+			if rid, _ := body["requestId"].(string); rid == "" {
+				t.Fatalf("no request id: %v", body)
+			}
+		})
+	}
+	// A supervisor's cancel without a body is recorded as EyeQueue.
+	code, got := do(t, "POST", base+"VHTLab/interactions/"+id+"/cancel", "")
+	if code != 200 || got["state"] != "Cancelled" {
+		t.Fatalf("cancel = %d %v", code, got)
+	}
+	_, full := do(t, "GET", base+"VHTLab/interactions/"+id, "")
+	hist := full["history"].([]any)
+	if last := hist[len(hist)-1].(map[string]any); last["reason"] != "EyeQueue" || last["method"] != "CancelInteraction" {
+		t.Fatalf("last record %v", last)
+	}
+}
+
+func TestUnknownRoutes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	if code, _ := do(t, "GET", b.srv.URL+"/nope", ""); code != 404 {
+		t.Errorf("unknown path = %d", code)
+	}
+	if code, _ := do(t, "DELETE", b.srv.URL+"/healthz", ""); code != 405 {
+		t.Errorf("wrong method = %d", code)
+	}
+}

@@ -247,7 +247,7 @@ func Wrap(c Code, err error, msg string) *Error {
 
 func (e *Error) Error() string {
 	switch {
-	case e.Msg != "" && e.Err != nil:
+	case e.Msg != "" && e.Err != nil && e.Msg != e.Err.Error():
 		return fmt.Sprintf("%s: %s: %v", e.Code, e.Msg, e.Err)
 	case e.Msg != "":
 		return fmt.Sprintf("%s: %s", e.Code, e.Msg)

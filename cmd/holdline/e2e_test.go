@@ -176,11 +176,14 @@ func getInteraction(t *testing.T, base, tenant, id string) interaction {
 	return it
 }
 
+// register books a scheduled callback three hours ahead, so that the
+// running Queue Manager leaves it pending while the test looks at it.
 func register(t *testing.T, base, tenant, segment, contact string) interaction {
 	t.Helper()
 	code, body := request(t, "POST", base+"/api/v1/tenants/"+tenant+"/callbacks", map[string]any{
 		"segment": segment, "contact": contact,
-		"userData": []map[string]any{{"key": "account", "string": "A-1"}},
+		"appointmentTime": time.Now().UTC().Add(3 * time.Hour).Truncate(time.Second),
+		"userData":        []map[string]any{{"key": "account", "string": "A-1"}},
 	})
 	if code != 201 {
 		t.Fatalf("register = %d %s", code, body)
@@ -234,7 +237,7 @@ func TestInteractionSurvivesSIGKILL(t *testing.T) {
 		}
 	}
 	a := after[pending.ID]
-	if a.State != "PendingCallback" || a.Contact != "80001" || len(a.UserData) != 2 {
+	if a.State != "PendingCallback" || a.Type != "Appointment" || a.Contact != "80001" || len(a.UserData) != 2 {
 		t.Errorf("pending callback after restart: %+v", a)
 	}
 	if got := []string{a.History[0].Event, a.History[1].Event}; !reflect.DeepEqual(got, []string{"Add", "Update"}) {

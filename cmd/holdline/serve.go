@@ -111,7 +111,19 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	}
 	log.Info("holdline listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String(),
 		"config", source, "data", dbPath, "node", f.node, "version", version, "pid", os.Getpid())
-	return srv.Serve(ctx, ln)
+
+	// The Queue Manager's timed work (launches, timeouts) stops with the
+	// server, before the store closes.
+	qmCtx, stopQM := context.WithCancel(ctx)
+	qmDone := make(chan struct{})
+	go func() {
+		defer close(qmDone)
+		_ = platform.Run(qmCtx, callback.DefaultTickInterval)
+	}()
+	err = srv.Serve(ctx, ln)
+	stopQM()
+	<-qmDone
+	return err
 }
 
 // loadSettings reads the configuration file, or the embedded demo when path is empty.

@@ -30,7 +30,9 @@ type AddParams struct {
 }
 
 // AddCallback registers a pending callback, ASAP or scheduled, and returns it
-// once it is committed.
+// once it is committed. The checks run in the order a client would want to
+// learn about its mistakes: who asks, then what for, then whether the queue
+// can take it now.
 func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, error) {
 	t, err := p.tenant(a.Tenant)
 	if err != nil {
@@ -44,11 +46,15 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 	if err != nil {
 		return nil, err
 	}
-	if err := p.licensed(t, !a.AppointmentTime.IsZero()); err != nil {
+	scheduled := !a.AppointmentTime.IsZero()
+	if err := p.licensed(t, scheduled); err != nil {
 		return nil, err
 	}
 	number, err := p.normalizeContact(t, seg, a.Contact)
 	if err != nil {
+		return nil, err
+	}
+	if err := p.modeAccepts(t, q, scheduled, false); err != nil {
 		return nil, err
 	}
 	it := &Interaction{
@@ -61,10 +67,7 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 		ClientID:          a.ClientID,
 		QueuedAt:          p.Now(),
 	}
-	if !a.AppointmentTime.IsZero() {
-		if err := p.checkAppointment(t, q, a.AppointmentTime); err != nil {
-			return nil, err
-		}
+	if scheduled {
 		it.Type = TypeAppointment
 		it.AppointmentTime = a.AppointmentTime.UTC()
 	}
@@ -72,6 +75,11 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 		return nil, err
 	}
 	err = p.store.InTx(ctx, func(tx Tx) error {
+		if scheduled {
+			if err := p.checkAppointment(ctx, tx, t, q, appointmentCheck{at: it.AppointmentTime, disabledCode: status.AppointmentsDisabled}); err != nil {
+				return err
+			}
+		}
 		if err := p.doubleCheck(ctx, tx, q, it); err != nil {
 			return err
 		}
@@ -81,60 +89,49 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 		return nil, fmt.Errorf("add callback for %s/%s: %w", t.Name, seg.Name, err)
 	}
 	p.log.InfoContext(ctx, "callback registered", "interaction", it.ID, "tenant", it.Tenant, "queue", it.Queue,
-		"type", it.Type, "appointment", it.AppointmentTime, "source", it.SourceApplication)
+		"type", it.Type, "source", it.SourceApplication)
 	return it, nil
+}
+
+// modeAccepts refuses a callback request the queue's mode does not take now
+// (107005). voiceConversion is a voice source converting an existing interaction.
+func (p *Platform) modeAccepts(t *Tenant, q *Queue, scheduled, voiceConversion bool) error {
+	mode, _ := p.ModeNow(t, q)
+	if mode.Capabilities().AcceptsCallback(scheduled, voiceConversion) {
+		return nil
+	}
+	kind := "ASAP"
+	if scheduled {
+		kind = "scheduled"
+	}
+	return status.Errorf(status.RequestRefusedDueToOperationMode, "queue %q is in %s mode, which takes no %s callback requests", q.Name, mode, kind)
 }
 
 // Cancel cancels an interaction on behalf of by (InteractionCancelled).
-func (p *Platform) Cancel(ctx context.Context, tenantName, id, by string) (*Interaction, error) {
-	t, err := p.tenant(tenantName)
-	if err != nil {
-		return nil, err
-	}
-	if id, err = checkID(id); err != nil {
-		return nil, err
-	}
-	if strings.TrimSpace(by) == "" {
-		return nil, status.Errorf(status.CancelledByRequired, "CancelledBy is required")
-	}
-	who, ok := Parse(CancelledByValues, by)
-	if !ok {
-		return nil, status.Errorf(status.CancelledByRequired, "CancelledBy %q is not one of %s", by, joinValues(CancelledByValues))
-	}
-	var it *Interaction
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		it, err = p.transition(ctx, tx, t, id, EvCancel, string(who), nil)
-		return err
+func (p *Platform) Cancel(ctx context.Context, tenant, id, by string) (*Interaction, error) {
+	return p.apply(ctx, tenant, id, &op{
+		event: EvCancel,
+		args: func(*Tenant) (string, error) {
+			who, err := enumArg(CancelledByValues, by, "CancelledBy", status.CancelledByRequired, status.CancelledByRequired)
+			return string(who), err
+		},
 	})
-	if err != nil {
-		return nil, fmt.Errorf("cancel %s: %w", id, err)
-	}
-	return it, nil
 }
 
 // UpdateUserData merges update into an interaction's user data (UpdateUserData).
-func (p *Platform) UpdateUserData(ctx context.Context, tenantName, id string, update userdata.List) (*Interaction, error) {
-	t, err := p.tenant(tenantName)
-	if err != nil {
-		return nil, err
-	}
-	if id, err = checkID(id); err != nil {
-		return nil, err
-	}
-	if len(update) == 0 {
-		return nil, status.Errorf(status.UserDataRequired, "no user data was given")
-	}
-	var it *Interaction
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		it, err = p.transition(ctx, tx, t, id, EvUpdate, "UserData", func(it *Interaction) (string, error) {
+func (p *Platform) UpdateUserData(ctx context.Context, tenant, id string, update userdata.List) (*Interaction, error) {
+	return p.apply(ctx, tenant, id, &op{
+		event: EvUpdate,
+		args: func(*Tenant) (string, error) {
+			if len(update) == 0 {
+				return "", status.Errorf(status.UserDataRequired, "no user data was given")
+			}
+			return "UserData", nil
+		},
+		change: func(_ Tx, t *Tenant, it *Interaction) (string, error) {
 			return "user data " + update.String(), mergeUserData(t, it, update)
-		})
-		return err
+		},
 	})
-	if err != nil {
-		return nil, fmt.Errorf("update user data of %s: %w", id, err)
-	}
-	return it, nil
 }
 
 // sourceApplication resolves and checks the source application of a request.
@@ -160,7 +157,7 @@ func (p *Platform) licensed(t *Tenant, scheduled bool) error {
 		return status.Errorf(status.NoValidLicenseFile, "tenant %q has no licence configuration", t.Name)
 	}
 	if scheduled && !t.Licenses.Scheduled {
-		return status.Errorf(status.FeatureUnavailable, "scheduled callbacks are not licensed for tenant %q", t.Name)
+		return status.Errorf(status.AppointmentError, "scheduled callbacks are not licensed for tenant %q", t.Name)
 	}
 	return nil
 }
@@ -177,26 +174,6 @@ func (p *Platform) normalizeContact(t *Tenant, seg *Segment, raw string) (string
 	return n, nil
 }
 
-// checkAppointment applies the appointment checks of behaviour.md §8 that
-// need no live queue state, in their documented order.
-func (p *Platform) checkAppointment(t *Tenant, q *Queue, at time.Time) error {
-	if !q.Appointments.Enabled {
-		return status.Errorf(status.AppointmentsDisabled, "queue %q does not take scheduled callbacks", q.Name)
-	}
-	now := p.Now()
-	if at.Before(now) {
-		return status.Errorf(status.AppointmentTimeInThePast, "%s is in the past", at.UTC().Format(time.RFC3339))
-	}
-	horizon := now.AddDate(0, 0, q.Appointments.HorizonDays)
-	if at.After(horizon) {
-		return status.Errorf(status.AppointmentTimeAfterAppointmentTimesRange, "%s is more than %d days ahead", at.UTC().Format(time.RFC3339), q.Appointments.HorizonDays)
-	}
-	if !q.BusinessHours.OpenAt(at, t.Location) {
-		return status.Errorf(status.AppointmentTimeAfterHours, "%s is outside the business hours of queue %q", at.UTC().Format(time.RFC3339), q.Name)
-	}
-	return nil
-}
-
 // doubleCheck refuses a second pending callback for the same contact in a
 // queue (Callback Double Check).
 func (p *Platform) doubleCheck(ctx context.Context, tx Tx, q *Queue, it *Interaction) error {
@@ -205,13 +182,15 @@ func (p *Platform) doubleCheck(ctx context.Context, tx Tx, q *Queue, it *Interac
 	}
 	dups, err := tx.InteractionFind(ctx, &InteractionFindParams{
 		Tenant: it.Tenant, Queue: it.Queue, Contact: it.Contact,
-		States: []State{StatePendingCallback, StateLaunched, StateOutboundConnected}, Limit: 1,
+		States: []State{StatePendingCallback, StateLaunched, StateOutboundConnected}, Limit: 2,
 	})
 	if err != nil {
 		return err
 	}
-	if len(dups) > 0 {
-		return status.Errorf(status.DuplicateContactInQueue, "%s already has pending callback %s in queue %q", it.Contact, dups[0].ID, q.Name)
+	for _, d := range dups {
+		if d.ID != it.ID {
+			return status.Errorf(status.DuplicateContactInQueue, "%s already has pending callback %s in queue %q", it.Contact, d.ID, q.Name)
+		}
 	}
 	return nil
 }

@@ -190,15 +190,22 @@ func (p *Platform) insert(ctx context.Context, tx Tx, it *Interaction, ev Event,
 	return p.record(ctx, tx, it, StateNone, ev, reason, "")
 }
 
-// transition applies ev to the interaction id of tenant t inside tx: it
-// checks the state machine, lets change adjust the interaction, stores it and
-// appends the history record. change may refuse with a coded error.
+// transition applies ev to the interaction id of tenant t inside tx (see
+// transitionLoaded).
 func (p *Platform) transition(ctx context.Context, tx Tx, t *Tenant, id string, ev Event, reason string,
 	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
 	it, err := p.load(ctx, tx, t, id)
 	if err != nil {
 		return nil, err
 	}
+	return p.transitionLoaded(ctx, tx, it, ev, reason, change)
+}
+
+// transitionLoaded applies ev to it, read in this transaction: it checks the
+// state machine, lets change adjust the interaction, stores it and appends
+// the history record. change may refuse with a coded error.
+func (p *Platform) transitionLoaded(ctx context.Context, tx Tx, it *Interaction, ev Event, reason string,
+	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
 	from := it.State
 	to, err := Next(from, ev)
 	if err != nil {
@@ -208,6 +215,7 @@ func (p *Platform) transition(ctx context.Context, tx Tx, t *Tenant, id string, 
 	detail := ""
 	if change != nil {
 		if detail, err = change(it); err != nil {
+			it.State = from
 			return nil, err
 		}
 	}
@@ -256,3 +264,62 @@ func mergeUserData(t *Tenant, it *Interaction, update userdata.List) error {
 	it.UserData = merged
 	return nil
 }
+
+// op is one operation on an existing interaction.
+type op struct {
+	// event is the state-machine event the operation applies.
+	event Event
+	// args checks the request's own arguments, once the tenant and the id
+	// are known to be good, and returns the reason written into the history.
+	args func(t *Tenant) (reason string, err error)
+	// change adjusts the interaction after the transition is allowed; it
+	// may refuse with a coded error. It returns a note for the history.
+	change func(tx Tx, t *Tenant, it *Interaction) (detail string, err error)
+}
+
+// apply runs o on the interaction id of tenantName: the tenant is checked
+// first, then the id, then the arguments, then the interaction's state, in
+// one transaction. o.args may still choose o.event.
+func (p *Platform) apply(ctx context.Context, tenantName, id string, o *op) (*Interaction, error) {
+	t, err := p.tenant(tenantName)
+	if err != nil {
+		return nil, err
+	}
+	if id, err = checkID(id); err != nil {
+		return nil, err
+	}
+	reason := ""
+	if o.args != nil {
+		if reason, err = o.args(t); err != nil {
+			return nil, err
+		}
+	}
+	var it *Interaction
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		var fn func(*Interaction) (string, error)
+		if o.change != nil {
+			fn = func(it *Interaction) (string, error) { return o.change(tx, t, it) }
+		}
+		it, err = p.transition(ctx, tx, t, id, o.event, reason, fn)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", o.event, id, err)
+	}
+	return it, nil
+}
+
+// enumArg parses a required enumeration argument: missing answers
+// missingCode, an unknown value invalidCode; both messages list the values.
+func enumArg[T ~string](values []T, raw, what string, missingCode, invalidCode status.Code) (T, error) {
+	if strings.TrimSpace(raw) == "" {
+		return "", status.Errorf(missingCode, "%s is required (one of %s)", what, joinValues(values))
+	}
+	v, ok := Parse(values, raw)
+	if !ok {
+		return "", status.Errorf(invalidCode, "%s %q is not one of %s", what, raw, joinValues(values))
+	}
+	return v, nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -3,6 +3,8 @@ package callback_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -39,7 +41,7 @@ func setup(t *testing.T, settings *callback.Settings) *testBundle {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	clk := clock.NewFake(start)
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: settings, Node: 7})
+	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: settings, Node: 7, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,7 @@ func TestAddCallbackRefusals(t *testing.T) {
 		{"source application not allowed on segment", b, callback.AddParams{Tenant: "Office", Segment: "Kiosk", Contact: "4155552672", SourceApplication: "Web"}, status.FeatureUnavailable},
 		{"allowed source application", b, callback.AddParams{Tenant: "Office", Segment: "Kiosk", Contact: "4155552673", SourceApplication: "Kiosk App"}, status.RequestCompleted},
 		{"no licence configuration", b, callback.AddParams{Tenant: "Unlicensed", Segment: "S", Contact: "4155552672"}, status.NoValidLicenseFile},
-		{"scheduled not licensed", b, callback.AddParams{Tenant: "Office", Segment: "Sales", Contact: "4155552672", AppointmentTime: mondayMorning}, status.FeatureUnavailable},
+		{"scheduled not licensed", b, callback.AddParams{Tenant: "Office", Segment: "Sales", Contact: "4155552672", AppointmentTime: mondayMorning}, status.AppointmentError},
 		{"appointment in the past", demo, callback.AddParams{Tenant: "VHTLab", Segment: "PTK_VHT_TEST", Contact: "8000", AppointmentTime: start.Add(-time.Minute)}, status.AppointmentTimeInThePast},
 		{"appointment beyond the horizon", demo, callback.AddParams{Tenant: "VHTLab", Segment: "PTK_VHT_TEST", Contact: "8000", AppointmentTime: start.AddDate(0, 0, 8)}, status.AppointmentTimeAfterAppointmentTimesRange},
 		{"appointment ok", demo, callback.AddParams{Tenant: "VHTLab", Segment: "PTK_VHT_TEST", Contact: "8000", AppointmentTime: start.Add(time.Hour)}, status.RequestCompleted},
@@ -194,7 +196,7 @@ func TestAppointmentChecks(t *testing.T) {
 		{"saturday", "S", "Booked", time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC), status.AppointmentTimeAfterHours},
 		{"past beats hours", "S", "Booked", time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC), status.AppointmentTimeInThePast},
 		{"horizon beats hours", "S", "Booked", time.Date(2026, 11, 29, 3, 0, 0, 0, time.UTC), status.AppointmentTimeAfterAppointmentTimesRange},
-		{"scheduled callbacks not licensed", "Closed", "Office", time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC), status.FeatureUnavailable},
+		{"scheduled callbacks not licensed", "Closed", "Office", time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC), status.AppointmentError},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

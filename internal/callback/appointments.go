@@ -1,0 +1,211 @@
+package callback
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/schedule"
+	"github.com/holdline/holdline/internal/status"
+)
+
+// wireTimeLayout is the PTK's time format: UTC, 24-hour, "yyyy-mm-ddTHH:mm:ssZ".
+const wireTimeLayout = "2006-01-02T15:04:05Z"
+
+// ParseTime reads a PTK time, "yyyy-mm-ddTHH:mm:ssZ" in UTC; anything else
+// is InvalidDateTime (108004). Fractions of a second are accepted and dropped.
+func ParseTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	t, err := time.Parse(wireTimeLayout, s)
+	if err != nil {
+		t2, err2 := time.Parse(time.RFC3339Nano, s)
+		if err2 != nil || !strings.HasSuffix(s, "Z") {
+			return time.Time{}, status.Errorf(status.InvalidDateTime, "%q is not a time in the form yyyy-mm-ddTHH:mm:ssZ (UTC, 24-hour)", s)
+		}
+		t = t2.Truncate(time.Second)
+	}
+	return t.UTC(), nil
+}
+
+// FormatTime writes t in the PTK's time format.
+func FormatTime(t time.Time) string { return t.UTC().Format(wireTimeLayout) }
+
+// appointmentCheck is one scheduled-callback request to check: the time, and
+// the interaction that would take the slot (nil for a new one).
+type appointmentCheck struct {
+	at time.Time
+	// moving is the interaction whose appointment moves; it does not count against its own slot.
+	moving *Interaction
+	// disabledCode is the method's code for a queue that takes no appointments.
+	disabledCode status.Code
+}
+
+// checkAppointment applies behaviour.md §8's checks, in their order:
+// disabled → in the past 108019 → beyond the horizon 108037 → before now +
+// EWT 107011 → outside business hours or on a holiday 107010 → slot full 107014.
+func (p *Platform) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *Queue, c appointmentCheck) error {
+	if !q.Appointments.Enabled {
+		return status.Errorf(c.disabledCode, "queue %q does not take scheduled callbacks", q.Name)
+	}
+	now := p.Now()
+	at := c.at.UTC()
+	if at.Before(now) {
+		return status.Errorf(status.AppointmentTimeInThePast, "%s is in the past (now %s)", FormatTime(at), FormatTime(now))
+	}
+	if horizon := now.AddDate(0, 0, q.Appointments.HorizonDays); at.After(horizon) {
+		return status.Errorf(status.AppointmentTimeAfterAppointmentTimesRange, "%s is more than %d days ahead", FormatTime(at), q.Appointments.HorizonDays)
+	}
+	ewt, err := p.queueEWT(ctx, tx, t, q)
+	if err != nil {
+		return err
+	}
+	if earliest := now.Add(ewt); at.Before(earliest) {
+		return status.Errorf(status.AppointmentTimeBeforeEWT, "%s is before the current wait ends (%s, EWT %s)", FormatTime(at), FormatTime(earliest), ewt)
+	}
+	if !p.openAt(t, q, at) {
+		return status.Errorf(status.AppointmentTimeAfterHours, "%s is outside the business hours of queue %q", FormatTime(at), q.Name)
+	}
+	taken, err := p.slotTaken(ctx, tx, t, q, slotStart(t, q, at), c.moving)
+	if err != nil {
+		return err
+	}
+	if taken >= q.Appointments.Capacity {
+		return status.Errorf(status.AppointmentTimeFull, "the slot of %s already has %d of %d callbacks", FormatTime(at), taken, q.Appointments.Capacity)
+	}
+	return nil
+}
+
+// openAt reports whether queue q is open at t: inside its business hours and
+// not on one of its holidays, both read in the tenant's time zone.
+func (p *Platform) openAt(t *Tenant, q *Queue, at time.Time) bool {
+	if slices.Contains(q.Holidays.Dates, schedule.DateOf(at.In(t.Location))) {
+		return false
+	}
+	return q.BusinessHours.OpenAt(at, t.Location)
+}
+
+// slotStart is the start of the appointment slot holding at: slots are
+// SlotLength long and aligned to midnight in the tenant's time zone.
+func slotStart(t *Tenant, q *Queue, at time.Time) time.Time {
+	local := at.In(t.Location)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location)
+	n := local.Sub(midnight) / q.Appointments.SlotLength
+	return midnight.Add(n * q.Appointments.SlotLength).UTC()
+}
+
+// bookedStates are the states in which a scheduled callback holds its slot.
+var bookedStates = []State{StatePendingCallback, StateLaunched, StateOutboundConnected, StateSentToCallbackQueue, StateQueuedCallback}
+
+// slotTaken counts the scheduled callbacks booked in the slot starting at start.
+func (p *Platform) slotTaken(ctx context.Context, tx Tx, t *Tenant, q *Queue, start time.Time, except *Interaction) (int, error) {
+	booked, err := p.booked(ctx, tx, t, q)
+	if err != nil {
+		return 0, err
+	}
+	end := start.Add(q.Appointments.SlotLength)
+	n := 0
+	for _, it := range booked {
+		if except != nil && it.ID == except.ID {
+			continue
+		}
+		if !it.AppointmentTime.Before(start) && it.AppointmentTime.Before(end) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// booked lists the scheduled callbacks of q that hold a slot.
+func (p *Platform) booked(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
+	its, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: bookedStates})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(its, func(it *Interaction) bool { return it.Type != TypeAppointment }), nil
+}
+
+// DefaultAppointmentCount is how many slots GetNextAvailableAppointmentTimes returns by default.
+const DefaultAppointmentCount = 4
+
+// maxAppointmentCount bounds one answer.
+const maxAppointmentCount = 100
+
+// NextAppointmentTimes returns up to n free slot starts at or after from
+// (default now), skipping closed hours, holidays, slots before the current
+// wait ends and full slots; none is AppointmentSlotsNotFound (107012).
+// Without a segment, a tenant with a single queue uses it; otherwise the
+// queue must be named (108016).
+func (p *Platform) NextAppointmentTimes(ctx context.Context, tenant, segment string, from time.Time, n int) ([]time.Time, error) {
+	t, err := p.tenant(tenant)
+	if err != nil {
+		return nil, err
+	}
+	var q *Queue
+	if strings.TrimSpace(segment) == "" {
+		if len(t.Queues) != 1 {
+			return nil, status.Errorf(status.QueueIDRequired, "tenant %q has %d queues: name a segment", t.Name, len(t.Queues))
+		}
+		q = t.Queues[0]
+	} else if _, q, err = p.segment(t, segment); err != nil {
+		return nil, err
+	}
+	if !q.Appointments.Enabled {
+		return nil, status.Errorf(status.AppointmentsDisabled, "queue %q does not take scheduled callbacks", q.Name)
+	}
+	if n <= 0 {
+		n = DefaultAppointmentCount
+	}
+	n = min(n, maxAppointmentCount)
+	var out []time.Time
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		out, err = p.freeSlots(ctx, tx, t, q, from, n)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, status.Errorf(status.AppointmentSlotsNotFound, "queue %q has no free slot in the next %d days", q.Name, q.Appointments.HorizonDays)
+	}
+	return out, nil
+}
+
+func (p *Platform) freeSlots(ctx context.Context, tx Tx, t *Tenant, q *Queue, from time.Time, n int) ([]time.Time, error) {
+	now := p.Now()
+	ewt, err := p.queueEWT(ctx, tx, t, q)
+	if err != nil {
+		return nil, err
+	}
+	earliest := now.Add(ewt)
+	if from.After(earliest) {
+		earliest = from.UTC()
+	}
+	horizon := now.AddDate(0, 0, q.Appointments.HorizonDays)
+	booked, err := p.booked(ctx, tx, t, q)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[time.Time]int{}
+	for _, it := range booked {
+		taken[slotStart(t, q, it.AppointmentTime)]++
+	}
+	var out []time.Time
+	for s := slotStart(t, q, earliest); !s.After(horizon) && len(out) < n; s = nextSlot(t, q, s) {
+		if s.Before(earliest) || !p.openAt(t, q, s) || taken[s] >= q.Appointments.Capacity {
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// nextSlot is the start of the slot after the one starting at s; it stays
+// aligned to local midnight across daylight-saving changes.
+func nextSlot(t *Tenant, q *Queue, s time.Time) time.Time {
+	next := slotStart(t, q, s.Add(q.Appointments.SlotLength))
+	if !next.After(s) {
+		next = s.Add(q.Appointments.SlotLength)
+	}
+	return next
+}

@@ -1,0 +1,489 @@
+package callback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/holdline/holdline/internal/status"
+)
+
+// The operations of a live call: the IVR creating it, transferring it to a
+// queue, the ACD reporting it queued and dequeued, the caller asking for a
+// callback or hanging up (behaviour.md §2).
+
+// ACDSourceApplication is recorded on interactions the ACD reports before
+// any application created them (InteractionQueued for an unknown call).
+const ACDSourceApplication = "ACD"
+
+// maxExternalIDLength bounds an external tracking id.
+const maxExternalIDLength = 128
+
+// checkExternalID refuses an external tracking id that cannot be an ACD's
+// call id: too long or holding control characters (108041).
+func checkExternalID(id string) error {
+	if len(id) > maxExternalIDLength {
+		return status.Errorf(status.ExternalTrackingIDMissing, "external tracking id is %d characters long; at most %d are allowed", len(id), maxExternalIDLength)
+	}
+	if strings.IndexFunc(id, unicode.IsControl) >= 0 {
+		return status.Errorf(status.ExternalTrackingIDMissing, "external tracking id %q holds control characters", id)
+	}
+	return nil
+}
+
+// CreateInteraction creates a live interaction for a caller entering the
+// IVR (CreateInteraction). Its place in the virtual queue is the time it was
+// created, so a caller who later asks for a callback keeps it.
+func (p *Platform) CreateInteraction(ctx context.Context, c CreateParams) (*Interaction, error) {
+	t, err := p.tenant(c.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	seg, q, err := p.segment(t, c.Segment)
+	if err != nil {
+		return nil, err
+	}
+	app, err := p.sourceApplication(t, seg, c.SourceApplication)
+	if err != nil {
+		return nil, err
+	}
+	ext := strings.TrimSpace(c.ExternalTrackingID)
+	if err := checkExternalID(ext); err != nil {
+		return nil, err
+	}
+	if err := p.licensed(t, false); err != nil {
+		return nil, err
+	}
+	if err := p.liveAccepted(t, q); err != nil {
+		return nil, err
+	}
+	it := &Interaction{
+		Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Type: TypeInbound,
+		ExternalTrackingID: ext, SourceApplication: app, QueuedAt: p.Now(),
+	}
+	if err := mergeUserData(t, it, c.UserData); err != nil {
+		return nil, err
+	}
+	if err := p.store.InTx(ctx, func(tx Tx) error { return p.insert(ctx, tx, it, EvCreate, "") }); err != nil {
+		return nil, fmt.Errorf("create interaction for %s/%s: %w", t.Name, seg.Name, err)
+	}
+	return it, nil
+}
+
+// liveAccepted refuses live callers in a mode that takes none (Shutdown).
+func (p *Platform) liveAccepted(t *Tenant, q *Queue) error {
+	if mode, _ := p.ModeNow(t, q); mode.Capabilities().RefuseLive {
+		return status.Errorf(status.RequestRefusedDueToOperationMode, "queue %q is in %s mode and takes no calls", q.Name, mode)
+	}
+	return nil
+}
+
+// SendToQueue records the IVR transferring a caller to a queue
+// (InteractionSendToQueue): a holding reason sends a live caller to hold, and
+// SpeakToAgent or CBDCSendToPriorityQueue sends a reconnected callback
+// customer to the callback (priority) queue. A missing reason is 108039, an
+// unknown one 108038.
+func (p *Platform) SendToQueue(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+	r, _ := Parse(SendToQueueReasons, reason)
+	r = r.Canonical()
+	ev := EvSendToHold
+	if r.ToCallbackQueue() {
+		ev = EvSendToCallbackQueue
+	}
+	return p.apply(ctx, tenant, id, &op{
+		event: ev,
+		args: func(*Tenant) (string, error) {
+			_, err := enumArg(SendToQueueReasons, reason, "Reason", status.DataValueRequired, status.InvalidDataName)
+			return string(r), err
+		},
+		change: func(_ Tx, _ *Tenant, it *Interaction) (string, error) {
+			if ev == EvSendToHold {
+				it.HoldReason = r
+			}
+			return "", nil
+		},
+	})
+}
+
+// Queued records the ACD reporting an interaction in a skill queue
+// (InteractionQueued). The interaction is found by id or external tracking
+// id; one the platform does not know is created in the holding queue, and
+// created is true (107100). Which queue it joined, holding or callback,
+// follows from its state.
+func (p *Platform) Queued(ctx context.Context, qp QueuedParams) (it *Interaction, created bool, err error) {
+	t, err := p.tenant(qp.Tenant)
+	if err != nil {
+		return nil, false, err
+	}
+	id, ext, err := p.idOrExternal(qp.InteractionID, qp.ExternalTrackingID)
+	if err != nil {
+		return nil, false, err
+	}
+	skill := strings.TrimSpace(qp.SkillID)
+	if skill == "" {
+		return nil, false, status.Errorf(status.SkillIDNotFound, "a SkillId is required")
+	}
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		found, err := p.lookup(ctx, tx, t, id, ext)
+		switch {
+		case err == nil:
+			it, err = p.queueKnown(ctx, tx, t, found, skill, ext)
+			return err
+		case status.Of(err) != status.InteractionNotFound:
+			return err
+		}
+		created = true
+		it, err = p.queueUnknown(ctx, tx, t, qp.Segment, skill, ext)
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("interaction queued (%s%s): %w", id, ext, err)
+	}
+	return it, created, nil
+}
+
+// queueKnown moves a known interaction into the skill queue it was reported in.
+func (p *Platform) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Interaction, skill, ext string) (*Interaction, error) {
+	q := t.Queue(it.Queue)
+	if q == nil {
+		return nil, status.Errorf(status.QueueIDNotFound, "interaction %s belongs to queue %q, which is no longer configured", it.ID, it.Queue)
+	}
+	if !hasSkill(q, skill) {
+		return nil, status.Errorf(status.SkillIDNotFound, "skill %q is not a skill of queue %q", skill, q.Name)
+	}
+	if err := p.liveAccepted(t, q); err != nil {
+		return nil, err
+	}
+	return p.transitionLoaded(ctx, tx, it, EvQueued, "skill "+skill, func(it *Interaction) (string, error) {
+		if ext != "" && it.ExternalTrackingID == "" {
+			it.ExternalTrackingID = ext
+		}
+		return "", nil
+	})
+}
+
+// queueUnknown creates the interaction of a call the ACD reports before
+// anything else did. Its queue is the segment's, when one is named, or the
+// queue whose holding (or under-threshold) skill it is. Without a segment
+// the interaction has none until UpdateInteractionData sets one.
+func (p *Platform) queueUnknown(ctx context.Context, tx Tx, t *Tenant, segment, skill, ext string) (*Interaction, error) {
+	it := &Interaction{Tenant: t.Name, Type: TypeInbound, ExternalTrackingID: ext, SourceApplication: ACDSourceApplication, QueuedAt: p.Now()}
+	var q *Queue
+	if strings.TrimSpace(segment) != "" {
+		seg, sq, err := p.segment(t, segment)
+		if err != nil {
+			return nil, err
+		}
+		if !hasSkill(sq, skill) {
+			return nil, status.Errorf(status.SkillIDNotFound, "skill %q is not a skill of queue %q", skill, sq.Name)
+		}
+		it.Segment, q = seg.Name, sq
+	} else if q = holdingQueueOf(t, skill); q == nil {
+		return nil, status.Errorf(status.SkillIDNotFound, "skill %q is not the holding skill of any queue of tenant %q", skill, t.Name)
+	}
+	if err := p.liveAccepted(t, q); err != nil {
+		return nil, err
+	}
+	it.Queue = q.Name
+	if err := p.insert(ctx, tx, it, EvQueuedUnknown, "skill "+skill); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+func hasSkill(q *Queue, skill string) bool {
+	s := q.Skills
+	return skill == s.Holding.ID || skill == s.Callback.ID || skill == s.UnderThreshold.ID
+}
+
+// holdingQueueOf finds the queue a call arriving on skill waits in.
+func holdingQueueOf(t *Tenant, skill string) *Queue {
+	for _, q := range t.Queues {
+		if q.Skills.Holding.ID == skill || q.Skills.UnderThreshold.ID == skill {
+			return q
+		}
+	}
+	return nil
+}
+
+// idOrExternal checks the pair of identifiers notifications from the ACD
+// carry: at least one is required (108046), the id must be well formed.
+func (p *Platform) idOrExternal(id, ext string) (string, string, error) {
+	id, ext = strings.TrimSpace(id), strings.TrimSpace(ext)
+	if id == "" && ext == "" {
+		return "", "", status.Errorf(status.InteractionIDOrExternalTrackingIDRequired, "an InteractionId or an ExternalTrackingId is required")
+	}
+	if id != "" {
+		var err error
+		if id, err = checkID(id); err != nil {
+			return "", "", err
+		}
+	}
+	if err := checkExternalID(ext); err != nil {
+		return "", "", err
+	}
+	return id, ext, nil
+}
+
+// lookup finds an interaction of t by id, or else by external tracking id.
+func (p *Platform) lookup(ctx context.Context, tx Tx, t *Tenant, id, ext string) (*Interaction, error) {
+	if id != "" {
+		it, err := p.load(ctx, tx, t, id)
+		if err == nil || ext == "" || status.Of(err) != status.InteractionNotFound {
+			return it, err
+		}
+	}
+	it, err := tx.InteractionGetByExternalID(ctx, t.Name, ext)
+	if errors.Is(err, ErrNotFound) {
+		return nil, status.Errorf(status.InteractionNotFound, "no interaction of tenant %q has id %q or external tracking id %q", t.Name, id, ext)
+	}
+	return it, err
+}
+
+// Dequeued records an interaction leaving a skill queue (InteractionDequeued):
+// answered by an agent, abandoned, or — for a caller on hold — accepting the
+// Second Chance offer, which creates a new pending callback (second) that
+// keeps the caller's place.
+func (p *Platform) Dequeued(ctx context.Context, d DequeuedParams) (it, second *Interaction, err error) {
+	t, err := p.tenant(d.Tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	id, ext, err := p.idOrExternal(d.InteractionID, d.ExternalTrackingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	reason, err := enumArg(DequeueReasons, d.Reason, "Reason", status.DequeuedReasonMissing, status.DequeuedReasonInvalid)
+	if err != nil {
+		return nil, nil, err
+	}
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		found, err := p.lookup(ctx, tx, t, id, ext)
+		if err != nil {
+			return err
+		}
+		switch reason {
+		case DequeueAbandoned:
+			it, err = p.transitionLoaded(ctx, tx, found, EvDequeueAbandoned, string(reason), nil)
+		case DequeueAcceptSecondChanceOffer:
+			it, second, err = p.secondChance(ctx, tx, t, found)
+		default:
+			it, err = p.transitionLoaded(ctx, tx, found, answeredEvent(found), string(reason), nil)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("interaction dequeued (%s%s): %w", id, ext, err)
+	}
+	return it, second, nil
+}
+
+// answeredEvent picks the event of an agent answering it: a caller sent to
+// hold as UnderThreshold or ForceHold completes as such.
+func answeredEvent(it *Interaction) Event {
+	if it.State == StateSentToHold || it.State == StateQueuedHold {
+		switch it.HoldReason {
+		case SendUnderThreshold:
+			return EvAnsweredUnderThreshold
+		case SendForceHold:
+			return EvAnsweredForceHold
+		}
+	}
+	return EvAnswered
+}
+
+// secondChance ends a hold call whose caller accepted the Second Chance
+// offer and registers the ASAP callback that replaces it, with the same
+// place in line, contact and user data. The caller's number must be known
+// (set with UpdateInteractionData Contact before the offer is accepted).
+func (p *Platform) secondChance(ctx context.Context, tx Tx, t *Tenant, hold *Interaction) (*Interaction, *Interaction, error) {
+	q := t.Queue(hold.Queue)
+	if q == nil {
+		return nil, nil, status.Errorf(status.QueueIDNotFound, "queue %q is no longer configured", hold.Queue)
+	}
+	if !q.SecondChance.Enabled {
+		return nil, nil, status.Errorf(status.DequeuedReasonInvalid, "Second Chance is not enabled on queue %q", q.Name)
+	}
+	if _, err := Next(hold.State, EvSecondChance); err != nil {
+		return nil, nil, err
+	}
+	if hold.Contact == "" {
+		return nil, nil, status.Errorf(status.ContactRequired, "interaction %s has no contact to call back; set it with UpdateInteractionData Contact first", hold.ID)
+	}
+	voice := t.Licenses != nil && t.Licenses.IsVoice(hold.SourceApplication)
+	if err := p.modeAccepts(t, q, false, voice); err != nil {
+		return nil, nil, err
+	}
+	cb := &Interaction{
+		Tenant: t.Name, Segment: hold.Segment, Queue: hold.Queue, Type: TypeASAP, Contact: hold.Contact,
+		SourceApplication: hold.SourceApplication, ClientID: hold.ClientID, QueuedAt: orderKey(hold),
+		UserData: hold.UserData, LinkedID: hold.ID,
+	}
+	if err := p.doubleCheck(ctx, tx, q, cb); err != nil {
+		return nil, nil, err
+	}
+	if err := p.insert(ctx, tx, cb, EvRegisterSecondChance, "AcceptSecondChanceOffer"); err != nil {
+		return nil, nil, err
+	}
+	it, err := p.transitionLoaded(ctx, tx, hold, EvSecondChance, string(DequeueAcceptSecondChanceOffer), func(it *Interaction) (string, error) {
+		it.LinkedID = cb.ID
+		return "callback " + cb.ID + " keeps the caller's place", nil
+	})
+	return it, cb, err
+}
+
+// contactURI matches voice://NUMBER[/][?appt=TIME] and other schemes' shapes.
+var contactURI = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)/?(?:\?([^#]*))?$`)
+
+// parseContactURI splits a ContactURI into the number and the optional
+// appointment time. A shape that is not a URI, or an empty number, is
+// 107017; a scheme other than voice is 108054; a bad time 108004.
+func parseContactURI(raw string) (number, appt string, err error) {
+	m := contactURI.FindStringSubmatch(strings.TrimSpace(raw))
+	if m == nil {
+		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q is not of the form voice://NUMBER[?appt=yyyy-mm-ddTHH:mm:ssZ]", raw)
+	}
+	if !strings.EqualFold(m[1], "voice") {
+		return "", "", status.Errorf(status.InvalidCallType, "ContactURI scheme %q is not a call type Holdline can place (voice)", m[1])
+	}
+	if m[2] == "" {
+		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q has no number", raw)
+	}
+	number, err = url.PathUnescape(m[2])
+	if err != nil {
+		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q: %v", raw, err)
+	}
+	if m[3] != "" {
+		v, err := url.ParseQuery(m[3])
+		if err != nil {
+			return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q: %v", raw, err)
+		}
+		appt = v.Get("appt")
+		if v.Has("appt") && appt == "" {
+			return "", "", status.Errorf(status.InvalidDateTime, "ContactURI %q has an empty appt", raw)
+		}
+	}
+	return number, appt, nil
+}
+
+// RequestContact converts a live interaction into a callback
+// (InteractionRequestContact): voice://NUMBER asks for an ASAP callback that
+// keeps the caller's place, voice://NUMBER?appt=TIME books one.
+func (p *Platform) RequestContact(ctx context.Context, tenant, id, uri string) (*Interaction, error) {
+	var number, appt string
+	return p.apply(ctx, tenant, id, &op{
+		event: EvRequestContact,
+		args: func(*Tenant) (string, error) {
+			var err error
+			if number, appt, err = parseContactURI(uri); err != nil {
+				return "", err
+			}
+			if appt != "" {
+				if _, err := ParseTime(appt); err != nil {
+					return "", err
+				}
+				return string(TypeAppointment), nil
+			}
+			return string(TypeASAP), nil
+		},
+		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
+			return p.convertToCallback(ctx, tx, t, it, number, appt)
+		},
+	})
+}
+
+func (p *Platform) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *Interaction, number, appt string) (string, error) {
+	if it.Segment == "" {
+		return "", status.Errorf(status.SegmentNotSet, "interaction %s has no segment; set one with UpdateInteractionData Segment", it.ID)
+	}
+	seg, q, err := p.segment(t, it.Segment)
+	if err != nil {
+		return "", status.Wrap(status.QueueIDNotFound, err, status.Message(err))
+	}
+	scheduled := appt != ""
+	if err := p.licensed(t, scheduled); err != nil {
+		return "", err
+	}
+	if it.Contact, err = p.normalizeContact(t, seg, number); err != nil {
+		return "", err
+	}
+	voice := t.Licenses.IsVoice(it.SourceApplication)
+	if err := p.modeAccepts(t, q, scheduled, voice); err != nil {
+		return "", err
+	}
+	it.Type = TypeASAP
+	if scheduled {
+		at, _ := ParseTime(appt)
+		if err := p.checkAppointment(ctx, tx, t, q, appointmentCheck{at: at, disabledCode: status.AppointmentsDisabled}); err != nil {
+			return "", err
+		}
+		it.Type, it.AppointmentTime = TypeAppointment, at
+	}
+	if err := p.doubleCheck(ctx, tx, q, it); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s callback to %s", it.Type, it.Contact), nil
+}
+
+// DisconnectedByApplication records the client application ending the call
+// (InteractionDisconnectedByApplication). A missing or unknown reason is 108038.
+func (p *Platform) DisconnectedByApplication(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+	return p.apply(ctx, tenant, id, &op{
+		event: EvAppDisconnect,
+		args: func(*Tenant) (string, error) {
+			r, err := enumArg(AppDisconnectReasons, reason, "Reason", status.InvalidDataName, status.InvalidDataName)
+			return string(r), err
+		},
+	})
+}
+
+// DisconnectedByCaller records the caller hanging up
+// (InteractionDisconnectedByCaller): in a queue with reason Abandon it is an
+// abandon; CBDCDisconnectAndCancelPendingCallback also cancels the caller's
+// pending callback in the queue. A missing or unknown reason is 108027.
+func (p *Platform) DisconnectedByCaller(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+	r, _ := Parse(CallerDisconnectReasons, reason)
+	ev := EvCallerDisconnect
+	if r == CallerAbandon {
+		ev = EvCallerAbandon
+	}
+	return p.apply(ctx, tenant, id, &op{
+		event: ev,
+		args: func(*Tenant) (string, error) {
+			_, err := enumArg(CallerDisconnectReasons, reason, "Reason", status.ReasonRequired, status.ReasonRequired)
+			return string(r), err
+		},
+		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
+			if r != CallerCBDCDisconnectAndCancelPending || it.Contact == "" {
+				return "", nil
+			}
+			return p.cancelPendingOf(ctx, tx, t, it)
+		},
+	})
+}
+
+// cancelPendingOf cancels the other pending callbacks of it's contact in its queue.
+func (p *Platform) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *Interaction) (string, error) {
+	pending, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: it.Queue, Contact: it.Contact, States: []State{StatePendingCallback}})
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for _, o := range pending {
+		if o.ID == it.ID {
+			continue
+		}
+		if _, err := p.transitionLoaded(ctx, tx, o, EvCancel, "Caller", nil); err != nil {
+			return "", err
+		}
+		ids = append(ids, o.ID)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return "cancelled pending callback " + strings.Join(ids, ", "), nil
+}

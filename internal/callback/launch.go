@@ -1,0 +1,180 @@
+package callback
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Launching (behaviour.md §6), in the simple form the PTK issue needs: the
+// Queue Manager issue deepens the timing with measured rates, but the gates
+// and the order are already the rules.
+//
+//   - An ASAP callback is launched, in virtual-queue order, when its expected
+//     remaining wait falls to the launch lead (Predictive), or at once in
+//     Rapid Purge. It never overtakes an earlier callback of its queue.
+//   - A scheduled callback is launched at its appointment minus the lead,
+//     inside business hours.
+//   - The mode must dial that kind of callback; the tenant's outbound licences
+//     cap the callbacks launched or connected at once; a retry waits its DueAt.
+//   - A launch with no outcome within the outbound-start timeout counts as a
+//     failed attempt (Timeout).
+
+// QueueManagerOrigin is the Method recorded in the history of changes the
+// Queue Manager makes on its own (launches, timeouts).
+const QueueManagerOrigin = "QueueManager"
+
+// DefaultTickInterval is how often Run looks for due launches and timeouts.
+const DefaultTickInterval = time.Second
+
+// Run launches due callbacks and expires silent launches every interval
+// until ctx ends. Time is the platform's clock, so a fake clock drives it in
+// tests and the simulator.
+func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
+	if interval <= 0 {
+		interval = DefaultTickInterval
+	}
+	ctx = WithOrigin(ctx, Origin{Method: QueueManagerOrigin})
+	for {
+		if _, err := p.Tick(ctx); err != nil && ctx.Err() == nil {
+			p.log.ErrorContext(ctx, "queue manager tick failed", "err", err)
+		}
+		timer := p.clock.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-timer.C():
+		}
+	}
+}
+
+// Tick does one round of the Queue Manager's timed work: it expires launches
+// past their outbound-start timeout, then launches what is due. It returns the
+// callbacks it launched.
+func (p *Platform) Tick(ctx context.Context) ([]*Interaction, error) {
+	if err := p.expireLaunches(ctx); err != nil {
+		return nil, err
+	}
+	var launched []*Interaction
+	for _, t := range p.settings.Tenants {
+		for _, q := range t.Queues {
+			ls, err := p.launchQueue(ctx, t, q)
+			if err != nil {
+				return launched, fmt.Errorf("launch %s/%s: %w", t.Name, q.Name, err)
+			}
+			launched = append(launched, ls...)
+		}
+	}
+	return launched, nil
+}
+
+// launchQueue launches the due callbacks of one queue, in one transaction.
+func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Interaction, error) {
+	mode, _ := p.ModeNow(t, q)
+	caps := mode.Capabilities()
+	if (!caps.DialASAP && !caps.DialScheduled) || t.Licenses == nil {
+		return nil, nil
+	}
+	var launched []*Interaction
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		launched = nil
+		active, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, States: []State{StateLaunched, StateOutboundConnected}})
+		if err != nil {
+			return err
+		}
+		room := t.Licenses.Outbound - len(active)
+		if room <= 0 {
+			return nil
+		}
+		due, err := p.dueCallbacks(ctx, tx, t, q, caps)
+		if err != nil {
+			return err
+		}
+		for _, it := range due[:min(room, len(due))] {
+			attempt := it.Attempts.Total + 1
+			l, err := p.transitionLoaded(ctx, tx, it, EvLaunch, string(it.Type), func(it *Interaction) (string, error) {
+				it.DueAt = time.Time{}
+				return fmt.Sprintf("attempt %d", attempt), nil
+			})
+			if err != nil {
+				return err
+			}
+			launched = append(launched, l)
+		}
+		return nil
+	})
+	for _, it := range launched {
+		p.log.InfoContext(ctx, "callback launched", "interaction", it.ID, "tenant", it.Tenant, "queue", it.Queue,
+			"type", it.Type, "attempt", it.Attempts.Total+1)
+	}
+	return launched, err
+}
+
+// dueCallbacks lists the pending callbacks of q that are due now, in the
+// order they must be launched.
+func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]*Interaction, error) {
+	now := p.Now()
+	var due []*Interaction
+	if caps.DialScheduled {
+		booked, err := p.booked(ctx, tx, t, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range booked {
+			if it.State == StatePendingCallback && !it.AppointmentTime.Add(-q.Launch.Lead).After(now) &&
+				!it.DueAt.After(now) && p.openAt(t, q, now) {
+				due = append(due, it)
+			}
+		}
+	}
+	if !caps.DialASAP || !p.openAt(t, q, now) {
+		return due, nil
+	}
+	waiting, err := p.waiting(ctx, tx, t, q)
+	if err != nil {
+		return nil, err
+	}
+	for ahead, it := range waiting {
+		if it.State != StatePendingCallback {
+			continue
+		}
+		if it.DueAt.After(now) {
+			continue // waiting out its retry wait, in its place
+		}
+		if !caps.RapidDial && estimateWait(q, ahead) > q.Launch.Lead {
+			break // later callbacks wait for this one: order is never overtaken
+		}
+		due = append(due, it)
+	}
+	return due, nil
+}
+
+// expireLaunches counts launches that got no outcome within the queue's
+// outbound-start timeout as failed attempts (reason Timeout).
+func (p *Platform) expireLaunches(ctx context.Context) error {
+	now := p.Now()
+	for _, t := range p.settings.Tenants {
+		err := p.store.InTx(ctx, func(tx Tx) error {
+			launched, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, States: []State{StateLaunched}})
+			if err != nil {
+				return err
+			}
+			for _, it := range launched {
+				q := t.Queue(it.Queue)
+				if q == nil || it.UpdatedAt.Add(q.Launch.OutboundStartTimeout).After(now) {
+					continue
+				}
+				if _, err := p.failAttempt(ctx, tx, t, it, FailTimeout); err != nil {
+					return err
+				}
+				p.log.WarnContext(ctx, "launch timed out", "interaction", it.ID, "timeout", q.Launch.OutboundStartTimeout)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("expire launches of %s: %w", t.Name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,283 @@
+package callback
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/status"
+)
+
+// The read-only operations: what the IVR asks before it treats a caller
+// (GetSegmentState, GetSegmentVariables), what integrators ask to check their
+// setup (GetSegments, GetSystemVariables, GetStatus, ValidateContact), and
+// FindInteraction.
+
+// Find lists interactions by id or by contact (FindInteraction). Neither, a
+// malformed id, an invalid contact or an unknown segment is 108026; an id
+// not known is 107002; a contact with no live interaction is 109021.
+func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
+	t, err := p.tenant(f.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	id, contact := strings.TrimSpace(f.InteractionID), strings.TrimSpace(f.Contact)
+	if id == "" && contact == "" {
+		return nil, status.Errorf(status.InvalidSearchParameters, "an InteractionId or a Contact is required")
+	}
+	var seg *Segment
+	if strings.TrimSpace(f.Segment) != "" {
+		if seg = t.Segment(strings.TrimSpace(f.Segment)); seg == nil {
+			return nil, status.Errorf(status.InvalidSearchParameters, "segment %q is not configured for tenant %q", f.Segment, t.Name)
+		}
+	}
+	if id != "" {
+		if id, err = checkID(id); err != nil {
+			return nil, status.Wrap(status.InvalidSearchParameters, err, status.Message(err))
+		}
+	}
+	if contact != "" {
+		country := ""
+		if s := seg; s != nil {
+			country = s.CountryCode
+		} else if len(t.Segments) > 0 {
+			country = t.Segments[0].CountryCode
+		}
+		if contact, err = t.Contacts.Normalize(contact, country); err != nil {
+			return nil, status.Wrap(status.InvalidSearchParameters, err, err.Error())
+		}
+	}
+	var out []Found
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		var its []*Interaction
+		if id != "" {
+			it, err := p.load(ctx, tx, t, id)
+			if err != nil {
+				return err
+			}
+			its = []*Interaction{it}
+		} else {
+			p := &InteractionFindParams{Tenant: t.Name, Contact: contact, States: nonFinal}
+			if seg != nil {
+				p.Segment = seg.Name
+			}
+			if its, err = tx.InteractionFind(ctx, p); err != nil {
+				return err
+			}
+			if len(its) == 0 {
+				return status.Errorf(status.ContactNotFound, "no live interaction of tenant %q has contact %s", t.Name, contact)
+			}
+		}
+		for _, it := range its {
+			found := Found{Interaction: it}
+			if q := t.Queue(it.Queue); q != nil && it.Type == TypeASAP && it.State == StatePendingCallback {
+				if found.RemainingWait, err = p.remainingWait(ctx, tx, t, q, it); err != nil {
+					return err
+				}
+			}
+			out = append(out, found)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find interaction: %w", err)
+	}
+	return out, nil
+}
+
+// Segments lists the configured segments of tenant, or of every tenant when
+// tenant is empty (GetSegments).
+func (p *Platform) Segments(_ context.Context, tenant string) ([]SegmentInfo, error) {
+	tenants := p.settings.Tenants
+	if strings.TrimSpace(tenant) != "" {
+		t, err := p.tenant(tenant)
+		if err != nil {
+			return nil, err
+		}
+		tenants = []*Tenant{t}
+	}
+	var out []SegmentInfo
+	for _, t := range tenants {
+		for _, s := range t.Segments {
+			out = append(out, SegmentInfo{Tenant: t.Name, Segment: s.Name, Queue: s.Queue})
+		}
+	}
+	if len(out) == 0 {
+		return nil, status.Errorf(status.SegmentsNotFound, "no segments are configured")
+	}
+	return out, nil
+}
+
+// SegmentState decides what the IVR should do with a caller arriving on a
+// segment now (GetSegmentState, behaviour.md §4): the operation mode, the
+// EWT, the offer and where to route the caller.
+func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceApplication string) (*SegmentState, error) {
+	t, err := p.tenant(tenant)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(segment) == "" {
+		return nil, status.Errorf(status.InvalidSegment, "a segment is required")
+	}
+	seg, q, err := p.segment(t, segment)
+	if err != nil {
+		return nil, err
+	}
+	var ewt time.Duration
+	err = p.store.InTx(ctx, func(tx Tx) error {
+		ewt, err = p.queueEWT(ctx, tx, t, q)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("segment state %s/%s: %w", t.Name, seg.Name, err)
+	}
+	mode, modeStatus := p.ModeNow(t, q)
+	st := &SegmentState{
+		Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Mode: mode, ModeStatus: modeStatus,
+		EWT: ewt, QueueMode: q.QueueMode,
+	}
+	st.Offer, st.RecommendedDestination, st.Why = p.offer(t, q, mode, ewt, t.SourceApplicationOrDefault(strings.TrimSpace(sourceApplication)))
+	p.log.DebugContext(ctx, "segment state", "tenant", t.Name, "segment", seg.Name, "mode", mode, "ewt", ewt, "offer", st.Offer, "why", st.Why)
+	return st, nil
+}
+
+// offer is the offer decision of behaviour.md §4.
+func (p *Platform) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app string) (OfferTreatment, string, string) {
+	caps := mode.Capabilities()
+	holding := firstNonEmpty(q.Skills.Holding.Device, q.Skills.Holding.ID)
+	under := firstNonEmpty(q.Skills.UnderThreshold.Device, q.Skills.UnderThreshold.ID, holding)
+	secs := ewt.Seconds()
+	if secs <= q.TurnOnThreshold.Seconds() {
+		why := fmt.Sprintf("EWT %.0fs is at or under the turn-on threshold %.0fs in %s mode", secs, q.TurnOnThreshold.Seconds(), mode)
+		return caps.OfferUnderThreshold, under, why
+	}
+	offer := caps.Offer
+	why := fmt.Sprintf("%s mode, EWT %.0fs above the turn-on threshold %.0fs", mode, secs, q.TurnOnThreshold.Seconds())
+	if block := q.SmartCallBlockThreshold.Seconds(); block > 0 && secs > block && (offer == OfferCallback || offer == OfferEWTOnly) {
+		return OfferBlock, holding, fmt.Sprintf("EWT %.0fs is above the Smart Call Block threshold %.0fs", secs, block)
+	}
+	if offer == OfferCallback || offer == OfferScheduledOnly {
+		if free, need, ok := p.freeLicences(t, app); !ok {
+			return OfferNone, holding, fmt.Sprintf("no callback offer: %d licences free for %q, %d needed", free, app, need)
+		}
+		if offer == OfferScheduledOnly && (!q.Appointments.Enabled || !t.Licenses.Scheduled) {
+			return OfferNone, holding, fmt.Sprintf("%s mode offers scheduled callbacks only, and queue %q takes none", mode, q.Name)
+		}
+	}
+	return offer, holding, why
+}
+
+// freeLicences reports the licences free for a source application's pool
+// and whether that meets the minimum threshold for an offer.
+func (p *Platform) freeLicences(t *Tenant, app string) (free, need int, ok bool) {
+	if t.Licenses == nil {
+		return 0, 1, false
+	}
+	l := t.Licenses
+	free = l.NonVoice
+	if l.IsVoice(app) {
+		free = l.Inbound
+	}
+	need = max(l.MinimumThreshold, 1)
+	return free, need, free >= need
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// SegmentVariables returns the IVR variables of a segment's queue, all of
+// them or those named, and always CountryCode (GetSegmentVariables). Without
+// a segment, a tenant with one segment uses it.
+func (p *Platform) SegmentVariables(_ context.Context, tenant, segment string, names []string) (*SegmentVariables, error) {
+	t, err := p.tenant(tenant)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(segment) == "" {
+		if len(t.Segments) != 1 {
+			return nil, status.Errorf(status.SegmentRequired, "tenant %q has %d segments: name one", t.Name, len(t.Segments))
+		}
+		segment = t.Segments[0].Name
+	}
+	seg, q, err := p.segment(t, segment)
+	if err != nil {
+		return nil, err
+	}
+	all := q.SegmentVariables(seg)
+	vars := all
+	if len(names) > 0 {
+		want := map[string]bool{"CountryCode": true}
+		for _, n := range names {
+			want[strings.TrimSpace(n)] = true
+		}
+		vars = nil
+		for _, v := range all {
+			if want[v.Name] {
+				vars = append(vars, v)
+			}
+		}
+	}
+	return &SegmentVariables{Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Variables: vars}, nil
+}
+
+// SystemVariables returns the tenant's system variables (GetSystemVariables).
+func (p *Platform) SystemVariables(_ context.Context, tenant string) ([]Variable, error) {
+	t, err := p.tenant(tenant)
+	if err != nil {
+		return nil, err
+	}
+	return t.SystemVariables, nil
+}
+
+// Status reports whether the platform can serve requests (GetStatus): it
+// returns the names of the tenant asked for, or of every tenant. An unknown
+// tenant, or none configured, is 109006; an unreachable store 109004.
+func (p *Platform) Status(ctx context.Context, tenant string) ([]string, error) {
+	var names []string
+	if strings.TrimSpace(tenant) != "" {
+		t := p.settings.Tenant(strings.TrimSpace(tenant))
+		if t == nil {
+			return nil, status.Errorf(status.TenantsNotFound, "tenant %q is not configured", tenant)
+		}
+		names = []string{t.Name}
+	} else {
+		for _, t := range p.settings.Tenants {
+			names = append(names, t.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil, status.Errorf(status.TenantsNotFound, "no tenants are configured")
+	}
+	if err := p.store.Ping(ctx); err != nil {
+		return nil, status.Wrap(status.PlatformUnavailable, err, "the platform's store cannot be reached")
+	}
+	return names, nil
+}
+
+// ValidateContact checks a contact against the tenant's numbering rules and
+// returns it normalised (ValidateContact). The segment's country code is the
+// default region; without a segment, the tenant's first segment's.
+func (p *Platform) ValidateContact(_ context.Context, tenant, segment, contact string) (string, error) {
+	t, err := p.tenant(tenant)
+	if err != nil {
+		return "", err
+	}
+	var seg *Segment
+	if strings.TrimSpace(segment) != "" {
+		if seg, _, err = p.segment(t, segment); err != nil {
+			return "", err
+		}
+	} else if len(t.Segments) > 0 {
+		seg = t.Segments[0]
+	} else {
+		seg = &Segment{}
+	}
+	return p.normalizeContact(t, seg, contact)
+}

@@ -1,0 +1,131 @@
+package callback
+
+import (
+	"time"
+
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// The parameter and result types of the Platform's operations. They mirror
+// the PTK methods' parameters in domain terms; the wire layers decode into
+// them and encode from them.
+
+// CreateParams create a live interaction (CreateInteraction).
+type CreateParams struct {
+	Tenant             string
+	Segment            string
+	ExternalTrackingID string
+	SourceApplication  string
+	UserData           userdata.List
+}
+
+// QueuedParams report an interaction queued to a skill (InteractionQueued).
+type QueuedParams struct {
+	Tenant             string
+	InteractionID      string
+	ExternalTrackingID string
+	SkillID            string
+	// Segment is optional; it places an interaction the platform does not know yet.
+	Segment string
+}
+
+// DequeuedParams report an interaction leaving a skill queue (InteractionDequeued).
+type DequeuedParams struct {
+	Tenant             string
+	InteractionID      string
+	ExternalTrackingID string
+	Reason             string
+}
+
+// ModifyParams change a pending interaction (ModifyInteraction).
+type ModifyParams struct {
+	Tenant        string
+	InteractionID string
+	// Action is AppointmentTime, Result, ClientId or Data.
+	Action string
+	// ClientID is the new client id (Action ClientId).
+	ClientID string
+	// Result is a configured CallInfo code (Action Result).
+	Result string
+	// AppointmentTime is the new time, as the wire gave it (Action AppointmentTime).
+	AppointmentTime string
+	// DataName and DataValue set one user-data string (Action Data).
+	DataName  string
+	DataValue string
+}
+
+// KeyValue is one UpdateInteractionData pair, as the wire gave it.
+type KeyValue struct {
+	Key   string
+	Value string
+}
+
+// FindParams search interactions (FindInteraction). Either InteractionID
+// or Contact is required.
+type FindParams struct {
+	Tenant        string
+	InteractionID string
+	Contact       string
+	Segment       string
+}
+
+// Found is one interaction FindInteraction returns, with what the caller
+// would be told about it.
+type Found struct {
+	*Interaction
+	// RemainingWait is the expected wait before an ASAP callback is launched.
+	RemainingWait time.Duration
+}
+
+// SegmentInfo names one configured segment (GetSegments).
+type SegmentInfo struct {
+	Tenant  string
+	Segment string
+	Queue   string
+}
+
+// OfferTreatment is what GetSegmentState tells the IVR to offer (behaviour.md §4).
+type OfferTreatment int
+
+// The offer treatments.
+const (
+	// OfferNone routes the caller to the recommended destination without an offer.
+	OfferNone OfferTreatment = 0
+	// OfferCallback offers ASAP and scheduled callbacks (and hold if the mode allows).
+	OfferCallback OfferTreatment = 1
+	// OfferScheduledOnly offers scheduled callbacks only.
+	OfferScheduledOnly OfferTreatment = 2
+	// OfferEWTOnly announces the EWT only (QueueSpeak).
+	OfferEWTOnly OfferTreatment = 3
+	// OfferBlock blocks the call (Smart Call Block).
+	OfferBlock OfferTreatment = 4
+)
+
+// SegmentState is the answer of GetSegmentState: what the IVR should do with
+// a caller arriving on a segment now.
+type SegmentState struct {
+	Tenant  string
+	Segment string
+	Queue   string
+	// Mode is the queue's operation mode now, and ModeStatus why (Manual,
+	// Scheduled, Holiday, SmartPurge, or empty for the default).
+	Mode       Mode
+	ModeStatus string
+	// EWT is the estimated wait for a caller joining the back of the queue now.
+	EWT time.Duration
+	// Offer is the offer treatment.
+	Offer OfferTreatment
+	// RecommendedDestination is the device to route the caller to.
+	RecommendedDestination string
+	QueueMode              QueueMode
+	// Why explains the decision in a sentence, for logs and support.
+	Why string
+}
+
+// SegmentVariables are the IVR variables of a segment's queue (GetSegmentVariables).
+type SegmentVariables struct {
+	Tenant    string
+	Segment   string
+	Queue     string
+	Variables []Variable
+}

@@ -1,6 +1,6 @@
 // Package server puts Holdline's fronts behind one HTTP listener: the health
-// and readiness probes, Prometheus metrics, the REST API and (with the PTK
-// issue) the SOAP endpoint, and shuts them down gracefully.
+// and readiness probes, Prometheus metrics, the REST API and the PTK (SOAP
+// and its JSON mirror), and shuts them down gracefully.
 package server
 
 import (
@@ -17,6 +17,7 @@ import (
 
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/console"
+	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
@@ -43,6 +44,8 @@ type Config struct {
 	Logger *slog.Logger
 	// ShutdownTimeout bounds the graceful shutdown (default 30 s).
 	ShutdownTimeout time.Duration
+	// PTK bounds one PTK request (body size, nesting, tokens); zero fields take the defaults.
+	PTK ptk.Limits
 }
 
 // Server is Holdline's HTTP server.
@@ -81,6 +84,11 @@ func New(cfg Config) (*Server, error) {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Metrics.Registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)}))
 	console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString).Register(mux)
+	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString, Limits: cfg.PTK})
+	if err != nil {
+		return nil, err
+	}
+	soap.Register(mux)
 	return &Server{cfg: cfg, handler: recoverer(cfg.Logger, mux)}, nil
 }
 

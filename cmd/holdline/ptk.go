@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/holdline/holdline/internal/ptk"
+	"github.com/holdline/holdline/internal/status"
+)
+
+// ptkFlags are the options of `holdline ptk`.
+type ptkFlags struct {
+	server  string
+	soap12  bool
+	json    bool
+	timeout time.Duration
+}
+
+func newPTKCmd() *cobra.Command {
+	var f ptkFlags
+	cmd := &cobra.Command{
+		Use:   "ptk METHOD [key=value ...]",
+		Short: "Call a PTK method on a running server and print the answer",
+		Long: `Call a Platform Toolkit method on a running Holdline and print the answer.
+
+Parameters are key=value pairs; a key is a dotted path of the WSDL's element
+names, matched case-insensitively:
+
+  holdline ptk GetSegmentState Tenant=Portree Segment=VHT_Test
+  holdline ptk AddInteraction Tenant=VHTLab Segment=PTK_VHT_TEST Contact=80001 \
+      Options.AppointmentTime=2026-12-01T15:00:00Z Options.UserData.account=A-1
+  holdline ptk UpdateInteractionData Tenant=VHTLab InteractionId=V0001... InteractionData.Contact=8002
+
+A path through user data or an InteractionData pair ends with the pair's key.
+The request is sent as SOAP 1.1 (--soap12 for SOAP 1.2, --json for the JSON
+mirror at /api/v1/ptk/METHOD). The answer is printed on stdout and its status
+code on stderr. A PTK refusal is an answer: the exit status is 0. A fault or
+a transport error exits 1.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPTK(cmd.Context(), f, args[0], args[1:], cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.server, "server", "http://127.0.0.1:8080", "base URL of the Holdline server")
+	fl.BoolVar(&f.soap12, "soap12", false, "send SOAP 1.2 instead of SOAP 1.1")
+	fl.BoolVar(&f.json, "json", false, "use the JSON mirror (/api/v1/ptk/METHOD)")
+	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
+	return cmd
+}
+
+// runPTK builds the request of method from pairs, sends it and prints the answer.
+func runPTK(ctx context.Context, f ptkFlags, method string, pairs []string, stdout, stderr io.Writer) error {
+	op, _, ok := ptk.Lookup(method)
+	if !ok {
+		names := make([]string, 0)
+		for _, o := range ptk.Operations() {
+			names = append(names, o.Name)
+		}
+		return fmt.Errorf("unknown PTK method %q; known: %s", method, strings.Join(names, ", "))
+	}
+	req, err := ptk.BuildRequest(op, pairs)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	base := strings.TrimRight(f.server, "/")
+	if f.json {
+		return callJSON(ctx, op, req, base, stdout, stderr)
+	}
+	return callSOAP(ctx, op, req, base, f.soap12, stdout, stderr)
+}
+
+func callSOAP(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool, stdout, stderr io.Writer) error {
+	version := ptk.SOAP11
+	if soap12 {
+		version = ptk.SOAP12
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, base+ptk.Path, bytes.NewReader(ptk.EncodeEnvelope(version, req)))
+	if err != nil {
+		return fmt.Errorf("ptk request: %w", err)
+	}
+	if soap12 {
+		hreq.Header.Set("Content-Type", `application/soap+xml; charset=utf-8; action="`+op.SOAPAction()+`"`)
+	} else {
+		hreq.Header.Set("Content-Type", "text/xml; charset=utf-8")
+		hreq.Header.Set("SOAPAction", `"`+op.SOAPAction()+`"`)
+	}
+	status, body, err := send(hreq)
+	if err != nil {
+		return err
+	}
+	env, derr := ptk.DecodeEnvelope(bytes.NewReader(body), ptk.Limits{MaxBody: int64(len(body)) + 1})
+	if derr != nil || env.Op == nil {
+		return fmt.Errorf("the server answered HTTP %d with no SOAP message: %s", status, snippet(body))
+	}
+	if err := ptk.Indent(stdout, body); err != nil {
+		return fmt.Errorf("print the answer: %w", err)
+	}
+	if env.Op.Name == "Fault" {
+		fmt.Fprintf(stderr, "fault: %s\n", env.Op.Find("faultstring", "Text").Text)
+		return exitError{code: 1}
+	}
+	return reportCode(stderr, env.Op.Find("Code", "ResultCode").Text)
+}
+
+func callJSON(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, stdout, stderr io.Writer) error {
+	body, err := ptk.RequestJSON(op, req)
+	if err != nil {
+		return fmt.Errorf("ptk request: %w", err)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/ptk/"+op.Name, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("ptk request: %w", err)
+	}
+	hreq.Header.Set("Content-Type", "application/json")
+	code, answer, err := send(hreq)
+	if err != nil {
+		return err
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, answer, "", "  ") != nil {
+		return fmt.Errorf("the server answered HTTP %d with no JSON: %s", code, snippet(answer))
+	}
+	fmt.Fprintln(stdout, strings.TrimSpace(pretty.String()))
+	if code != http.StatusOK {
+		fmt.Fprintf(stderr, "HTTP %d\n", code)
+		return exitError{code: 1}
+	}
+	var v struct {
+		ResultCode json.Number
+		Header     struct{ Status struct{ Code json.Number } }
+	}
+	if err := json.Unmarshal(answer, &v); err != nil {
+		return fmt.Errorf("read the answer: %w", err)
+	}
+	c := v.ResultCode
+	if c == "" {
+		c = v.Header.Status.Code
+	}
+	return reportCode(stderr, c.String())
+}
+
+// send posts hreq and returns the answer's HTTP status and body.
+func send(hreq *http.Request) (int, []byte, error) {
+	resp, err := http.DefaultClient.Do(hreq)
+	if err != nil {
+		return 0, nil, fmt.Errorf("ptk call: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return 0, nil, fmt.Errorf("ptk call: reading the answer: %w", err)
+	}
+	return resp.StatusCode, body, nil
+}
+
+// reportCode prints the answer's status code on stderr ("107000 RequestCompleted").
+func reportCode(stderr io.Writer, text string) error {
+	var n int
+	if _, err := fmt.Sscan(strings.TrimSpace(text), &n); err != nil {
+		return errors.New("the answer carries no status code")
+	}
+	fmt.Fprintln(stderr, status.Code(n).String())
+	return nil
+}
+
+func snippet(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}

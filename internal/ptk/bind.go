@@ -1,0 +1,221 @@
+package ptk
+
+import (
+	"encoding/hex"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// Binding turns request trees into typed parameters and typed results into
+// response trees, driven by the schema Types. Input is lenient (names match
+// case-insensitively, aliases, unknown elements and attributes ignored);
+// output is canonical (the WSDL's names, in the schema's order).
+
+// bindStruct fills v, a struct of type t, from the elements of scopes: for a
+// single field the first scope holding it wins; a repeated field collects
+// its elements from every scope. path names v in error messages.
+func bindStruct(t *Type, v reflect.Value, scopes []*Node, path string) error {
+	for _, f := range t.Attrs {
+		for _, s := range scopes {
+			if val, ok := s.Attr(f.names()...); ok {
+				v.FieldByIndex(f.index).SetString(strings.TrimSpace(val))
+				break
+			}
+		}
+	}
+	for _, f := range t.Fields {
+		fv := v.FieldByIndex(f.index)
+		if f.Inline {
+			var inner []*Node
+			for _, s := range scopes {
+				inner = append(inner, s.ChildrenNamed(f.names()...)...)
+			}
+			if err := bindStruct(f.Type, fv, append(inner, scopes...), path+f.Name+"."); err != nil {
+				return err
+			}
+			continue
+		}
+		var nodes []*Node
+		for _, s := range scopes {
+			nodes = append(nodes, s.ChildrenNamed(f.names()...)...)
+			if !f.Repeated && len(nodes) > 0 {
+				break
+			}
+		}
+		if len(nodes) == 0 {
+			continue
+		}
+		if !f.Repeated {
+			if err := bindValue(f.Type, fv, nodes[0], path+f.Name); err != nil {
+				return err
+			}
+			continue
+		}
+		fv.Set(reflect.MakeSlice(fv.Type(), len(nodes), len(nodes)))
+		for i, n := range nodes {
+			if err := bindValue(f.Type, fv.Index(i), n, path+f.Name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bindValue sets v from one element.
+func bindValue(t *Type, v reflect.Value, n *Node, path string) error {
+	text := strings.TrimSpace(n.Text)
+	switch t.Kind {
+	case KindString:
+		v.SetString(text)
+	case KindInt:
+		if text == "" {
+			return nil
+		}
+		i, err := strconv.Atoi(text)
+		if err != nil {
+			return clientFault("%s: %q is not an integer (xs:int)", path, text)
+		}
+		v.SetInt(int64(i))
+	case KindStruct:
+		if t == userDataType {
+			l, err := decodeUserData(n)
+			if err != nil {
+				return err
+			}
+			v.Set(reflect.ValueOf(l))
+			return nil
+		}
+		return bindStruct(t, v, []*Node{n}, path+".")
+	default:
+		return clientFault("%s: a %s is not accepted in requests", path, t.Kind.XSD())
+	}
+	return nil
+}
+
+// decodeUserData reads a UserData or UserDataContainer element (or a
+// ListValue): its UserDataAssignment children, and those of a UserData
+// nested inside it. A value that cannot be read is 108040, the code the
+// reference documents for user data "not in the correct format".
+func decodeUserData(container *Node) (userdata.List, error) {
+	assigns := container.ChildrenNamed("UserDataAssignment")
+	for _, inner := range container.ChildrenNamed("UserData") {
+		assigns = append(assigns, inner.ChildrenNamed("UserDataAssignment")...)
+	}
+	var out userdata.List
+	for _, a := range assigns {
+		key := strings.TrimSpace(a.Child("Key").textOrEmpty())
+		v, err := decodeUserValue(key, a.Child("Value"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, userdata.P(key, v))
+	}
+	return out, nil
+}
+
+func decodeUserValue(key string, v *Node) (userdata.Value, error) {
+	if v == nil {
+		return userdata.Str(""), nil
+	}
+	if c := v.Child("StringValue"); c != nil {
+		return userdata.Str(c.Text), nil
+	}
+	if c := v.Child("IntegerValue"); c != nil {
+		i, err := strconv.ParseInt(strings.TrimSpace(c.Text), 10, 64)
+		if err != nil {
+			return userdata.Value{}, status.Wrap(status.UserDataFailedValidation, err,
+				"user data "+strconv.Quote(key)+": IntegerValue "+strconv.Quote(c.Text)+" is not an integer")
+		}
+		return userdata.Int(i), nil
+	}
+	if c := v.Child("BinaryValue"); c != nil {
+		b, err := hex.DecodeString(strings.TrimSpace(c.Text))
+		if err != nil {
+			return userdata.Value{}, status.Wrap(status.UserDataFailedValidation, err,
+				"user data "+strconv.Quote(key)+": BinaryValue is not hexadecimal")
+		}
+		return userdata.Bin(b), nil
+	}
+	if c := v.Child("ListValue"); c != nil {
+		l, err := decodeUserData(c)
+		return userdata.Value{Kind: userdata.ListKind, List: l}, err
+	}
+	return userdata.Str(v.Text), nil
+}
+
+func (n *Node) textOrEmpty() string {
+	if n == nil {
+		return ""
+	}
+	return n.Text
+}
+
+// emitStruct appends the attributes and elements of v, a struct of type t, to n.
+func emitStruct(t *Type, v reflect.Value, n *Node) {
+	for _, f := range t.Attrs {
+		fv := v.FieldByIndex(f.index)
+		if f.OmitEmpty && fv.IsZero() {
+			continue
+		}
+		n.Attrs = append(n.Attrs, Attr{Name: f.Name, Value: simpleText(f.Type, fv)})
+	}
+	for _, f := range t.Fields {
+		fv := v.FieldByIndex(f.index)
+		switch {
+		case f.Repeated:
+			for i := range fv.Len() {
+				n.Children = append(n.Children, emitValue(f.Name, f.Type, fv.Index(i)))
+			}
+		case f.OmitEmpty && fv.IsZero():
+		default:
+			n.Children = append(n.Children, emitValue(f.Name, f.Type, fv))
+		}
+	}
+}
+
+// emitValue makes the element name holding v.
+func emitValue(name string, t *Type, v reflect.Value) *Node {
+	n := &Node{Name: name}
+	switch {
+	case t == userDataType:
+		emitUserData(n, v.Interface().(userdata.List))
+	case t.Kind == KindStruct:
+		emitStruct(t, v, n)
+	default:
+		n.Text = simpleText(t, v)
+	}
+	return n
+}
+
+func simpleText(t *Type, v reflect.Value) string {
+	switch t.Kind {
+	case KindInt, KindLong:
+		return strconv.FormatInt(v.Int(), 10)
+	case KindDateTime:
+		return timeText(v.Interface().(time.Time))
+	}
+	return v.String()
+}
+
+func emitUserData(n *Node, l userdata.List) {
+	for _, p := range l {
+		a := n.Add("UserDataAssignment", "")
+		a.Add("Key", p.Key)
+		val := a.Add("Value", "")
+		switch p.Value.Kind {
+		case userdata.Integer:
+			val.Add("IntegerValue", strconv.FormatInt(p.Value.Int, 10))
+		case userdata.Binary:
+			val.Add("BinaryValue", strings.ToUpper(hex.EncodeToString(p.Value.Bin)))
+		case userdata.ListKind:
+			emitUserData(val.Add("ListValue", ""), p.Value.List)
+		default:
+			val.Add("StringValue", p.Value.Str)
+		}
+	}
+}

@@ -1,0 +1,371 @@
+package ptk
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// The domain calls of the operation table: each decodes nothing and decides
+// nothing; it maps typed parameters to one domain method and the answer to
+// the typed result.
+
+// PlatformToolkitVersion is what GetVersion answers: the version of the
+// WSDL, major.minor (PTK v5; a major step changes the WSDL).
+const PlatformToolkitVersion = "5.0"
+
+func addInteraction(ctx context.Context, p *callback.Platform, r *addInteractionRequest) (interactionsData, error) {
+	at, err := wireTime(r.Options.AppointmentTime)
+	if err != nil {
+		return interactionsData{}, err
+	}
+	it, err := p.AddCallback(ctx, callback.AddParams{
+		Tenant: r.Tenant, Segment: r.Segment, Contact: r.Contact, AppointmentTime: at,
+		SourceApplication: r.Options.SourceApplication, ClientID: r.Options.ClientID, UserData: r.Options.UserData,
+	})
+	if err != nil {
+		return interactionsData{}, err
+	}
+	return interactionsData{Interactions: interactionList{Interaction: []interaction{{interactionAttrs: attrsOf(it)}}}}, nil
+}
+
+func findInteraction(ctx context.Context, p *callback.Platform, r *findInteractionRequest) (interactionsData, error) {
+	asked, err := findOptions(r.Options.Data)
+	if err != nil {
+		return interactionsData{}, err
+	}
+	found, err := p.Find(ctx, callback.FindParams{Tenant: r.Tenant, InteractionID: r.InteractionID, Contact: r.Contact, Segment: r.Segment})
+	if err != nil {
+		return interactionsData{}, err
+	}
+	out := interactionsData{Interactions: interactionList{Interaction: []interaction{}}}
+	for _, f := range found {
+		info := waitInformation(f)
+		for _, o := range asked {
+			info = append(info, nameValue{Name: string(o), Value: findValue(p.Settings(), f.Interaction, o)})
+		}
+		out.Interactions.Interaction = append(out.Interactions.Interaction, interaction{
+			interactionAttrs: attrsOf(f.Interaction), Information: information{InteractionInformation: info},
+		})
+	}
+	return out, nil
+}
+
+func getInteractionData(ctx context.Context, p *callback.Platform, r *getInteractionDataRequest) (interactionDetailData, error) {
+	it, _, err := p.Get(ctx, r.Tenant, r.InteractionID)
+	if err != nil {
+		return interactionDetailData{}, err
+	}
+	return interactionDetailData{Interaction: interactionDetail{
+		interactionAttrs: attrsOf(it),
+		Information:      information{InteractionInformation: detailInformation(it)},
+		UserData:         it.UserData,
+	}}, nil
+}
+
+func nextAppointmentTimes(ctx context.Context, p *callback.Platform, r *appointmentTimesRequest) (appointmentTimesData, error) {
+	from, err := wireTime(r.Options.AppointmentTime)
+	if err != nil {
+		return appointmentTimesData{}, err
+	}
+	times, err := p.NextAppointmentTimes(ctx, r.Tenant, r.Segment, from, r.Options.NumberOfAppointments)
+	if err != nil {
+		return appointmentTimesData{}, err
+	}
+	return appointmentTimesData{AppointmentTimes: appointmentTimeList{AppointmentTime: times}}, nil
+}
+
+func getSegments(ctx context.Context, p *callback.Platform, r *tenantOptionsRequest) (segmentsData, error) {
+	infos, err := p.Segments(ctx, r.Options.Tenant)
+	if err != nil {
+		return segmentsData{}, err
+	}
+	out := segmentsData{Segments: segmentList{Segment: []segment{}}}
+	for _, s := range infos {
+		out.Segments.Segment = append(out.Segments.Segment, segment{Name: s.Segment, Queue: s.Queue, Tenant: s.Tenant})
+	}
+	return out, nil
+}
+
+func getSegmentState(ctx context.Context, p *callback.Platform, r *segmentStateRequest) (segmentStateData, error) {
+	s, err := p.SegmentState(ctx, r.Tenant, r.Segment, r.Options.SourceApplication)
+	if err != nil {
+		return segmentStateData{}, err
+	}
+	state := []nameValue{
+		{"OperationMode", string(s.Mode)},
+		{"EWT", seconds(s.EWT)},
+		{"OfferTreatment", strconv.Itoa(int(s.Offer))},
+		{"ModeStatus", s.ModeStatus},
+		{"RecommendedDestination", s.RecommendedDestination},
+		{"QueueMode", string(s.QueueMode)},
+	}
+	return segmentStateData{Segments: segmentStateList{Segment: []segmentState{{
+		Tenant: s.Tenant, Queue: s.Queue, Name: s.Segment, StateData: stateDataList{StateData: state},
+	}}}}, nil
+}
+
+func getSegmentVariables(ctx context.Context, p *callback.Platform, r *segmentVariablesRequest) (segmentVariablesData, error) {
+	v, err := p.SegmentVariables(ctx, r.Tenant, r.Segment, r.Options.Variable)
+	if err != nil {
+		return segmentVariablesData{}, err
+	}
+	return segmentVariablesData{Segments: segmentVariablesList{Segment: []segmentVariables{{
+		Name: v.Segment, Queue: v.Queue, Tenant: v.Tenant, Variables: variables(v.Variables),
+	}}}}, nil
+}
+
+func getStatus(ctx context.Context, p *callback.Platform, r *tenantOptionsRequest) (tenantsData, error) {
+	names, err := p.Status(ctx, r.Options.Tenant)
+	if err != nil {
+		return tenantsData{}, err
+	}
+	out := tenantsData{Tenants: tenantList{Tenant: []tenantName{}}}
+	for _, n := range names {
+		out.Tenants.Tenant = append(out.Tenants.Tenant, tenantName{Name: n})
+	}
+	return out, nil
+}
+
+func getVersion(context.Context, *callback.Platform, *versionRequest) (versionData, error) {
+	return versionData{PlatformToolkitVersion: PlatformToolkitVersion}, nil
+}
+
+func modifyInteraction(ctx context.Context, p *callback.Platform, r *modifyInteractionRequest) (emptyData, error) {
+	_, err := p.Modify(ctx, callback.ModifyParams{
+		Tenant: r.Tenant, InteractionID: r.InteractionID, Action: r.Action,
+		ClientID: r.Options.ClientID, Result: r.Options.Result, AppointmentTime: r.Options.AppointmentTime,
+		DataName: r.Options.DataName, DataValue: r.Options.DataValue,
+	})
+	return emptyData{}, err
+}
+
+func removeInteraction(ctx context.Context, p *callback.Platform, r *removeInteractionRequest) (emptyData, error) {
+	_, err := p.Remove(ctx, r.Tenant, r.InteractionID, r.Reason)
+	return emptyData{}, err
+}
+
+func validateContact(ctx context.Context, p *callback.Platform, r *validateContactRequest) (contactData, error) {
+	c, err := p.ValidateContact(ctx, r.Tenant, r.Segment, r.Contact)
+	return contactData{Contact: c}, err
+}
+
+func createInteraction(ctx context.Context, p *callback.Platform, r *createInteractionRequest) (interactionIDResult, error) {
+	it, err := p.CreateInteraction(ctx, callback.CreateParams{
+		Tenant: r.Tenant, Segment: r.Segment, ExternalTrackingID: r.ExternalTrackingID,
+		SourceApplication: r.SourceApplication, UserData: r.UserData,
+	})
+	if err != nil {
+		return interactionIDResult{}, err
+	}
+	return interactionIDResult{InteractionID: it.ID}, nil
+}
+
+func interactionCancelled(ctx context.Context, p *callback.Platform, r *cancelRequest) (noResult, error) {
+	_, err := p.Cancel(ctx, r.Tenant, r.InteractionID, r.CancelledBy)
+	return noResult{}, err
+}
+
+func interactionDequeued(ctx context.Context, p *callback.Platform, r *dequeuedRequest) (interactionIDResult, error) {
+	_, second, err := p.Dequeued(ctx, callback.DequeuedParams{
+		Tenant: r.Tenant, InteractionID: r.InteractionID, ExternalTrackingID: r.ExternalTrackingID, Reason: r.Reason,
+	})
+	if err != nil || second == nil {
+		return interactionIDResult{}, err
+	}
+	return interactionIDResult{InteractionID: second.ID}, nil
+}
+
+func disconnectedByApplication(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+	_, err := p.DisconnectedByApplication(ctx, r.Tenant, r.InteractionID, r.Reason)
+	return noResult{}, err
+}
+
+func disconnectedByCaller(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+	_, err := p.DisconnectedByCaller(ctx, r.Tenant, r.InteractionID, r.Reason)
+	return noResult{}, err
+}
+
+func outboundAttemptFailed(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+	_, err := p.OutboundAttemptFailed(ctx, r.Tenant, r.InteractionID, r.Reason)
+	return noResult{}, err
+}
+
+func outboundConnected(ctx context.Context, p *callback.Platform, r *interactionRequest) (noResult, error) {
+	_, err := p.OutboundConnected(ctx, r.Tenant, r.InteractionID)
+	return noResult{}, err
+}
+
+func interactionQueued(ctx context.Context, p *callback.Platform, r *queuedRequest) (queuedResult, error) {
+	it, created, err := p.Queued(ctx, callback.QueuedParams{
+		Tenant: r.Tenant, InteractionID: r.InteractionID, ExternalTrackingID: r.ExternalTrackingID,
+		SkillID: r.SkillID, Segment: r.Segment,
+	})
+	if err != nil {
+		return queuedResult{}, err
+	}
+	return queuedResult{InteractionID: it.ID, created: created}, nil
+}
+
+func requestContact(ctx context.Context, p *callback.Platform, r *requestContactRequest) (noResult, error) {
+	_, err := p.RequestContact(ctx, r.Tenant, r.InteractionID, r.ContactURI)
+	return noResult{}, err
+}
+
+func sendToQueue(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+	_, err := p.SendToQueue(ctx, r.Tenant, r.InteractionID, r.Reason)
+	return noResult{}, err
+}
+
+func associateExternalTrackingID(ctx context.Context, p *callback.Platform, r *associateRequest) (noResult, error) {
+	_, err := p.AssociateExternalTrackingID(ctx, r.Tenant, r.InteractionID, r.ExternalTrackingID)
+	return noResult{}, err
+}
+
+func updateInteractionData(ctx context.Context, p *callback.Platform, r *updateInteractionDataRequest) (noResult, error) {
+	kv := make([]callback.KeyValue, len(r.InteractionData))
+	for i, d := range r.InteractionData {
+		kv[i] = callback.KeyValue{Key: d.Key, Value: d.Value}
+	}
+	_, err := p.UpdateInteractionData(ctx, r.Tenant, r.InteractionID, kv)
+	return noResult{}, err
+}
+
+func updateUserData(ctx context.Context, p *callback.Platform, r *updateUserDataRequest) (noResult, error) {
+	_, err := p.UpdateUserData(ctx, r.Tenant, r.InteractionID, r.UserData)
+	return noResult{}, err
+}
+
+func getSystemVariables(ctx context.Context, p *callback.Platform, r *tenantRequest) (variablesResult, error) {
+	vars, err := p.SystemVariables(ctx, r.Tenant)
+	if err != nil {
+		return variablesResult{}, err
+	}
+	return variablesResult{Variables: variables(vars)}, nil
+}
+
+// ---- Rendering helpers.
+
+// wireTime reads an optional PTK time; empty is the zero time (the domain's
+// default), anything else goes through the domain's parser (108004).
+func wireTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return callback.ParseTime(s)
+}
+
+func attrsOf(it *callback.Interaction) interactionAttrs {
+	return interactionAttrs{
+		Contact: it.Contact, ID: it.ID, InteractionType: string(it.Type),
+		Queue: it.Queue, Segment: it.Segment, Tenant: it.Tenant,
+	}
+}
+
+func variables(vs []callback.Variable) variableList {
+	out := variableList{Variable: make([]nameValue, len(vs))}
+	for i, v := range vs {
+		out.Variable[i] = nameValue{Name: v.Name, Value: v.Value}
+	}
+	return out
+}
+
+func seconds(d time.Duration) string {
+	return strconv.FormatInt(int64(d.Round(time.Second)/time.Second), 10)
+}
+
+// waitInformation is what FindInteraction tells by default: the remaining
+// wait of an ASAP callback, or the time of an appointment.
+func waitInformation(f callback.Found) []nameValue {
+	switch f.Type {
+	case callback.TypeASAP:
+		return []nameValue{{"RemainingWait", seconds(f.RemainingWait)}}
+	case callback.TypeAppointment:
+		return []nameValue{{"AppointmentTime", timeText(f.AppointmentTime)}}
+	}
+	return nil
+}
+
+// findOptions reads FindInteraction's requested data values. The domain's
+// Find takes none, so the wire checks the names against the domain's list:
+// an unknown one is the method's documented 108026.
+func findOptions(names []string) ([]callback.FindOption, error) {
+	var out []callback.FindOption
+	for _, n := range names {
+		o, ok := callback.Parse(callback.FindOptions, n)
+		if !ok {
+			return nil, status.Errorf(status.InvalidSearchParameters, "data value %q is not one of Status, ScriptNumber, VoxFile, CallId", n)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// findValue renders one requested FindInteraction data value.
+func findValue(s *callback.Settings, it *callback.Interaction, o callback.FindOption) string {
+	switch o {
+	case "Status":
+		return it.State.Report()
+	case "ScriptNumber":
+		return queueVariable(s, it, "SCRIPTNUMBER")
+	case "VoxFile":
+		v, ok := it.UserData.Get("VoxFile")
+		switch {
+		case !ok:
+			return ""
+		case v.Kind == userdata.String:
+			return v.Str
+		}
+		return v.String()
+	case "CallId":
+		return it.ExternalTrackingID
+	}
+	return ""
+}
+
+// queueVariable reads an IVR variable of the interaction's queue as its segment sees it.
+func queueVariable(s *callback.Settings, it *callback.Interaction, name string) string {
+	t := s.Tenant(it.Tenant)
+	if t == nil {
+		return ""
+	}
+	q := t.Queue(it.Queue)
+	if q == nil {
+		return ""
+	}
+	for _, v := range q.SegmentVariables(t.Segment(it.Segment)) {
+		if v.Name == name {
+			return v.Value
+		}
+	}
+	return ""
+}
+
+// detailInformation is GetInteractionData's Information.
+func detailInformation(it *callback.Interaction) []nameValue {
+	return []nameValue{
+		{"State", string(it.State)},
+		{"Status", it.State.Report()},
+		{"AppointmentTime", timeText(it.AppointmentTime)},
+		{"QueuedAt", timeText(it.QueuedAt)},
+		{"ExternalTrackingId", it.ExternalTrackingID},
+		{"SourceApplication", it.SourceApplication},
+		{"ClientId", it.ClientID},
+		{"Result", it.Result},
+		{"Attempts", strconv.Itoa(it.Attempts.Total)},
+		{"CreatedAt", timeText(it.CreatedAt)},
+	}
+}
+
+// timeText writes a time as the PTK does ("yyyy-mm-ddTHH:mm:ssZ"), or
+// nothing for the zero time.
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return callback.FormatTime(t)
+}

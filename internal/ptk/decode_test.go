@@ -1,0 +1,131 @@
+package ptk
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestDecodeEnvelope(t *testing.T) {
+	t.Parallel()
+	const s11, s12 = NamespaceSOAP11, NamespaceSOAP12
+	cases := []struct {
+		name, in      string
+		version       Version
+		op, space     string
+		tenant        string
+		fault         string
+		faultCode     FaultCode
+		faultVersion  Version
+		checkNoFaults bool
+	}{
+		{name: "soap 1.1 prefixed", in: `<s:Envelope xmlns:s="` + s11 + `"><s:Body><GetSegmentState><data><Tenant>P</Tenant></data></GetSegmentState></s:Body></s:Envelope>`,
+			version: SOAP11, op: "GetSegmentState", tenant: "P"},
+		{name: "soap 1.2 default ns", in: `<Envelope xmlns="` + s12 + `"><Body><GetStatus xmlns="urn:x"><Tenant>P</Tenant></GetStatus></Body></Envelope>`,
+			version: SOAP12, op: "GetStatus", space: "urn:x", tenant: "P"},
+		{name: "prefixed operation", in: `<e:Envelope xmlns:e="` + s11 + `" xmlns:t="urn:holdline:ptk"><e:Header><x/></e:Header><e:Body><t:AddInteraction><t:Tenant>P</t:Tenant></t:AddInteraction><Ignored/></e:Body></e:Envelope>`,
+			version: SOAP11, op: "AddInteraction", space: "urn:holdline:ptk", tenant: "P"},
+		{name: "soap lite attributes", in: `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="` + s11 + `" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" soap:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><soap:Body><GetVersion><Tenant xsi:type="xsd:string">P</Tenant></GetVersion></soap:Body></soap:Envelope>`,
+			version: SOAP11, op: "GetVersion", tenant: "P"},
+		{name: "bare", in: `<GetSegmentState><Tenant>P</Tenant></GetSegmentState>`, version: Bare, op: "GetSegmentState", tenant: "P"},
+		{name: "latin-1", in: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><GetStatus><Tenant>Portr\xe9e</Tenant></GetStatus>", version: Bare, op: "GetStatus", tenant: "Portrée"},
+		{name: "empty", in: ``, fault: "empty", faultVersion: SOAP11},
+		{name: "not xml", in: `hello`, fault: "outside the root", faultVersion: SOAP11},
+		{name: "unclosed", in: `<s:Envelope xmlns:s="` + s12 + `"><s:Body><GetStatus>`, fault: "malformed XML", faultVersion: SOAP12},
+		{name: "empty body", in: `<s:Envelope xmlns:s="` + s12 + `"><s:Body/></s:Envelope>`, fault: "Body is empty", faultVersion: SOAP12},
+		{name: "no body", in: `<s:Envelope xmlns:s="` + s11 + `"><s:Header/></s:Envelope>`, fault: "no Body", faultVersion: SOAP11},
+		{name: "body by prefix only", in: `<s:Envelope xmlns:s="` + s11 + `"><x:Body xmlns:x="urn:other"><GetStatus/></x:Body></s:Envelope>`, fault: "no Body", faultVersion: SOAP11},
+		{name: "unknown envelope", in: `<s:Envelope xmlns:s="urn:soap:9"><s:Body/></s:Envelope>`, fault: "neither SOAP 1.1", faultCode: FaultVersionMismatch, faultVersion: SOAP11},
+		{name: "doctype", in: `<!DOCTYPE x [<!ENTITY a "b">]><GetStatus>&a;</GetStatus>`, fault: "DTD", faultVersion: SOAP11},
+		{name: "entity reference", in: `<GetStatus>&lol;</GetStatus>`, fault: "malformed XML", faultVersion: Bare},
+		{name: "too deep", in: strings.Repeat("<a>", 70) + strings.Repeat("</a>", 70), fault: "deeper than 64", faultVersion: Bare},
+		{name: "too many attributes", in: "<GetStatus" + manyAttrs(70) + "/>", fault: "more than 64 attributes", faultVersion: SOAP11},
+		{name: "two roots", in: `<a/><b/>`, fault: "more than one root", faultVersion: Bare},
+		{name: "utf-16", in: `<?xml version="1.0" encoding="UTF-16"?><a/>`, fault: "unsupported encoding", faultVersion: SOAP11},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env, err := DecodeEnvelope(strings.NewReader(tc.in), Limits{})
+			if tc.fault != "" {
+				f, ok := err.(*Fault)
+				if !ok || !strings.Contains(f.Reason, tc.fault) || f.Code != tc.faultCode {
+					t.Fatalf("err = %v, want a fault %d containing %q", err, tc.faultCode, tc.fault)
+				}
+				if env.Version != tc.faultVersion {
+					t.Fatalf("fault version %v, want %v", env.Version, tc.faultVersion)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if env.Version != tc.version || env.Op.Name != tc.op || env.Op.Space != tc.space {
+				t.Fatalf("got %v %q {%s}, want %v %q {%s}", env.Version, env.Op.Name, env.Op.Space, tc.version, tc.op, tc.space)
+			}
+			if got := env.Op.Find("tenant").textOrEmpty(); got != tc.tenant {
+				t.Fatalf("tenant %q, want %q", got, tc.tenant)
+			}
+		})
+	}
+}
+
+func manyAttrs(n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(" a")
+		b.WriteString(strings.Repeat("x", i))
+		b.WriteString(`="1"`)
+	}
+	return b.String()
+}
+
+func TestDecodeTokenLimit(t *testing.T) {
+	t.Parallel()
+	in := "<GetStatus>" + strings.Repeat("<x/>", 200) + "</GetStatus>"
+	if _, err := DecodeEnvelope(strings.NewReader(in), Limits{MaxTokens: 100}); err == nil || !strings.Contains(err.Error(), "more than 100 XML tokens") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// The envelope decoder never panics and never allocates without bound:
+// the seeds are every example request of the reference plus SOAP 1.1/1.2
+// variants. Run longer with: go test ./internal/ptk -run '^$' -fuzz FuzzDecodeEnvelope -fuzztime 5m
+func FuzzDecodeEnvelope(f *testing.F) {
+	files, err := filepath.Glob("testdata/reference/*.request.xml")
+	if err != nil || len(files) < 6 {
+		f.Fatalf("reference examples: %v (%d files)", err, len(files))
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(bytes.Replace(b, []byte(NamespaceSOAP12), []byte(NamespaceSOAP11), 1))
+	}
+	f.Add([]byte(`<s:Envelope xmlns:s="` + NamespaceSOAP11 + `"><s:Header/><s:Body><t:InteractionCancelled xmlns:t="urn:holdline:ptk"><t:Tenant>VHTLab</t:Tenant><t:InteractionId>V0001000000000126112026150000000</t:InteractionId><t:CancelledBy>Caller</t:CancelledBy></t:InteractionCancelled></s:Body></s:Envelope>`))
+	f.Add([]byte(`<Envelope xmlns="` + NamespaceSOAP12 + `"><Body><UpdateUserData><UserData><UserDataAssignment><Key>k</Key><Value><ListValue><UserDataAssignment><Key>n</Key><Value><BinaryValue>0A</BinaryValue></Value></UserDataAssignment></ListValue></Value></UserDataAssignment></UserData></UpdateUserData></Body></Envelope>`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		env, err := DecodeEnvelope(bytes.NewReader(in), Limits{MaxBody: 1 << 16})
+		if err != nil {
+			if _, ok := err.(*Fault); !ok {
+				t.Fatalf("error %T is not a fault: %v", err, err)
+			}
+			_ = encodeFault(env.Version, err.(*Fault), "id")
+			return
+		}
+		if env.Op == nil {
+			t.Fatal("no operation element and no error")
+		}
+		// Whatever was read binds and encodes without panicking.
+		if op, name, ok := Lookup(env.Op.Name); ok {
+			params := op.newParams()
+			_ = bindStruct(op.Params, reflectValue(params), paramScopes(env.Op), "")
+			_ = EncodeEnvelope(env.Version, resultNode(op, name, nil, 0, errFuzz, "", "id"))
+		}
+		_ = EncodeEnvelope(env.Version, env.Op)
+	})
+}

@@ -1,0 +1,230 @@
+package ptk
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+const xmlHeader = `<?xml version="1.0" encoding="utf-8"?>` + "\n"
+
+// Content types of the answers.
+const (
+	contentTypeSOAP11 = "text/xml; charset=utf-8"
+	contentTypeSOAP12 = "application/soap+xml; charset=utf-8"
+)
+
+func contentType(v Version) string {
+	if v == SOAP12 {
+		return contentTypeSOAP12
+	}
+	return contentTypeSOAP11
+}
+
+func envelopeNS(v Version) string {
+	if v == SOAP12 {
+		return NamespaceSOAP12
+	}
+	return NamespaceSOAP11
+}
+
+// EncodeEnvelope writes n as a whole XML document: inside a SOAP envelope of
+// version v, or bare. n is put in its Space as the default namespace; its
+// descendants inherit it.
+func EncodeEnvelope(v Version, n *Node) []byte {
+	var b bytes.Buffer
+	b.WriteString(xmlHeader)
+	if v != Bare {
+		fmt.Fprintf(&b, `<soap:Envelope xmlns:soap="%s"><soap:Body>`, envelopeNS(v))
+	}
+	writeNode(&b, n, true)
+	if v != Bare {
+		b.WriteString(`</soap:Body></soap:Envelope>`)
+	}
+	return b.Bytes()
+}
+
+// writeNode writes n; declare puts a default-namespace declaration on it.
+func writeNode(b *bytes.Buffer, n *Node, declare bool) {
+	b.WriteByte('<')
+	b.WriteString(n.Name)
+	if declare && n.Space != "" {
+		b.WriteString(` xmlns="`)
+		escape(b, n.Space)
+		b.WriteByte('"')
+	}
+	for _, a := range n.Attrs {
+		b.WriteByte(' ')
+		b.WriteString(a.Name)
+		b.WriteString(`="`)
+		escape(b, a.Value)
+		b.WriteByte('"')
+	}
+	if n.Text == "" && len(n.Children) == 0 {
+		b.WriteString("/>")
+		return
+	}
+	b.WriteByte('>')
+	escape(b, n.Text)
+	for _, c := range n.Children {
+		writeNode(b, c, c.Space != "" && c.Space != n.Space)
+	}
+	b.WriteString("</")
+	b.WriteString(n.Name)
+	b.WriteByte('>')
+}
+
+// escape writes s as XML character data or attribute value; characters XML
+// cannot carry become U+FFFD.
+func escape(b *bytes.Buffer, s string) {
+	_ = xml.EscapeText(b, []byte(s))
+}
+
+// encodeFault writes a SOAP Fault in version v (SOAP 1.1 for a bare request,
+// whose version is unknown). reqID goes into the detail.
+func encodeFault(v Version, f *Fault, reqID string) []byte {
+	var b bytes.Buffer
+	b.WriteString(xmlHeader)
+	if v == SOAP12 {
+		fmt.Fprintf(&b, `<soap:Envelope xmlns:soap="%s"><soap:Body><soap:Fault>`, NamespaceSOAP12)
+		fmt.Fprintf(&b, `<soap:Code><soap:Value>soap:%s</soap:Value></soap:Code>`, faultCode12(f.Code))
+		b.WriteString(`<soap:Reason><soap:Text xml:lang="en">`)
+		escape(&b, f.Reason)
+		b.WriteString(`</soap:Text></soap:Reason><soap:Detail>`)
+		writeFaultDetail(&b, reqID)
+		b.WriteString(`</soap:Detail></soap:Fault></soap:Body></soap:Envelope>`)
+		return b.Bytes()
+	}
+	fmt.Fprintf(&b, `<soap:Envelope xmlns:soap="%s"><soap:Body><soap:Fault>`, NamespaceSOAP11)
+	fmt.Fprintf(&b, `<faultcode>soap:%s</faultcode><faultstring>`, faultCode11(f.Code))
+	escape(&b, f.Reason)
+	b.WriteString(`</faultstring><detail>`)
+	writeFaultDetail(&b, reqID)
+	b.WriteString(`</detail></soap:Fault></soap:Body></soap:Envelope>`)
+	return b.Bytes()
+}
+
+func writeFaultDetail(b *bytes.Buffer, reqID string) {
+	writeNode(b, &Node{Space: TargetNamespace, Name: "RequestId", Text: reqID}, true)
+}
+
+func faultCode11(c FaultCode) string {
+	switch c {
+	case FaultServer:
+		return "Server"
+	case FaultVersionMismatch:
+		return "VersionMismatch"
+	}
+	return "Client"
+}
+
+func faultCode12(c FaultCode) string {
+	switch c {
+	case FaultServer:
+		return "Receiver"
+	case FaultVersionMismatch:
+		return "VersionMismatch"
+	}
+	return "Sender"
+}
+
+// Indent pretty-prints an XML document with two-space indentation, keeping
+// its prefixes and namespace declarations as they are. Elements holding only
+// text stay on one line.
+func Indent(dst io.Writer, src []byte) error {
+	root, err := rawTree(src)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	b.WriteString(xmlHeader)
+	writeIndented(&b, root, 0)
+	_, err = dst.Write(b.Bytes())
+	return err
+}
+
+// rawTree parses src keeping prefixes: Space holds the prefix, not the URI,
+// and namespace declarations stay among the attributes.
+func rawTree(src []byte) (*Node, error) {
+	d := xml.NewDecoder(bytes.NewReader(src))
+	d.CharsetReader = charsetReader
+	var stack []*Node
+	var root *Node
+	for {
+		tok, err := d.RawToken()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("indent: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			n := &Node{Space: t.Name.Space, Name: t.Name.Local}
+			for _, a := range t.Attr {
+				n.Attrs = append(n.Attrs, Attr{Space: a.Name.Space, Name: a.Name.Local, Value: a.Value})
+			}
+			if len(stack) > 0 {
+				p := stack[len(stack)-1]
+				p.Children = append(p.Children, n)
+			} else if root == nil {
+				root = n
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			if len(stack) == 0 {
+				return nil, errors.New("indent: unbalanced end element")
+			}
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].Text += string(t)
+			}
+		}
+	}
+	if root == nil || len(stack) > 0 {
+		return nil, errors.New("indent: not a complete XML document")
+	}
+	return root, nil
+}
+
+func writeIndented(b *bytes.Buffer, n *Node, level int) {
+	pad := strings.Repeat("  ", level)
+	name := n.Name
+	if n.Space != "" {
+		name = n.Space + ":" + n.Name
+	}
+	b.WriteString(pad + "<" + name)
+	for _, a := range n.Attrs {
+		an := a.Name
+		if a.Space != "" {
+			an = a.Space + ":" + a.Name
+		}
+		b.WriteString(" " + an + `="`)
+		escape(b, a.Value)
+		b.WriteByte('"')
+	}
+	text := strings.TrimSpace(n.Text)
+	switch {
+	case len(n.Children) == 0 && text == "":
+		b.WriteString("/>\n")
+	case len(n.Children) == 0:
+		b.WriteByte('>')
+		escape(b, text)
+		b.WriteString("</" + name + ">\n")
+	default:
+		b.WriteString(">\n")
+		if text != "" {
+			b.WriteString(pad + "  ")
+			escape(b, text)
+			b.WriteByte('\n')
+		}
+		for _, c := range n.Children {
+			writeIndented(b, c, level+1)
+		}
+		b.WriteString(pad + "</" + name + ">\n")
+	}
+}

@@ -1,0 +1,284 @@
+package ptk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/status"
+)
+
+// Paths the SOAP endpoint answers on.
+const (
+	// Path is the endpoint's path.
+	Path = "/ptk"
+	// PathASMX is the path ASMX-style clients of the original product call.
+	PathASMX = "/PlatformToolkit.asmx"
+	// PathJSON is the JSON mirror's route; {method} is the PTK method.
+	PathJSON = "/api/v1/ptk/{method}"
+)
+
+// Observer is told about every request, for metrics: the method (the
+// operation, or "fault" when it is not known), the status code (0 for a
+// fault) and the time taken.
+type Observer interface {
+	ObserveRequest(method string, code status.Code, took time.Duration)
+}
+
+// Config is what the PTK endpoint is built from.
+type Config struct {
+	// Platform is the domain service; required.
+	Platform *callback.Platform
+	// Logger receives refusals (info) and failures (error); default slog.Default().
+	Logger *slog.Logger
+	// Observer counts requests; optional.
+	Observer Observer
+	// NewID makes request ids (the Id or Guid of an answer); default uuid.NewString.
+	NewID func() string
+	// Limits bound one request; zero fields take the defaults (1 MiB, depth 64...).
+	Limits Limits
+}
+
+// Handler serves the PTK: SOAP at Path and PathASMX (and the WSDL on GET
+// ?wsdl), JSON at PathJSON.
+type Handler struct {
+	platform *callback.Platform
+	log      *slog.Logger
+	observer Observer
+	newID    func() string
+	limits   Limits
+}
+
+// New returns the PTK endpoint.
+func New(cfg Config) (*Handler, error) {
+	if cfg.Platform == nil {
+		return nil, errors.New("ptk: a platform is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = uuid.NewString
+	}
+	return &Handler{platform: cfg.Platform, log: cfg.Logger, observer: cfg.Observer, newID: cfg.NewID, limits: cfg.Limits.withDefaults()}, nil
+}
+
+// Register mounts the SOAP endpoint (both paths, every HTTP method, so that
+// a wrong one is answered with a fault) and the JSON mirror on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.Handle(Path, h)
+	mux.Handle(PathASMX, h)
+	mux.Handle("POST "+PathJSON, http.HandlerFunc(h.serveJSON))
+}
+
+// ServeHTTP answers one SOAP (or bare XML) request, or the WSDL.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ex := h.begin(w, r)
+	defer ex.recover()
+	switch r.Method {
+	case http.MethodPost:
+	case http.MethodGet, http.MethodHead:
+		if doc, ok := documentOf(r); ok {
+			h.serveDocument(w, r, doc)
+			return
+		}
+		ex.fault(Bare, "", clientFault("%s %s: send the request with POST; GET %s?wsdl serves the WSDL", r.Method, r.URL.Path, r.URL.Path), http.StatusInternalServerError)
+		return
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		ex.fault(Bare, "", clientFault("HTTP method %s is not allowed: use POST (or GET ?wsdl)", r.Method), http.StatusMethodNotAllowed)
+		return
+	}
+	env, err := DecodeEnvelope(http.MaxBytesReader(w, r.Body, h.limits.MaxBody), h.limits)
+	if err != nil {
+		ex.fault(env.Version, "", err, http.StatusInternalServerError)
+		return
+	}
+	op, name, ok := Lookup(env.Op.Name)
+	if !ok {
+		ex.fault(env.Version, "", clientFault("unknown operation %q; known: %s", env.Op.Name, operationNames()), http.StatusInternalServerError)
+		return
+	}
+	result, code, err := h.invoke(r.Context(), op, name, env.Op, ex.id)
+	if err != nil {
+		ex.fault(env.Version, op.Name, err, http.StatusInternalServerError)
+		return
+	}
+	resp := &Node{Space: env.Op.Space, Name: name + "Response", Children: []*Node{result}}
+	w.Header().Set("Content-Type", contentType(env.Version))
+	ex.write(http.StatusOK, EncodeEnvelope(env.Version, resp))
+	ex.observe(op.Name, code)
+}
+
+// exchange is one HTTP request being answered: its id, start and writer.
+type exchange struct {
+	h       *Handler
+	w       http.ResponseWriter
+	r       *http.Request
+	id      string
+	start   time.Time
+	written bool
+}
+
+func (h *Handler) begin(w http.ResponseWriter, r *http.Request) *exchange {
+	ex := &exchange{h: h, w: w, r: r, id: h.newID(), start: time.Now()}
+	w.Header().Set("X-Request-Id", ex.id)
+	return ex
+}
+
+func (ex *exchange) write(code int, body []byte) {
+	ex.written = true
+	ex.w.WriteHeader(code)
+	if _, err := ex.w.Write(body); err != nil {
+		ex.h.log.WarnContext(ex.r.Context(), "ptk response not written", "request", ex.id, "err", err)
+	}
+}
+
+func (ex *exchange) observe(method string, code status.Code) {
+	if ex.h.observer != nil {
+		ex.h.observer.ObserveRequest(method, code, time.Since(ex.start))
+	}
+}
+
+// fault answers err as a SOAP Fault of version v with HTTP status httpStatus.
+// method is the operation when it is known.
+func (ex *exchange) fault(v Version, method string, err error, httpStatus int) {
+	var f *Fault
+	if !errors.As(err, &f) {
+		f = &Fault{Code: FaultServer, Reason: "internal error", Err: err}
+	}
+	if f.Code == FaultServer {
+		ex.h.log.ErrorContext(ex.r.Context(), "ptk request failed", "request", ex.id, "op", method, "err", err)
+	} else {
+		ex.h.log.InfoContext(ex.r.Context(), "ptk request rejected", "request", ex.id, "op", method, "fault", f.Reason)
+	}
+	ex.w.Header().Set("Content-Type", contentType(v))
+	ex.write(httpStatus, encodeFault(v, f, ex.id))
+	if method == "" {
+		method = "fault"
+	}
+	ex.observe(method, 0)
+}
+
+// recover turns a panic into a Server fault (or a log line when the answer
+// was already on its way), so no input can drop a connection.
+func (ex *exchange) recover() {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	err := fmt.Errorf("panic: %v", v)
+	if ex.written {
+		ex.h.log.ErrorContext(ex.r.Context(), "ptk handler panic after answering", "request", ex.id, "err", err)
+		return
+	}
+	ex.fault(SOAP11, "", &Fault{Code: FaultServer, Reason: "internal error", Err: err}, http.StatusInternalServerError)
+}
+
+// invoke binds the request to the operation's parameters, calls the domain
+// and builds the XResult element. A request the wire cannot bind is a
+// *Fault; every other outcome is an answer with a status code.
+func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *Node, reqID string) (*Node, status.Code, error) {
+	params := op.newParams()
+	var (
+		result any
+		err    = bindStruct(op.Params, reflect.ValueOf(params).Elem(), paramScopes(req), "")
+	)
+	var f *Fault
+	if errors.As(err, &f) {
+		return nil, 0, f
+	}
+	if err == nil {
+		ctx = callback.WithOrigin(ctx, callback.Origin{Method: op.Name, RequestID: reqID})
+		result, err = op.call(ctx, h.platform, params)
+	}
+	code := op.Success
+	if sc, ok := result.(successCoder); ok {
+		code = sc.successCode()
+	}
+	if err != nil {
+		code = status.Of(err)
+		h.logRefusal(ctx, op, reqID, code, err)
+	}
+	return resultNode(op, name, result, code, err, clientIDOf(req), reqID), code, nil
+}
+
+func (h *Handler) logRefusal(ctx context.Context, op *Operation, reqID string, code status.Code, err error) {
+	if code == status.UnexpectedError {
+		h.log.ErrorContext(ctx, "ptk request failed", "op", op.Name, "request", reqID, "code", code, "err", err)
+		return
+	}
+	h.log.InfoContext(ctx, "ptk request refused", "op", op.Name, "request", reqID, "code", code, "err", err)
+}
+
+// paramScopes are where a request's parameters are looked for: inside the
+// <data> wrapper when there is one, and directly in the operation element.
+func paramScopes(req *Node) []*Node {
+	for i, c := range req.Children {
+		if strings.EqualFold(c.Name, "data") && len(c.Children) > 0 {
+			// The wrapper is not a parameter itself (FindInteraction has Data values).
+			rest := *req
+			rest.Children = append(append([]*Node(nil), req.Children[:i]...), req.Children[i+1:]...)
+			return []*Node{c, &rest}
+		}
+	}
+	return []*Node{req}
+}
+
+// clientIDOf is the ClientId a classic answer echoes: Options/ClientId, or a
+// ClientId anywhere in the request.
+func clientIDOf(req *Node) string {
+	return strings.TrimSpace(req.Find("ClientId").textOrEmpty())
+}
+
+// Header and head types of the two families, derived like the rest.
+var (
+	headerType    = mustType[header]()
+	stateHeadType = mustType[stateHead]()
+)
+
+func mustType[T any]() *Type {
+	t, err := types.typeOf(reflect.TypeFor[T]())
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// resultNode builds <nameResult> for an answer with code; result is the
+// operation's typed result, used only when err is nil.
+func resultNode(op *Operation, name string, result any, code status.Code, err error, clientID, reqID string) *Node {
+	n := &Node{Name: name + "Result"}
+	msg := status.Message(err)
+	if op.Family == Classic {
+		hd := header{ClientID: clientID, ID: reqID, Status: statusBlock{
+			Code: int(code), Description: code.Description(), ErrorMessage: msg, Result: code.Name(),
+		}}
+		data := &Node{Name: "Data"}
+		if err == nil {
+			emitStruct(op.Result, reflect.ValueOf(result), data)
+		}
+		n.Children = append(n.Children, emitValue("Header", headerType, reflect.ValueOf(hd)), data)
+		return n
+	}
+	desc := code.Description()
+	if msg != "" {
+		desc += " " + msg
+	}
+	emitStruct(stateHeadType, reflect.ValueOf(stateHead{ResultCode: int(code), Result: code.Name(), Description: desc, Guid: reqID}), n)
+	if err == nil {
+		emitStruct(op.Result, reflect.ValueOf(result), n)
+	}
+	return n
+}

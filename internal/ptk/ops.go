@@ -1,0 +1,521 @@
+package ptk
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/status"
+)
+
+// TargetNamespace is the namespace of the WSDL, its schema and the answers
+// to requests sent in it.
+const TargetNamespace = "urn:holdline:ptk"
+
+// Family is the response shape of a method. The reference shows two.
+type Family int
+
+// The two response families.
+const (
+	// Classic methods (the original web-facing PTK) answer
+	// <XResult><Header><ClientID/><Id/><Status>…</Status></Header><Data>…</Data></XResult>.
+	Classic Family = iota + 1
+	// InteractionState methods (added for the VXML Interaction Server)
+	// answer <XResult><ResultCode/><Result/><Description/><Guid/>…</XResult>.
+	InteractionState
+)
+
+// String names the family in the docs.
+func (f Family) String() string {
+	if f == Classic {
+		return "classic"
+	}
+	return "interaction-state"
+}
+
+// CodeDoc is one status code a method documents.
+type CodeDoc struct {
+	Code status.Code
+	// Added marks a code the reference's list for the method lacks.
+	Added bool
+	// Note explains a correction of the reference, or why the code is added.
+	Note string
+	// Unreachable, when set, says why no request can produce the code (yet).
+	Unreachable string
+}
+
+func ref(c status.Code) CodeDoc                  { return CodeDoc{Code: c} }
+func fixed(c status.Code, note string) CodeDoc   { return CodeDoc{Code: c, Note: note} }
+func added(c status.Code, why string) CodeDoc    { return CodeDoc{Code: c, Added: true, Note: why} }
+func never(c status.Code, why string) CodeDoc    { return CodeDoc{Code: c, Unreachable: why} }
+func addedCompleted() CodeDoc                    { return added(status.RequestCompleted, whySuccess) }
+func addedInvalidID() CodeDoc                    { return added(status.InvalidInteractionID, whyInvalidID) }
+func addedFinal() CodeDoc                        { return added(status.InteractionStatePreventsRequestedAction, whyFinal) }
+func addedIDRequired() CodeDoc                   { return added(status.InteractionIDRequired, whyIDRequired) }
+func notFoundTypo() CodeDoc                      { return fixed(status.InteractionNotFound, "the reference writes 17002") }
+func neverNoData(c status.Code) CodeDoc          { return never(c, whyNoDataName) }
+func neverQueueManager(c status.Code) CodeDoc    { return never(c, whyQueueManager) }
+func neverInternal(c status.Code) CodeDoc        { return never(c, whyInternal) }
+func neverQueueConfigured(c status.Code) CodeDoc { return never(c, whyQueueConfigured) }
+
+// Reasons shared by several rows of the table.
+const (
+	whySuccess         = "the success code; the reference lists only refusals"
+	whyInvalidID       = "a malformed interaction id (behaviour.md §2)"
+	whyIDRequired      = "an empty interaction id"
+	whyFinal           = "the state machine refuses the request in the interaction's state (docs/states.md)"
+	whyNoDataName      = "the method has no data name or value parameter; the reference repeats another method's rows"
+	whyQueueManager    = "until the Queue Manager (issue #4) counts live licences and request bandwidth"
+	whyInternal        = "Holdline computes this value itself, so it is never missing or invalid"
+	whyQueueConfigured = "a segment always names a configured queue (configuration validation)"
+	whyLicenseV4       = "PTK v1–4's licence code; Holdline answers v5's 109005"
+	whyNoCallType      = "the method has no call-type parameter: the type follows from the appointment time"
+	whyNoAppointmentEr = "scheduling problems answer their specific codes (107007, 107010, 109033...)"
+	whyModeStatus      = "mode statuses are Holdline's own values, never invalid"
+	whyLicenseResult   = "licences are counted in the process: there is no licence service to answer an invalid result"
+	whyCreates         = "an unknown id or tracking id creates the interaction (107100), as the reference says"
+	whyCreateRefused   = "creating an interaction cannot be refused by the state machine; a store failure is 109000"
+)
+
+// Operation is one PTK method: everything the wire, the WSDL, the docs, the
+// JSON mirror and the client know about it.
+type Operation struct {
+	// Name is the method's name, the WSDL operation's and the request element's.
+	Name string
+	// Aliases are further names accepted on the wire only (not in the WSDL).
+	Aliases []string
+	Family  Family
+	// Summary says in a sentence what the method does.
+	Summary string
+	// Params is the request's schema: the content of <data> (classic) or of
+	// the operation element (interaction-state).
+	Params *Type
+	// Result is the schema of <Data>'s content (classic), or of the elements
+	// after Guid (interaction-state).
+	Result *Type
+	// Success is the code of a completed request (107000; 106000 for GetStatus).
+	Success status.Code
+	// Codes are the documented status codes, the reference's (corrected) and Holdline's additions.
+	Codes []CodeDoc
+
+	newParams func() any
+	call      func(ctx context.Context, p *callback.Platform, params any) (any, error)
+}
+
+// SOAPAction is the operation's action in both WSDL bindings.
+func (op *Operation) SOAPAction() string { return TargetNamespace + "/" + op.Name }
+
+// Code returns the documentation of code c for the method.
+func (op *Operation) Code(c status.Code) (CodeDoc, bool) {
+	for _, d := range op.Codes {
+		if d.Code == c {
+			return d, true
+		}
+	}
+	return CodeDoc{}, false
+}
+
+// successCoder is implemented by results whose success code depends on the answer.
+type successCoder interface{ successCode() status.Code }
+
+// define builds an operation from its typed domain call; the schemas come
+// from the Go types P and R.
+func define[P, R any](name string, fam Family, summary string,
+	call func(context.Context, *callback.Platform, *P) (R, error), codes ...CodeDoc) *Operation {
+	params, err := types.typeOf(reflect.TypeFor[P]())
+	if err == nil {
+		var result *Type
+		if result, err = types.typeOf(reflect.TypeFor[R]()); err == nil {
+			if fam == Classic {
+				// <Data> is empty in a refusal: everything in it is optional.
+				for _, f := range result.Fields {
+					f.Optional = true
+				}
+			}
+			return &Operation{
+				Name: name, Family: fam, Summary: summary, Params: params, Result: result,
+				Success: status.RequestCompleted, Codes: codes,
+				newParams: func() any { return new(P) },
+				call: func(ctx context.Context, p *callback.Platform, params any) (any, error) {
+					return call(ctx, p, params.(*P))
+				},
+			}
+		}
+	}
+	// The table is the program's own data; a broken entry is caught by every test run.
+	panic(fmt.Sprintf("ptk: operation %s: %v", name, err))
+}
+
+func (op *Operation) withAliases(names ...string) *Operation { op.Aliases = names; return op }
+
+func (op *Operation) withSuccess(c status.Code) *Operation { op.Success = c; return op }
+
+// operations is THE table of PTK methods, in the reference's order.
+var operations = []*Operation{
+	define("AddInteraction", Classic,
+		"Adds a callback: ASAP (first available) without AppointmentTime, scheduled with it.", addInteraction,
+		ref(status.RequestCompleted),
+		ref(status.RequestRefusedDueToOperationMode),
+		ref(status.AppointmentsDisabled),
+		ref(status.DuplicateContactInQueue),
+		ref(status.AppointmentTimeAfterHours),
+		ref(status.AppointmentTimeBeforeEWT),
+		ref(status.AppointmentTimeFull),
+		ref(status.InvalidSourceApplicationFormat),
+		ref(status.InvalidTenant),
+		ref(status.InvalidSegment),
+		ref(status.InvalidDateTime),
+		ref(status.InvalidContact),
+		ref(status.ContactRequired),
+		neverQueueConfigured(status.QueueIDRequired),
+		ref(status.SegmentRequired),
+		added(status.AppointmentTimeInThePast, "appointment checks run in behaviour.md §8's order, the past first"),
+		ref(status.AppointmentTimeAfterAppointmentTimesRange),
+		ref(status.UserDataFailedValidation),
+		never(status.InvalidCallType, whyNoCallType),
+		ref(status.UnexpectedError),
+		never(status.ResourcesUnavailable, whyLicenseV4),
+		never(status.PlatformUnavailable, "when Holdline answers, its platform is available; a store failure is 109000"),
+		neverQueueManager(status.LicenseUnavailable),
+		never(status.AppointmentError, whyNoAppointmentEr),
+		never(status.InvalidModeStatusForInteraction, whyModeStatus),
+		never(status.InvalidLicenseResult, whyLicenseResult),
+		ref(status.FeatureUnavailable),
+		ref(status.NoValidLicenseFile),
+		neverQueueManager(status.BandwidthExceeded),
+	),
+	define("AssociateInteractionWithExternalTrackingID", InteractionState,
+		"Links an interaction to the ACD's id for its call, so a call appearing in a queue can be matched.", associateExternalTrackingID,
+		addedCompleted(),
+		notFoundTypo(),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		ref(status.InvalidInteractionID),
+		ref(status.InteractionIDRequired),
+		ref(status.ExternalTrackingIDMissing),
+		ref(status.DuplicateExternalTrackingIDFound),
+	),
+	define("CreateInteraction", InteractionState,
+		"Creates a live interaction for a caller entering the IVR; answers its InteractionId.", createInteraction,
+		ref(status.RequestCompleted),
+		never(status.InteractionNotFound, "CreateInteraction names no existing interaction"),
+		neverInternal(status.InvalidOperationModeReturned),
+		added(status.RequestRefusedDueToOperationMode, "the method's description: Shutdown refuses it"),
+		ref(status.InvalidSourceApplicationFormat),
+		ref(status.InvalidTenant),
+		ref(status.InvalidSegment),
+		never(status.InteractionIDRequired, "CreateInteraction takes no interaction id"),
+		ref(status.SegmentRequired),
+		ref(status.UserDataFailedValidation),
+		ref(status.ExternalTrackingIDMissing),
+		ref(status.DuplicateExternalTrackingIDFound),
+		never(status.InvalidCallType, "CreateInteraction has no call-type parameter"),
+		never(status.MethodNotImplemented, "every method is implemented"),
+		neverQueueManager(status.LicenseUnavailable),
+		never(status.UnableToCreateInteraction, whyCreateRefused),
+		never(status.InvalidLicenseResult, whyLicenseResult),
+		ref(status.FeatureUnavailable),
+		ref(status.NoValidLicenseFile),
+		neverQueueManager(status.BandwidthExceeded),
+	),
+	define("FindInteraction", Classic,
+		"Finds pending interactions by InteractionId or Contact, with their wait and the data values asked for.", findInteraction,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.InvalidTenant),
+		ref(status.InvalidSearchParameters),
+		neverQueueConfigured(status.QueueIDNotFound),
+		ref(status.ContactNotFound),
+	),
+	define("GetInteractionData", Classic,
+		"Returns an interaction's attributes, state, times and user data.", getInteractionData,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.InvalidTenant),
+		ref(status.InvalidInteractionID),
+		addedIDRequired(),
+	),
+	define("GetNextAvailableAppointmentTimes", Classic,
+		"Returns the next free appointment slots (default 4) from a time (default now).", nextAppointmentTimes,
+		addedCompleted(),
+		ref(status.AppointmentSlotsNotFound),
+		added(status.AppointmentsDisabled, "the segment's queue takes no appointments"),
+		ref(status.InvalidTenant),
+		added(status.InvalidSegment, "a segment that is not configured for the tenant"),
+		ref(status.InvalidDateTime),
+		ref(status.QueueIDRequired),
+	).withAliases("GetNextAvailableAppointmentTime"),
+	define("GetSegments", Classic,
+		"Lists the configured segments of a tenant, or of every tenant.", getSegments,
+		addedCompleted(),
+		ref(status.SegmentsNotFound),
+		ref(status.InvalidTenant),
+	),
+	define("GetSegmentState", Classic,
+		"Tells the IVR what to do with a caller arriving now: mode, EWT, offer, destination.", getSegmentState,
+		addedCompleted(),
+		neverInternal(status.InvalidOperationModeReturned),
+		ref(status.InvalidTenant),
+		ref(status.InvalidSegment),
+		never(status.ResourcesUnavailable, whyLicenseV4),
+		never(status.LicenseUnavailable, "without licences Holdline makes no offer (OfferTreatment 0) and says why, as behaviour.md §4 says"),
+		neverInternal(status.InvalidEWTReturned),
+		neverInternal(status.InvalidOfferTreatment),
+		neverInternal(status.InvalidModeStatusReturned),
+		neverInternal(status.InvalidRecommendedDestinationReturned),
+		neverInternal(status.QueueModeInvalidOrMissing),
+	),
+	define("GetSegmentVariables", Classic,
+		"Returns the IVR queue variables of a segment, all or those named, always with CountryCode.", getSegmentVariables,
+		addedCompleted(),
+		ref(status.InvalidTenant),
+		fixed(status.InvalidSegment, "the reference writes 1080001"),
+		added(status.SegmentRequired, "no segment, and the tenant has more than one"),
+	),
+	define("GetStatus", Classic,
+		"Says whether the platform can serve requests, with the tenants it serves.", getStatus,
+		ref(status.PlatformAvailable),
+		ref(status.PlatformUnavailable),
+		ref(status.TenantsNotFound),
+	).withSuccess(status.PlatformAvailable),
+	define("GetSystemVariables", InteractionState,
+		"Returns the tenant's system variables.", getSystemVariables,
+		addedCompleted(),
+		ref(status.InvalidTenant),
+	),
+	define("GetVersion", Classic,
+		"Returns the WSDL's version, major.minor.", getVersion,
+		fixed(status.RequestCompleted, "the reference writes 07000"),
+	),
+	define("InteractionCancelled", InteractionState,
+		"Cancels a callback on behalf of the caller, an agent, EyeQueue, configuration or an application.", interactionCancelled,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		ref(status.InteractionIDRequired),
+		ref(status.InteractionCannotBeCancelled),
+		ref(status.CancelledByRequired),
+	),
+	define("InteractionDequeued", InteractionState,
+		"Records an interaction leaving a skill queue: answered, abandoned, or accepting Second Chance (answers the new callback's InteractionId).", interactionDequeued,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.InteractionStatePreventsRequestedAction),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		fixed(status.InteractionIDOrExternalTrackingIDRequired, "the reference's name has a space: \"InteractionIDOrExternalTrackingID Required\""),
+		ref(status.DequeuedReasonMissing),
+		ref(status.DequeuedReasonInvalid),
+		added(status.ContactRequired, "Second Chance for a caller whose number is not known yet"),
+	),
+	define("InteractionDisconnectedByApplication", InteractionState,
+		"Records the client application ending the call (AfterHours, SmartCallBlock, Other).", disconnectedByApplication,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		ref(status.InteractionIDRequired),
+		fixed(status.InvalidDataName, "Holdline's answer to a missing or unknown Reason, the only refusal of the reference's list that fits"),
+		neverNoData(status.DataNameUnavailable),
+	),
+	define("InteractionDisconnectedByCaller", InteractionState,
+		"Records the caller hanging up in a call flow or in a queue.", disconnectedByCaller,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		ref(status.InteractionIDRequired),
+		added(status.ReasonRequired, "a missing or unknown Reason"),
+		ref(status.InteractionCannotBeDisconnected),
+	),
+	define("InteractionOutboundAttemptFailed", InteractionState,
+		"Records a failed callback attempt; the platform retries or ends it (behaviour.md §7).", outboundAttemptFailed,
+		addedCompleted(),
+		added(status.InteractionNotFound, "a well-formed id the platform does not know"),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		ref(status.InteractionIDRequired),
+		ref(status.ReasonRequired),
+		neverNoData(status.DataNameUnavailable),
+		fixed(status.DataRequired, "a request with no Tenant, InteractionId or Reason at all"),
+	),
+	define("InteractionOutboundConnected", InteractionState,
+		"Records a launched callback reaching the customer.", outboundConnected,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.InteractionStatePreventsRequestedAction),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		ref(status.InteractionIDRequired),
+	),
+	define("InteractionQueued", InteractionState,
+		"Records an interaction arriving in a holding or callback skill queue; creates it when unknown (107100).", interactionQueued,
+		added(status.RequestCompleted, "an interaction the platform already knew"),
+		never(status.InteractionNotFound, whyCreates),
+		ref(status.RequestRefusedDueToOperationMode),
+		ref(status.InteractionStatePreventsRequestedAction),
+		ref(status.RequestCompletedWithInteractionID),
+		ref(status.InvalidTenant),
+		ref(status.InvalidSegment),
+		addedInvalidID(),
+		added(status.InteractionIDOrExternalTrackingIDRequired, "neither an InteractionId nor an ExternalTrackingId"),
+		ref(status.ExternalTrackingIDMissing),
+		never(status.DuplicateExternalTrackingIDFound, "an external tracking id a live interaction holds finds that interaction"),
+		ref(status.SkillIDNotFound),
+		never(status.UnableToCreateInteraction, whyCreateRefused),
+		neverQueueConfigured(status.QueueIDNotFound),
+	),
+	define("InteractionRequestContact", InteractionState,
+		"Turns a live interaction into a callback: voice://NUMBER (ASAP) or voice://NUMBER?appt=TIME (scheduled).", requestContact,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.RequestRefusedDueToOperationMode),
+		ref(status.AppointmentsDisabled),
+		ref(status.DuplicateContactInQueue),
+		ref(status.AppointmentTimeAfterHours),
+		ref(status.AppointmentTimeBeforeEWT),
+		ref(status.AppointmentTimeFull),
+		ref(status.InvalidContactURIFormat),
+		addedFinal(),
+		ref(status.SegmentNotSet),
+		ref(status.InvalidTenant),
+		ref(status.InvalidDateTime),
+		ref(status.InvalidContact),
+		ref(status.InvalidInteractionID),
+		ref(status.InteractionIDRequired),
+		ref(status.AppointmentTimeInThePast),
+		ref(status.AppointmentTimeAfterAppointmentTimesRange),
+		fixed(status.InvalidCallType, "a ContactURI scheme other than voice"),
+		never(status.AppointmentError, whyNoAppointmentEr),
+		neverQueueConfigured(status.QueueIDNotFound),
+		never(status.InvalidModeStatusForInteraction, whyModeStatus),
+	),
+	define("InteractionSendToQueue", InteractionState,
+		"Records the IVR transferring a caller to the holding queue, or a reconnected customer to the callback queue.", sendToQueue,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		ref(status.InteractionIDRequired),
+		fixed(status.InvalidDataName, "Holdline's answer to an unknown Reason"),
+		fixed(status.DataValueRequired, "Holdline's answer to a missing Reason"),
+		neverNoData(status.DataNameUnavailable),
+	),
+	define("ModifyInteraction", Classic,
+		"Changes a pending interaction: its AppointmentTime, Result, ClientId, or one user-data value (Data).", modifyInteraction,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		fixed(status.AppointmentTimeAfterHours, "the reference's name column repeats 107002's description"),
+		ref(status.AppointmentTimeBeforeEWT),
+		ref(status.AppointmentTimeFull),
+		ref(status.InteractionStatePreventsModifyingAppointmentTime),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		ref(status.InvalidDateTime),
+		addedInvalidID(),
+		ref(status.AppointmentTimeRequired),
+		ref(status.InteractionIDRequired),
+		ref(status.AppointmentTimeInThePast),
+		never(status.InvalidInteractionReason, "ModifyInteraction has no Reason; the row belongs to RemoveInteraction"),
+		ref(status.InvalidAction),
+		ref(status.InvalidResult),
+		ref(status.AppointmentTimeAfterAppointmentTimesRange),
+		ref(status.InvalidDataName),
+		ref(status.DataValueRequired),
+		fixed(status.AppointmentError, "moving an appointment in a queue that takes none"),
+		neverQueueConfigured(status.QueueIDNotFound),
+		ref(status.InvalidResultConfiguration),
+		ref(status.DataNameUnavailable),
+	),
+	define("RemoveInteraction", Classic,
+		"Removes a callback the customer (Web Canceled) or an administrator (Admin Canceled) cancelled.", removeInteraction,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		ref(status.InvalidInteractionID),
+		ref(status.InteractionIDRequired),
+		ref(status.ReasonRequired),
+		ref(status.InvalidInteractionReason),
+	),
+	define("UpdateInteractionData", InteractionState,
+		"Changes interaction fields by key: Contact, AppointmentTime, ExternalTrackingId, ClientId, SourceApplication, Segment.", updateInteractionData,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		ref(status.DuplicateContactInQueue),
+		ref(status.AppointmentTimeAfterHours),
+		ref(status.AppointmentTimeBeforeEWT),
+		ref(status.AppointmentTimeFull),
+		ref(status.InteractionStatePreventsModifyingAppointmentTime),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		ref(status.InvalidDateTime),
+		ref(status.InvalidContact),
+		addedInvalidID(),
+		ref(status.ContactRequired),
+		ref(status.AppointmentTimeRequired),
+		ref(status.InteractionIDRequired),
+		ref(status.AppointmentTimeInThePast),
+		ref(status.AppointmentTimeAfterAppointmentTimesRange),
+		ref(status.DataValueRequired),
+		ref(status.ExternalTrackingIDMissing),
+		ref(status.DuplicateExternalTrackingIDFound),
+		ref(status.KeyNotSupportedUpdatingData),
+		fixed(status.AppointmentError, "moving an appointment in a queue that takes none"),
+		fixed(status.QueueIDNotFound, "a Segment key naming a segment that is not configured"),
+		ref(status.UpdateInteractionDataFailed),
+	),
+	define("UpdateUserData", InteractionState,
+		"Merges user data into an interaction's (a scalar replaces, lists merge).", updateUserData,
+		addedCompleted(),
+		ref(status.InteractionNotFound),
+		addedFinal(),
+		ref(status.InvalidTenant),
+		addedInvalidID(),
+		ref(status.UserDataRequired),
+		ref(status.InteractionIDRequired),
+		ref(status.UserDataFailedValidation),
+	),
+	define("ValidateContact", Classic,
+		"Checks a contact against the tenant's numbering rules and answers it normalised.", validateContact,
+		addedCompleted(),
+		ref(status.InvalidTenant),
+		ref(status.InvalidSegment),
+		ref(status.InvalidContact),
+		ref(status.ContactRequired),
+		never(status.InteractionIDRequired, "ValidateContact takes no interaction id"),
+		never(status.SegmentRequired, "without a segment the tenant's first segment's country code applies"),
+	),
+}
+
+// Operations returns the table of PTK methods, in the reference's order.
+func Operations() []*Operation { return append([]*Operation(nil), operations...) }
+
+// Lookup finds the operation named name (or one of its aliases),
+// case-insensitively, and returns it with the canonical spelling of the name
+// matched, which the response elements are named after.
+func Lookup(name string) (op *Operation, matched string, ok bool) {
+	for _, op := range operations {
+		for _, n := range append([]string{op.Name}, op.Aliases...) {
+			if strings.EqualFold(n, name) {
+				return op, n, true
+			}
+		}
+	}
+	return nil, "", false
+}
+
+// operationNames lists the canonical names, for fault messages.
+func operationNames() string {
+	names := make([]string, len(operations))
+	for i, op := range operations {
+		names[i] = op.Name
+	}
+	return strings.Join(names, ", ")
+}

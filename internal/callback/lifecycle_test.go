@@ -556,10 +556,16 @@ func TestFind(t *testing.T) {
 	if len(found) != 1 || found[0].ID != second.ID || found[0].RemainingWait != 60*time.Second {
 		t.Fatalf("by contact: %+v", found)
 	}
-	found = must(p.Find(b.ctx, callback.FindParams{Tenant: "VHT", InteractionID: first.ID}))(t)
+	found = must(p.Find(b.ctx, callback.FindParams{Tenant: "VHT", InteractionID: first.ID, Options: []string{"status", "ScriptNumber", "CallId"}}))(t)
 	if len(found) != 1 || found[0].RemainingWait != 30*time.Second {
 		t.Fatalf("by id: %+v", found)
 	}
+	wantInfo := []callback.Variable{{Name: "RemainingWait", Value: "30"}, {Name: "Status", Value: "Pending Callback"}, {Name: "ScriptNumber", Value: "1"}, {Name: "CallId", Value: ""}}
+	if !slices.Equal(found[0].Information, wantInfo) {
+		t.Fatalf("information %+v, want %+v", found[0].Information, wantInfo)
+	}
+	_, err := p.Find(b.ctx, callback.FindParams{Tenant: "VHT", InteractionID: first.ID, Options: []string{"Mood"}})
+	wantCode(t, err, status.InvalidSearchParameters)
 	for _, tc := range []struct {
 		f    callback.FindParams
 		want status.Code

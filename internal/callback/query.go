@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/userdata"
 )
 
 // The read-only operations: what the IVR asks before it treats a caller
@@ -21,6 +22,14 @@ func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
 	t, err := p.tenant(f.Tenant)
 	if err != nil {
 		return nil, err
+	}
+	var options []FindOption
+	for _, raw := range f.Options {
+		o, ok := Parse(FindOptions, raw)
+		if !ok {
+			return nil, status.Errorf(status.InvalidSearchParameters, "data value %q is not one of %s", raw, joinValues(FindOptions))
+		}
+		options = append(options, o)
 	}
 	id, contact := strings.TrimSpace(f.InteractionID), strings.TrimSpace(f.Contact)
 	if id == "" && contact == "" {
@@ -71,11 +80,13 @@ func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
 		}
 		for _, it := range its {
 			found := Found{Interaction: it}
-			if q := t.Queue(it.Queue); q != nil && it.Type == TypeASAP && it.State == StatePendingCallback {
+			q := t.Queue(it.Queue)
+			if q != nil && it.Type == TypeASAP && it.State == StatePendingCallback {
 				if found.RemainingWait, err = p.remainingWait(ctx, tx, t, q, it); err != nil {
 					return err
 				}
 			}
+			found.Information = findInformation(t, q, found, options)
 			out = append(out, found)
 		}
 		return nil
@@ -84,6 +95,49 @@ func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
 		return nil, fmt.Errorf("find interaction: %w", err)
 	}
 	return out, nil
+}
+
+// findInformation is what FindInteraction tells about f: its wait or its
+// appointment, then the values asked for.
+func findInformation(t *Tenant, q *Queue, f Found, options []FindOption) []Variable {
+	var info []Variable
+	switch f.Type {
+	case TypeASAP:
+		info = append(info, Variable{"RemainingWait", fmt.Sprint(int64(f.RemainingWait.Round(time.Second) / time.Second))})
+	case TypeAppointment:
+		info = append(info, Variable{"AppointmentTime", FormatTime(f.AppointmentTime)})
+	}
+	for _, o := range options {
+		v := ""
+		switch o {
+		case "Status":
+			v = f.State.Report()
+		case "ScriptNumber":
+			if q != nil {
+				v = variableValue(q.SegmentVariables(t.Segment(f.Segment)), "SCRIPTNUMBER")
+			}
+		case "VoxFile":
+			if val, ok := f.UserData.Get("VoxFile"); ok {
+				v = val.Str
+				if val.Kind != userdata.String {
+					v = val.String()
+				}
+			}
+		case "CallId":
+			v = f.ExternalTrackingID
+		}
+		info = append(info, Variable{string(o), v})
+	}
+	return info
+}
+
+func variableValue(vars []Variable, name string) string {
+	for _, v := range vars {
+		if v.Name == name {
+			return v.Value
+		}
+	}
+	return ""
 }
 
 // Segments lists the configured segments of tenant, or of every tenant when

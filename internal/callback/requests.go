@@ -67,6 +67,8 @@ type FindParams struct {
 	InteractionID string
 	Contact       string
 	Segment       string
+	// Options are extra values asked for: Status, ScriptNumber, VoxFile, CallId.
+	Options []string
 }
 
 // Found is one interaction FindInteraction returns, with what the caller
@@ -75,6 +77,10 @@ type Found struct {
 	*Interaction
 	// RemainingWait is the expected wait before an ASAP callback is launched.
 	RemainingWait time.Duration
+	// Information is what FindInteraction reports about it, as name/value
+	// pairs: RemainingWait (seconds, ASAP) or AppointmentTime (scheduled),
+	// then each value of FindParams.Options in the order asked.
+	Information []Variable
 }
 
 // SegmentInfo names one configured segment (GetSegments).

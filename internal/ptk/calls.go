@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/status"
-	"github.com/holdline/holdline/internal/userdata"
 )
 
 // The domain calls of the operation table: each decodes nothing and decides
@@ -34,19 +32,15 @@ func addInteraction(ctx context.Context, p *callback.Platform, r *addInteraction
 }
 
 func findInteraction(ctx context.Context, p *callback.Platform, r *findInteractionRequest) (interactionsData, error) {
-	asked, err := findOptions(r.Options.Data)
-	if err != nil {
-		return interactionsData{}, err
-	}
-	found, err := p.Find(ctx, callback.FindParams{Tenant: r.Tenant, InteractionID: r.InteractionID, Contact: r.Contact, Segment: r.Segment})
+	found, err := p.Find(ctx, callback.FindParams{Tenant: r.Tenant, InteractionID: r.InteractionID, Contact: r.Contact, Segment: r.Segment, Options: r.Options.Data})
 	if err != nil {
 		return interactionsData{}, err
 	}
 	out := interactionsData{Interactions: interactionList{Interaction: []interaction{}}}
 	for _, f := range found {
-		info := waitInformation(f)
-		for _, o := range asked {
-			info = append(info, nameValue{Name: string(o), Value: findValue(p.Settings(), f.Interaction, o)})
+		info := make([]nameValue, len(f.Information))
+		for i, v := range f.Information {
+			info[i] = nameValue{Name: v.Name, Value: v.Value}
 		}
 		out.Interactions.Interaction = append(out.Interactions.Interaction, interaction{
 			interactionAttrs: attrsOf(f.Interaction), Information: information{InteractionInformation: info},
@@ -276,73 +270,6 @@ func variables(vs []callback.Variable) variableList {
 
 func seconds(d time.Duration) string {
 	return strconv.FormatInt(int64(d.Round(time.Second)/time.Second), 10)
-}
-
-// waitInformation is what FindInteraction tells by default: the remaining
-// wait of an ASAP callback, or the time of an appointment.
-func waitInformation(f callback.Found) []nameValue {
-	switch f.Type {
-	case callback.TypeASAP:
-		return []nameValue{{"RemainingWait", seconds(f.RemainingWait)}}
-	case callback.TypeAppointment:
-		return []nameValue{{"AppointmentTime", timeText(f.AppointmentTime)}}
-	}
-	return nil
-}
-
-// findOptions reads FindInteraction's requested data values. The domain's
-// Find takes none, so the wire checks the names against the domain's list:
-// an unknown one is the method's documented 108026.
-func findOptions(names []string) ([]callback.FindOption, error) {
-	var out []callback.FindOption
-	for _, n := range names {
-		o, ok := callback.Parse(callback.FindOptions, n)
-		if !ok {
-			return nil, status.Errorf(status.InvalidSearchParameters, "data value %q is not one of Status, ScriptNumber, VoxFile, CallId", n)
-		}
-		out = append(out, o)
-	}
-	return out, nil
-}
-
-// findValue renders one requested FindInteraction data value.
-func findValue(s *callback.Settings, it *callback.Interaction, o callback.FindOption) string {
-	switch o {
-	case "Status":
-		return it.State.Report()
-	case "ScriptNumber":
-		return queueVariable(s, it, "SCRIPTNUMBER")
-	case "VoxFile":
-		v, ok := it.UserData.Get("VoxFile")
-		switch {
-		case !ok:
-			return ""
-		case v.Kind == userdata.String:
-			return v.Str
-		}
-		return v.String()
-	case "CallId":
-		return it.ExternalTrackingID
-	}
-	return ""
-}
-
-// queueVariable reads an IVR variable of the interaction's queue as its segment sees it.
-func queueVariable(s *callback.Settings, it *callback.Interaction, name string) string {
-	t := s.Tenant(it.Tenant)
-	if t == nil {
-		return ""
-	}
-	q := t.Queue(it.Queue)
-	if q == nil {
-		return ""
-	}
-	for _, v := range q.SegmentVariables(t.Segment(it.Segment)) {
-		if v.Name == name {
-			return v.Value
-		}
-	}
-	return ""
 }
 
 // detailInformation is GetInteractionData's Information.

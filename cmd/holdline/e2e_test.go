@@ -89,7 +89,9 @@ func startServer(t *testing.T, dataDir string, extra ...string) *proc {
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
-			<-p.done
+			if err := <-p.done; err != nil {
+				t.Logf("holdline stopped: %v", err)
+			}
 		}
 	})
 	select {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -80,7 +81,9 @@ func TestCheckReportsEveryPlantedError(t *testing.T) {
 	lines := map[int]bool{}
 	for _, w := range want {
 		var n int
-		fmt.Sscanf(w, "%d", &n)
+		if _, err := fmt.Sscanf(w, "%d", &n); err != nil {
+			t.Fatalf("want line %q: %v", w, err)
+		}
 		lines[n] = true
 	}
 	for i, l := range strings.Split(string(data), "\n") {
@@ -94,7 +97,7 @@ func TestCheckReportsEveryPlantedError(t *testing.T) {
 
 	if _, err := Parse(data, "broken.yaml"); err == nil {
 		t.Fatal("Parse accepted the broken file")
-	} else if e, ok := err.(*Error); !ok || len(e.Issues) != len(want) {
+	} else if e := (*Error)(nil); !errors.As(err, &e) || len(e.Issues) != len(want) {
 		t.Fatalf("Parse returned %T %v", err, err)
 	}
 }

@@ -118,7 +118,7 @@ func (r Rules) e164(s, countryCode string) (string, error) {
 	}
 	num, err := phonenumbers.Parse(s, region)
 	if err != nil {
-		return "", fmt.Errorf("%w: %q: %v", ErrInvalid, s, err)
+		return "", fmt.Errorf("%w: %q: %w", ErrInvalid, s, err)
 	}
 	if !phonenumbers.IsValidNumber(num) {
 		return "", fmt.Errorf("%w: %q is not a valid phone number", ErrInvalid, s)

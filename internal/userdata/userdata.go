@@ -132,7 +132,7 @@ func (l List) Validate() error {
 	}
 	b, err := json.Marshal(l)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	if len(b) > MaxBytes {
 		return fmt.Errorf("%w: %d bytes is more than the %d allowed", ErrInvalid, len(b), MaxBytes)

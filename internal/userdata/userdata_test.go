@@ -154,7 +154,7 @@ func TestMergeProperties(t *testing.T) {
 			if !ok {
 				t.Fatalf("key %q lost", p.Key)
 			}
-			if old, had := a.Get(p.Key); !(had && old.Kind == ListKind && p.Value.Kind == ListKind) {
+			if old, had := a.Get(p.Key); !had || old.Kind != ListKind || p.Value.Kind != ListKind {
 				if !reflect.DeepEqual(got, p.Value) {
 					t.Fatalf("key %q = %s, want %s", p.Key, got, p.Value)
 				}

@@ -7,7 +7,10 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build check-fmt vet unit fuzz clean
+.PHONY: run test build deps check-fmt vet unit fuzz fuzz-short clean
+
+# The envelope decoder's fuzz target (internal/ptk/decode_test.go).
+FUZZ := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzDecodeEnvelope$$'
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/holdline serve
@@ -15,7 +18,13 @@ run:
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/holdline ./cmd/holdline
 
-test: check-fmt vet unit
+# make test installs the test tools first (scripts/test-deps: xmllint, zeep,
+# node-soap), so that a missing one fails the tests instead of skipping them.
+test: export HOLDLINE_REQUIRE_TOOLS := 1
+test: deps check-fmt vet unit fuzz-short
+
+deps:
+	@scripts/test-deps
 
 check-fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -26,6 +35,13 @@ vet:
 
 unit:
 	$(GO) test -count=1 -timeout 20m ./...
+
+# A bounded fuzz run, part of make test (issue #3, acceptance 5).
+fuzz-short:
+	$(FUZZ) -fuzztime 20s -fuzzminimizetime 5s
+
+fuzz:
+	$(FUZZ) -fuzztime 60s
 
 clean:
 	rm -rf bin holdline-data

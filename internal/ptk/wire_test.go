@@ -326,6 +326,7 @@ func testGolden(t *testing.T) {
 			if tc.prepare != nil {
 				req = tc.prepare(t, b, req)
 			}
+			validateMessage(t, "reference request", []byte(req))
 			r := b.post(t, "/ptk", tc.contentType, req)
 			if r.HTTP != 200 {
 				t.Fatalf("HTTP %d\n%s", r.HTTP, r.Raw)

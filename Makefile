@@ -7,7 +7,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build deps check-fmt vet unit fuzz fuzz-short clean
+.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short clean
 
 # The envelope decoder's fuzz target (internal/ptk/decode_test.go).
 FUZZ := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzDecodeEnvelope$$'
@@ -21,7 +21,7 @@ build:
 # make test installs the test tools first (scripts/test-deps: xmllint, zeep,
 # node-soap), so that a missing one fails the tests instead of skipping them.
 test: export HOLDLINE_REQUIRE_TOOLS := 1
-test: deps check-fmt vet unit fuzz-short
+test: deps check-fmt vet lint unit fuzz-short
 
 deps:
 	@scripts/test-deps
@@ -32,6 +32,15 @@ check-fmt:
 
 vet:
 	$(GO) vet ./...
+
+# golangci-lint (.golangci.yaml: depguard keeps the domain free of SQL, HTTP
+# and XML, forbidigo keeps wall-clock time out of it), built from the
+# separate tools module so its dependencies stay out of go.mod.
+bin/golangci-lint: tools/go.mod tools/go.sum
+	$(GO) build -modfile=tools/go.mod -o $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint
+
+lint: bin/golangci-lint
+	bin/golangci-lint run ./...
 
 unit:
 	$(GO) test -count=1 -timeout 20m ./...

@@ -100,6 +100,9 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := platform.Start(ctx); err != nil {
+		return fmt.Errorf("start the platform: %w", err)
+	}
 	metrics.WatchInteractions(platform.CountByState, log)
 	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log})
 	if err != nil {

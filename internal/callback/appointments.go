@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/holdline/holdline/internal/schedule"
 	"github.com/holdline/holdline/internal/status"
 )
 
@@ -79,10 +78,7 @@ func (p *Platform) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *Qu
 // openAt reports whether queue q is open at t: inside its business hours and
 // not on one of its holidays, both read in the tenant's time zone.
 func (p *Platform) openAt(t *Tenant, q *Queue, at time.Time) bool {
-	if slices.Contains(q.Holidays.Dates, schedule.DateOf(at.In(t.Location))) {
-		return false
-	}
-	return q.BusinessHours.OpenAt(at, t.Location)
+	return !q.Holidays.ClosedAt(at, t.Location) && q.BusinessHours.OpenAt(at, t.Location)
 }
 
 // slotStart is the start of the appointment slot holding at: slots are
@@ -158,7 +154,7 @@ func (p *Platform) NextAppointmentTimes(ctx context.Context, tenant, segment str
 	}
 	n = min(n, maxAppointmentCount)
 	var out []time.Time
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		out, err = p.freeSlots(ctx, tx, t, q, from, n)
 		return err
 	})

@@ -54,7 +54,7 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 	if err != nil {
 		return nil, err
 	}
-	if err := p.modeAccepts(t, q, scheduled, false); err != nil {
+	if err := p.modeAccepts(ctx, nil, t, q, scheduled, false); err != nil {
 		return nil, err
 	}
 	it := &Interaction{
@@ -74,13 +74,16 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 	if err := mergeUserData(t, it, a.UserData); err != nil {
 		return nil, err
 	}
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		if scheduled {
 			if err := p.checkAppointment(ctx, tx, t, q, appointmentCheck{at: it.AppointmentTime, disabledCode: status.AppointmentsDisabled}); err != nil {
 				return err
 			}
 		}
 		if err := p.doubleCheck(ctx, tx, q, it); err != nil {
+			return err
+		}
+		if err := p.takeLicence(ctx, tx, t, app); err != nil {
 			return err
 		}
 		return p.insert(ctx, tx, it, EvAdd, string(it.Type))
@@ -95,8 +98,11 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 
 // modeAccepts refuses a callback request the queue's mode does not take now
 // (107005). voiceConversion is a voice source converting an existing interaction.
-func (p *Platform) modeAccepts(t *Tenant, q *Queue, scheduled, voiceConversion bool) error {
-	mode, _ := p.ModeNow(t, q)
+func (p *Platform) modeAccepts(ctx context.Context, tx Tx, t *Tenant, q *Queue, scheduled, voiceConversion bool) error {
+	mode, _, err := p.mode(ctx, tx, t, q)
+	if err != nil {
+		return err
+	}
 	if mode.Capabilities().AcceptsCallback(scheduled, voiceConversion) {
 		return nil
 	}

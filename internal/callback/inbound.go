@@ -58,7 +58,7 @@ func (p *Platform) CreateInteraction(ctx context.Context, c CreateParams) (*Inte
 	if err := p.licensed(t, false); err != nil {
 		return nil, err
 	}
-	if err := p.liveAccepted(t, q); err != nil {
+	if err := p.liveAccepted(ctx, nil, t, q); err != nil {
 		return nil, err
 	}
 	it := &Interaction{
@@ -68,15 +68,25 @@ func (p *Platform) CreateInteraction(ctx context.Context, c CreateParams) (*Inte
 	if err := mergeUserData(t, it, c.UserData); err != nil {
 		return nil, err
 	}
-	if err := p.store.InTx(ctx, func(tx Tx) error { return p.insert(ctx, tx, it, EvCreate, "") }); err != nil {
+	err = p.inTx(ctx, func(tx Tx) error {
+		if err := p.takeLicence(ctx, tx, t, app); err != nil {
+			return err
+		}
+		return p.insert(ctx, tx, it, EvCreate, "")
+	})
+	if err != nil {
 		return nil, fmt.Errorf("create interaction for %s/%s: %w", t.Name, seg.Name, err)
 	}
 	return it, nil
 }
 
 // liveAccepted refuses live callers in a mode that takes none (Shutdown).
-func (p *Platform) liveAccepted(t *Tenant, q *Queue) error {
-	if mode, _ := p.ModeNow(t, q); mode.Capabilities().RefuseLive {
+func (p *Platform) liveAccepted(ctx context.Context, tx Tx, t *Tenant, q *Queue) error {
+	mode, _, err := p.mode(ctx, tx, t, q)
+	if err != nil {
+		return err
+	}
+	if mode.Capabilities().RefuseLive {
 		return status.Errorf(status.RequestRefusedDueToOperationMode, "queue %q is in %s mode and takes no calls", q.Name, mode)
 	}
 	return nil
@@ -127,7 +137,7 @@ func (p *Platform) Queued(ctx context.Context, qp QueuedParams) (it *Interaction
 	if skill == "" {
 		return nil, false, status.Errorf(status.SkillIDNotFound, "a SkillId is required")
 	}
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		found, err := p.lookup(ctx, tx, t, id, ext)
 		switch {
 		case err == nil:
@@ -155,7 +165,7 @@ func (p *Platform) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Interac
 	if !hasSkill(q, skill) {
 		return nil, status.Errorf(status.SkillIDNotFound, "skill %q is not a skill of queue %q", skill, q.Name)
 	}
-	if err := p.liveAccepted(t, q); err != nil {
+	if err := p.liveAccepted(ctx, tx, t, q); err != nil {
 		return nil, err
 	}
 	return p.transitionLoaded(ctx, tx, it, EvQueued, "skill "+skill, func(it *Interaction) (string, error) {
@@ -185,7 +195,7 @@ func (p *Platform) queueUnknown(ctx context.Context, tx Tx, t *Tenant, segment, 
 	} else if q = holdingQueueOf(t, skill); q == nil {
 		return nil, status.Errorf(status.SkillIDNotFound, "skill %q is not the holding skill of any queue of tenant %q", skill, t.Name)
 	}
-	if err := p.liveAccepted(t, q); err != nil {
+	if err := p.liveAccepted(ctx, tx, t, q); err != nil {
 		return nil, err
 	}
 	it.Queue = q.Name
@@ -261,7 +271,7 @@ func (p *Platform) Dequeued(ctx context.Context, d DequeuedParams) (it, second *
 	if err != nil {
 		return nil, nil, err
 	}
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		found, err := p.lookup(ctx, tx, t, id, ext)
 		if err != nil {
 			return err
@@ -315,7 +325,7 @@ func (p *Platform) secondChance(ctx context.Context, tx Tx, t *Tenant, hold *Int
 		return nil, nil, status.Errorf(status.ContactRequired, "interaction %s has no contact to call back; set it with UpdateInteractionData Contact first", hold.ID)
 	}
 	voice := t.Licenses != nil && t.Licenses.IsVoice(hold.SourceApplication)
-	if err := p.modeAccepts(t, q, false, voice); err != nil {
+	if err := p.modeAccepts(ctx, tx, t, q, false, voice); err != nil {
 		return nil, nil, err
 	}
 	cb := &Interaction{
@@ -412,7 +422,7 @@ func (p *Platform) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *
 		return "", err
 	}
 	voice := t.Licenses.IsVoice(it.SourceApplication)
-	if err := p.modeAccepts(t, q, scheduled, voice); err != nil {
+	if err := p.modeAccepts(ctx, tx, t, q, scheduled, voice); err != nil {
 		return "", err
 	}
 	it.Type = TypeASAP

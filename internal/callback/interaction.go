@@ -69,6 +69,9 @@ type Record struct {
 	Seq int64
 	// InteractionID is the interaction the record belongs to.
 	InteractionID string
+	// Tenant and Queue are the interaction's at the time of the change.
+	Tenant string
+	Queue  string
 	// At is when the change happened (the clock's time).
 	At time.Time
 	// From and To are the states before and after (equal for data changes).

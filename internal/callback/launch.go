@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/holdline/holdline/internal/contact"
+	"github.com/holdline/holdline/internal/schedule"
 )
 
 // Launching (behaviour.md §6), in the simple form the PTK issue needs: the
@@ -71,19 +74,22 @@ func (p *Platform) Tick(ctx context.Context) ([]*Interaction, error) {
 
 // launchQueue launches the due callbacks of one queue, in one transaction.
 func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Interaction, error) {
-	mode, _ := p.ModeNow(t, q)
+	mode, _, err := p.mode(ctx, nil, t, q)
+	if err != nil {
+		return nil, err
+	}
 	caps := mode.Capabilities()
 	if (!caps.DialASAP && !caps.DialScheduled) || t.Licenses == nil {
 		return nil, nil
 	}
 	var launched []*Interaction
-	err := p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		launched = nil
-		active, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, States: []State{StateLaunched, StateOutboundConnected}})
+		active, err := p.dialling(ctx, tx, t)
 		if err != nil {
 			return err
 		}
-		room := t.Licenses.Outbound - len(active)
+		room := t.Licenses.Outbound - active
 		if room <= 0 {
 			return nil
 		}
@@ -91,12 +97,8 @@ func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Int
 		if err != nil {
 			return err
 		}
-		for _, it := range due[:min(room, len(due))] {
-			attempt := it.Attempts.Total + 1
-			l, err := p.transitionLoaded(ctx, tx, it, EvLaunch, string(it.Type), func(it *Interaction) (string, error) {
-				it.DueAt = time.Time{}
-				return fmt.Sprintf("attempt %d", attempt), nil
-			})
+		for _, d := range due[:min(room, len(due))] {
+			l, err := p.launch(ctx, tx, d.it, d.firstParty)
 			if err != nil {
 				return err
 			}
@@ -111,11 +113,46 @@ func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Int
 	return launched, err
 }
 
+// Who a launch calls first.
+const (
+	FirstPartyCustomer = "customer"
+	FirstPartyAgent    = "agent"
+)
+
+// launch moves it to Launched and writes the durable launch order for its
+// next attempt, in the caller's transaction.
+func (p *Platform) launch(ctx context.Context, tx Tx, it *Interaction, firstParty string) (*Interaction, error) {
+	attempt := it.Attempts.Total + 1
+	l, err := p.transitionLoaded(ctx, tx, it, EvLaunch, string(it.Type), func(it *Interaction) (string, error) {
+		it.DueAt = time.Time{}
+		return fmt.Sprintf("attempt %d, %s first", attempt, firstParty), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.LaunchInsert(ctx, &Launch{
+		Key: LaunchKey(it.ID, attempt), InteractionID: it.ID, Attempt: attempt,
+		Tenant: it.Tenant, Queue: it.Queue, FirstParty: firstParty, CreatedAt: p.Now(),
+	})
+	return l, err
+}
+
+// LaunchKey is the idempotency key of one attempt of a callback.
+func LaunchKey(interactionID string, attempt int) string {
+	return fmt.Sprintf("%s/%d", interactionID, attempt)
+}
+
+// dueLaunch is a callback due now and who to call first.
+type dueLaunch struct {
+	it         *Interaction
+	firstParty string
+}
+
 // dueCallbacks lists the pending callbacks of q that are due now, in the
 // order they must be launched.
-func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]*Interaction, error) {
+func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]dueLaunch, error) {
 	now := p.Now()
-	var due []*Interaction
+	var due []dueLaunch
 	if caps.DialScheduled {
 		booked, err := p.booked(ctx, tx, t, q)
 		if err != nil {
@@ -123,8 +160,8 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 		}
 		for _, it := range booked {
 			if it.State == StatePendingCallback && !it.AppointmentTime.Add(-q.Launch.Lead).After(now) &&
-				!it.DueAt.After(now) && p.openAt(t, q, now) {
-				due = append(due, it)
+				!it.DueAt.After(now) && p.openAt(t, q, now) && !doNotCall(t, q, it, now) {
+				due = append(due, dueLaunch{it, FirstPartyCustomer})
 			}
 		}
 	}
@@ -135,19 +172,55 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 	if err != nil {
 		return nil, err
 	}
-	for ahead, it := range waiting {
-		if it.State != StatePendingCallback {
+	if q.QueueMode == QueueModeAgentPriority && !caps.RapidDial {
+		return p.agentFirst(t, q, waiting, due, now), nil
+	}
+	ahead := 0 // interactions before this one that will take an agent first
+	for _, it := range waiting {
+		switch {
+		case it.State != StatePendingCallback:
+			ahead++
 			continue
+		case it.DueAt.After(now):
+			ahead++ // waiting out its retry wait, in its place
+			continue
+		case doNotCall(t, q, it, now):
+			continue // the customer's do-not-call hours: it keeps its place and goes first when they end
 		}
-		if it.DueAt.After(now) {
-			continue // waiting out its retry wait, in its place
-		}
-		if !caps.RapidDial && estimateWait(q, ahead) > q.Launch.Lead {
+		if !caps.RapidDial && p.estimate(t, q, ahead).Mean > q.Launch.Lead {
 			break // later callbacks wait for this one: order is never overtaken
 		}
-		due = append(due, it)
+		due = append(due, dueLaunch{it, FirstPartyCustomer})
+		ahead++
 	}
 	return due, nil
+}
+
+// agentFirst picks the ASAP callbacks to launch in Agent Priority: as many,
+// in order, as the ACD reports agents available beyond those already
+// reserved by agent-first launches in progress.
+func (p *Platform) agentFirst(t *Tenant, q *Queue, waiting []*Interaction, due []dueLaunch, now time.Time) []dueLaunch {
+	snap := p.snapshot(t, q)
+	if !snap.StaffingKnown {
+		return due
+	}
+	free := snap.Available
+	for _, it := range waiting {
+		if it.State == StateLaunched {
+			free-- // an agent reserved by a launch that has not connected yet
+		}
+	}
+	for _, it := range waiting {
+		if free <= 0 {
+			break
+		}
+		if it.State != StatePendingCallback || it.DueAt.After(now) || doNotCall(t, q, it, now) {
+			continue
+		}
+		due = append(due, dueLaunch{it, FirstPartyAgent})
+		free--
+	}
+	return due
 }
 
 // expireLaunches counts launches that got no outcome within the queue's
@@ -155,7 +228,7 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 func (p *Platform) expireLaunches(ctx context.Context) error {
 	now := p.Now()
 	for _, t := range p.settings.Tenants {
-		err := p.store.InTx(ctx, func(tx Tx) error {
+		err := p.inTx(ctx, func(tx Tx) error {
 			launched, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, States: []State{StateLaunched}})
 			if err != nil {
 				return err
@@ -177,4 +250,30 @@ func (p *Platform) expireLaunches(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// doNotCall reports whether now falls in the queue's do-not-call window in
+// the customer's local time: the time zones of the number (all of them, when
+// the number does not say which), or the tenant's for extensions.
+func doNotCall(t *Tenant, q *Queue, it *Interaction, now time.Time) bool {
+	w := q.Launch.DoNotCall
+	if w.From == w.To {
+		return false
+	}
+	zones := []*time.Location{t.Location}
+	if names := contact.TimeZones(it.Contact); len(names) > 0 {
+		zones = zones[:0]
+		for _, n := range names {
+			if loc, err := time.LoadLocation(n); err == nil {
+				zones = append(zones, loc)
+			}
+		}
+	}
+	for _, loc := range zones {
+		local := now.In(loc)
+		if w.Contains(schedule.TimeOfDay(local.Hour()*60 + local.Minute())) {
+			return true
+		}
+	}
+	return false
 }

@@ -163,7 +163,7 @@ func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string,
 		it       *Interaction
 		failures []error
 	)
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		found, err := p.load(ctx, tx, t, id)
 		if err != nil {
 			return err

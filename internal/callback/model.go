@@ -149,8 +149,10 @@ type EWTSettings struct {
 	MultiplicationFactor int
 	// Median uses the median instead of the mean of samples (migration estimators).
 	Median bool
-	// Default is the EWT announced before the estimator has any data; 0 means derived from the seeds.
-	Default time.Duration
+	// MinAnswers is how many answers are measured before the seed is dropped (default 30).
+	MinAnswers int
+	// Smoothing is the time constant of the measured rates (default 15 min).
+	Smoothing time.Duration
 }
 
 // LaunchSettings are a queue's launch timing settings.
@@ -159,6 +161,27 @@ type LaunchSettings struct {
 	Lead time.Duration
 	// OutboundStartTimeout counts a launch as failed when no outcome arrives in time (default 60 s).
 	OutboundStartTimeout time.Duration
+	// DoNotCall is a daily window, in the customer's local time, in which
+	// no callback is dialled; the zero value is none.
+	DoNotCall DoNotCall
+}
+
+// DoNotCall is a daily window of local time, [From, To), that may span
+// midnight (21:00-08:00). From == To means no window.
+type DoNotCall struct {
+	From schedule.TimeOfDay
+	To   schedule.TimeOfDay
+}
+
+// Contains reports whether the local time of day tod falls in the window.
+func (d DoNotCall) Contains(tod schedule.TimeOfDay) bool {
+	switch {
+	case d.From == d.To:
+		return false
+	case d.From < d.To:
+		return tod >= d.From && tod < d.To
+	}
+	return tod >= d.From || tod < d.To
 }
 
 // Skills are the ACD skills the IVR routes callers to.

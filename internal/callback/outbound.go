@@ -80,7 +80,7 @@ func (p *Platform) OutboundAttemptFailed(ctx context.Context, tenant, id, reason
 		return nil, err
 	}
 	var it *Interaction
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		found, err := p.load(ctx, tx, t, id)
 		if err != nil {
 			return err

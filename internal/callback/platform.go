@@ -40,6 +40,11 @@ type Platform struct {
 	settings *Settings
 	node     int
 	log      *slog.Logger
+
+	// overrides caches the manual operation modes (the store holds them).
+	overrides overrides
+	// queues is the Queue Manager's live state of every configured queue.
+	queues map[queueKey]*queueState
 }
 
 // New checks deps and returns a Platform.
@@ -59,7 +64,25 @@ func New(d Deps) (*Platform, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Platform{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger}, nil
+	return &Platform{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger,
+		queues: newQueueStates(d.Settings)}, nil
+}
+
+// Start loads what the platform keeps in memory from the store: the manual
+// operation modes, and the Queue Manager's measurements, rebuilt from the
+// recent history. Call it once before serving requests.
+func (p *Platform) Start(ctx context.Context) error {
+	return p.store.InTx(ctx, func(tx Tx) error {
+		list, err := tx.QueueModeList(ctx)
+		if err != nil {
+			return fmt.Errorf("load manual modes: %w", err)
+		}
+		for i := range list {
+			o := list[i]
+			p.overrides.set(queueKey{o.Tenant, o.Queue}, &o)
+		}
+		return p.replay(ctx, tx)
+	})
 }
 
 // Settings returns the configuration the platform runs on.
@@ -142,7 +165,7 @@ func (p *Platform) Get(ctx context.Context, tenantName, id string) (*Interaction
 		it   *Interaction
 		hist []Record
 	)
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		var err error
 		if it, err = p.load(ctx, tx, t, id); err != nil {
 			return err
@@ -233,6 +256,8 @@ func (p *Platform) record(ctx context.Context, tx Tx, it *Interaction, from Stat
 	o := originOf(ctx)
 	return tx.RecordAppend(ctx, &Record{
 		InteractionID: it.ID,
+		Tenant:        it.Tenant,
+		Queue:         it.Queue,
 		At:            it.UpdatedAt,
 		From:          from,
 		To:            it.State,
@@ -247,7 +272,7 @@ func (p *Platform) record(ctx context.Context, tx Tx, it *Interaction, from Stat
 // CountByState counts stored interactions per state (for metrics and the console).
 func (p *Platform) CountByState(ctx context.Context) (map[State]int, error) {
 	var out map[State]int
-	err := p.store.InTx(ctx, func(tx Tx) error {
+	err := p.inTx(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.InteractionCountByState(ctx)
 		return err
@@ -295,7 +320,7 @@ func (p *Platform) apply(ctx context.Context, tenantName, id string, o *op) (*In
 		}
 	}
 	var it *Interaction
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		var fn func(*Interaction) (string, error)
 		if o.change != nil {
 			fn = func(it *Interaction) (string, error) { return o.change(tx, t, it) }

@@ -45,6 +45,9 @@ func setup(t *testing.T, settings *callback.Settings) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := p.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
 	return &testBundle{ctx: ctx, clock: clk, platform: p}
 }
 
@@ -79,7 +82,7 @@ tenants:
     queues: [{name: Q}]
   - name: Booked
     timeZone: America/New_York
-    licenses: {scheduled: true}
+    licenses: {nonVoice: 50, scheduled: true}
     segments: [{name: S, queue: Q, countryCode: "1"}]
     queues:
       - name: Q

@@ -58,7 +58,7 @@ func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
 		}
 	}
 	var out []Found
-	err = p.store.InTx(ctx, func(tx Tx) error {
+	err = p.inTx(ctx, func(tx Tx) error {
 		var its []*Interaction
 		if id != "" {
 			it, err := p.load(ctx, tx, t, id)
@@ -178,26 +178,39 @@ func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceAppl
 	if err != nil {
 		return nil, err
 	}
-	var ewt time.Duration
-	err = p.store.InTx(ctx, func(tx Tx) error {
-		ewt, err = p.queueEWT(ctx, tx, t, q)
+	app := t.SourceApplicationOrDefault(strings.TrimSpace(sourceApplication))
+	var (
+		ewt        time.Duration
+		mode       Mode
+		modeStatus string
+		use        licenceUse
+	)
+	err = p.inTx(ctx, func(tx Tx) error {
+		if ewt, err = p.queueEWT(ctx, tx, t, q); err != nil {
+			return err
+		}
+		if t.Licenses != nil {
+			if use, err = p.licences(ctx, tx, t, app); err != nil {
+				return err
+			}
+		}
+		mode, modeStatus, err = p.mode(ctx, tx, t, q)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("segment state %s/%s: %w", t.Name, seg.Name, err)
 	}
-	mode, modeStatus := p.ModeNow(t, q)
 	st := &SegmentState{
 		Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Mode: mode, ModeStatus: modeStatus,
 		EWT: ewt, QueueMode: q.QueueMode,
 	}
-	st.Offer, st.RecommendedDestination, st.Why = p.offer(t, q, mode, ewt, t.SourceApplicationOrDefault(strings.TrimSpace(sourceApplication)))
+	st.Offer, st.RecommendedDestination, st.Why = p.offer(t, q, mode, ewt, app, use)
 	p.log.DebugContext(ctx, "segment state", "tenant", t.Name, "segment", seg.Name, "mode", mode, "ewt", ewt, "offer", st.Offer, "why", st.Why)
 	return st, nil
 }
 
 // offer is the offer decision of behaviour.md §4.
-func (p *Platform) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app string) (OfferTreatment, string, string) {
+func (p *Platform) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app string, use licenceUse) (OfferTreatment, string, string) {
 	caps := mode.Capabilities()
 	holding := firstNonEmpty(q.Skills.Holding.Device, q.Skills.Holding.ID)
 	under := firstNonEmpty(q.Skills.UnderThreshold.Device, q.Skills.UnderThreshold.ID, holding)
@@ -212,29 +225,17 @@ func (p *Platform) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app 
 		return OfferBlock, holding, fmt.Sprintf("EWT %.0fs is above the Smart Call Block threshold %.0fs", secs, block)
 	}
 	if offer == OfferCallback || offer == OfferScheduledOnly {
-		if free, need, ok := p.freeLicences(t, app); !ok {
-			return OfferNone, holding, fmt.Sprintf("no callback offer: %d licences free for %q, %d needed", free, app, need)
+		if t.Licenses == nil {
+			return OfferNone, holding, fmt.Sprintf("no callback offer: tenant %q has no licence configuration", t.Name)
+		}
+		if need := max(t.Licenses.MinimumThreshold, 1); use.free() < need {
+			return OfferNone, holding, fmt.Sprintf("no callback offer: %d %s licences free for %q, %d needed", use.free(), use.pool.name, app, need)
 		}
 		if offer == OfferScheduledOnly && (!q.Appointments.Enabled || !t.Licenses.Scheduled) {
 			return OfferNone, holding, fmt.Sprintf("%s mode offers scheduled callbacks only, and queue %q takes none", mode, q.Name)
 		}
 	}
 	return offer, holding, why
-}
-
-// freeLicences reports the licences free for a source application's pool
-// and whether that meets the minimum threshold for an offer.
-func (p *Platform) freeLicences(t *Tenant, app string) (free, need int, ok bool) {
-	if t.Licenses == nil {
-		return 0, 1, false
-	}
-	l := t.Licenses
-	free = l.NonVoice
-	if l.IsVoice(app) {
-		free = l.Inbound
-	}
-	need = max(l.MinimumThreshold, 1)
-	return free, need, free >= need
 }
 
 func firstNonEmpty(s ...string) string {

@@ -10,12 +10,6 @@ import (
 // interactions waiting in it. The Queue Manager issue replaces the seeded
 // estimate below with measured rates; the questions asked stay the same.
 
-// ModeNow returns the queue's operation mode at this moment and why
-// (ModeStatus: empty for the configured default).
-func (p *Platform) ModeNow(t *Tenant, q *Queue) (Mode, string) {
-	return q.Mode, ""
-}
-
 // waitingStates are the states of interactions that will take an agent
 // before a caller joining the queue now.
 var waitingStates = []State{
@@ -47,30 +41,13 @@ func orderKey(it *Interaction) time.Time {
 	return it.CreatedAt
 }
 
-// perCaller is the expected time one waiting interaction adds to the wait:
-// the configured default, or the default handle time shared by the default
-// number of agents (the QueueLength estimator's seed).
-func perCaller(q *Queue) time.Duration {
-	if q.EWT.Default > 0 {
-		return q.EWT.Default
-	}
-	agents := max(q.EWT.DefaultAgents, 1)
-	return q.EWT.DefaultHandleTime / time.Duration(agents)
-}
-
-// estimateWait is the expected wait of an interaction with ahead others
-// before it: (ahead+1) service completions of the whole queue.
-func estimateWait(q *Queue, ahead int) time.Duration {
-	return time.Duration(ahead+1) * perCaller(q)
-}
-
-// queueEWT is the EWT of a caller joining the back of queue q now.
+// queueEWT is the estimate for a caller joining the back of queue q now.
 func (p *Platform) queueEWT(ctx context.Context, tx Tx, t *Tenant, q *Queue) (time.Duration, error) {
 	w, err := p.waiting(ctx, tx, t, q)
 	if err != nil {
 		return 0, err
 	}
-	return estimateWait(q, len(w)), nil
+	return p.estimate(t, q, len(w)).Mean, nil
 }
 
 // remainingWait is the expected wait of it, from its place in the queue.
@@ -86,5 +63,5 @@ func (p *Platform) remainingWait(ctx context.Context, tx Tx, t *Tenant, q *Queue
 		}
 		ahead++
 	}
-	return estimateWait(q, ahead), nil
+	return p.estimate(t, q, ahead).Mean, nil
 }

@@ -48,13 +48,50 @@ type Tx interface {
 	RecordAppend(ctx context.Context, r *Record) error
 	// RecordList returns an interaction's history in order.
 	RecordList(ctx context.Context, interactionID string) ([]Record, error)
+	// RecordFind lists the records whose own Tenant and Queue (as at the
+	// change) match p, in append (Seq) order; the Queue Manager replays them
+	// at start to rebuild its statistics.
+	RecordFind(ctx context.Context, p *RecordFindParams) ([]Record, error)
+	// InteractionCount counts the interactions InteractionFind would list
+	// (Limit ignored), without reading them.
+	InteractionCount(ctx context.Context, p *InteractionFindParams) (int, error)
+	// QueueModeGet returns the manual operation mode stored for a queue, or
+	// ErrNotFound. The store has no clock: an override past its Until is
+	// still returned; the domain decides whether it is in force.
+	QueueModeGet(ctx context.Context, tenant, queue string) (*ModeOverride, error)
+	// QueueModeList returns every stored manual operation mode, ordered by
+	// tenant then queue (byte-wise).
+	QueueModeList(ctx context.Context) ([]ModeOverride, error)
+	// QueueModeSet sets (or replaces) the manual operation mode of o.Tenant/o.Queue.
+	QueueModeSet(ctx context.Context, o *ModeOverride) error
+	// QueueModeClear removes a queue's manual operation mode; clearing none is not an error.
+	QueueModeClear(ctx context.Context, tenant, queue string) error
+	// LaunchInsert stores every field of a new launch as given (no lease,
+	// Deliveries 0, no AckedAt); a Key already stored is ErrConflict (a launch
+	// is issued once per attempt); an unknown interaction is ErrNotFound.
+	LaunchInsert(ctx context.Context, l *Launch) error
+	// LaunchClaim leases up to p.Max launches of p.Tenant (and p.Queue when
+	// set) that are not acknowledged and whose lease is unset (zero) or
+	// expired (LeaseExpires not after p.Now), oldest first (CreatedAt, then
+	// Key): it sets their LeaseOwner and LeaseExpires (p.Now + p.Lease),
+	// increments Deliveries, and returns them. Max below 1, an empty Owner, a
+	// Lease of zero or less, or a zero Now is an error.
+	LaunchClaim(ctx context.Context, p *LaunchClaimParams) ([]Launch, error)
+	// LaunchAck marks a launch acknowledged at now, whatever its lease, and
+	// returns it; an unknown key is ErrNotFound; acknowledging twice keeps the
+	// first time.
+	LaunchAck(ctx context.Context, key string, now time.Time) (*Launch, error)
+	// LaunchFind lists launches matching p, oldest first.
+	LaunchFind(ctx context.Context, p *LaunchFindParams) ([]Launch, error)
 	// SequenceNext returns the next value (starting at 1) of the named
 	// sequence. It is transactional: rolled back with the transaction, so
 	// committed values have no gaps.
 	SequenceNext(ctx context.Context, name string) (int64, error)
 }
 
-// InteractionFindParams filters InteractionFind. Empty fields do not filter.
+// InteractionFindParams filters InteractionFind. Empty fields (and empty
+// slices) do not filter; a stored zero CreatedAt matches neither
+// CreatedBefore nor CreatedSince.
 type InteractionFindParams struct {
 	Tenant  string
 	Segment string
@@ -62,10 +99,92 @@ type InteractionFindParams struct {
 	Contact string
 	// States keeps only interactions in one of these states.
 	States []State
+	// Types keeps only interactions of one of these types.
+	Types []InteractionType
+	// SourceApplications keeps only interactions created by one of these
+	// source applications (exact, case-sensitive).
+	SourceApplications []string
 	// CreatedBefore keeps only interactions created before this time.
 	CreatedBefore time.Time
+	// CreatedSince keeps only interactions created at or after this time.
+	CreatedSince time.Time
 	// Limit caps the number of results; 0 means no cap.
 	Limit int
+}
+
+// RecordFindParams filter RecordFind. Empty fields do not filter.
+type RecordFindParams struct {
+	Tenant string
+	Queue  string
+	// Since keeps only records at or after this time (a zero At never matches).
+	Since time.Time
+	// AfterSeq keeps only records appended after the record with this Seq.
+	AfterSeq int64
+	// Limit caps the number of results; 0 means no cap.
+	Limit int
+}
+
+// ModeOverride is an operation mode set by hand on a queue (the console or
+// the mode API, like the original's EyeQueue). It is durable: a restart
+// keeps it.
+type ModeOverride struct {
+	Tenant string
+	Queue  string
+	Mode   Mode
+	// SetAt is when it was set.
+	SetAt time.Time
+	// Until is when it ends by itself; zero means until cleared or until the
+	// next scheduled mode change.
+	Until time.Time
+	// By says who set it (a user or token name, for the history).
+	By string
+}
+
+// Launch is the durable order to place one outbound attempt of a callback:
+// written in the same transaction as the interaction's Launch transition,
+// then delivered to a dialer at least once (claimed under a lease, offered
+// again when the lease expires, until acknowledged).
+type Launch struct {
+	// Key is the idempotency key: interaction id + "/" + attempt number.
+	Key           string
+	InteractionID string
+	Attempt       int
+	Tenant        string
+	Queue         string
+	// FirstParty is who is called first: "customer" (Predictive) or "agent" (AgentPriority).
+	FirstParty string
+	// CreatedAt is when the launch was issued.
+	CreatedAt time.Time
+	// LeaseOwner and LeaseExpires describe the current claim; empty/zero when unclaimed.
+	LeaseOwner   string
+	LeaseExpires time.Time
+	// Deliveries counts how many times the launch was claimed.
+	Deliveries int
+	// AckedAt is when a dialer acknowledged it; zero while not acknowledged.
+	AckedAt time.Time
+}
+
+// LaunchClaimParams select and lease launches for a dialer.
+type LaunchClaimParams struct {
+	Tenant string
+	// Queue, when set, limits the claim to one queue.
+	Queue string
+	// Max is the largest number of launches to lease (at least 1).
+	Max int
+	// Owner names the claiming dialer.
+	Owner string
+	// Now is the claim time and Lease its length.
+	Now   time.Time
+	Lease time.Duration
+}
+
+// LaunchFindParams filter LaunchFind. Empty fields do not filter.
+type LaunchFindParams struct {
+	Tenant        string
+	Queue         string
+	InteractionID string
+	// Unacked keeps only launches not yet acknowledged.
+	Unacked bool
 }
 
 // Errors every store engine returns for the same conditions.

@@ -248,7 +248,7 @@ func TestDefaults(t *testing.T) {
 		{"holidays", len(q.Holidays.Dates) == 0 && q.Holidays.Calendar == "", true},
 		{"appointments", q.Appointments, callback.Appointments{Enabled: true, SlotLength: 15 * time.Minute, Capacity: 10, HorizonDays: 7}},
 		{"retries", q.Retries, callback.Retries{Busy: 3, NoAnswer: 3, AnsweringMachine: 2, TryAgain: 3, Total: 5, Wait: 5 * time.Minute}},
-		{"ewt", q.EWT, callback.EWTSettings{Estimator: callback.EstimatorQueueLength, DefaultHandleTime: 300 * time.Second, DefaultAgents: 1, MultiplicationFactor: 100}},
+		{"ewt", q.EWT, callback.EWTSettings{Estimator: callback.EstimatorQueueLength, DefaultHandleTime: 300 * time.Second, DefaultAgents: 1, MultiplicationFactor: 100, MinAnswers: 30, Smoothing: 15 * time.Minute}},
 		{"launch", q.Launch, callback.LaunchSettings{Lead: 30 * time.Second, OutboundStartTimeout: 60 * time.Second}},
 		{"skills", q.Skills, callback.Skills{}},
 		{"variables", len(q.Variables), len(callback.VariableTable()) - 18},
@@ -298,7 +298,7 @@ businessHours: {mon: ["13:00-17:00", "08:00-12:00"], sun: ["00:00-24:00"]}
 holidays: {dates: ["2026-12-25"], calendar: GB}
 appointments: {enabled: false, slotLength: 30m, capacity: 3, horizonDays: 30}
 retries: {busy: 0, noAnswer: 1, answeringMachine: 2, tryAgain: 3, total: 999, wait: 1h}
-ewt: {estimator: agentweighting, defaultHandleTime: 4m, defaultAgents: 12, multiplicationFactor: 0, statistic: Median, default: 3m}
+ewt: {estimator: agentweighting, defaultHandleTime: 4m, defaultAgents: 12, multiplicationFactor: 0, statistic: Median, minAnswers: 50, smoothing: 5m}
 launch: {lead: 0s, outboundStartTimeout: 2m}
 skills: {holding: {id: 7, device: d7}, callback: {id: 8, device: d8}, underThreshold: {id: 9, device: d9}}
 variables: {EUROPEAN: "TRUE", EXTRAEWTPHRASE: ~, SPEAKMAXEWTTIME: 05:00}`), "full")
@@ -342,7 +342,7 @@ variables: {EUROPEAN: "TRUE", EXTRAEWTPHRASE: ~, SPEAKMAXEWTTIME: 05:00}`), "ful
 		{"calendar", q.Holidays.Calendar, "gb"},
 		{"appointments", q.Appointments, callback.Appointments{Enabled: false, SlotLength: 30 * time.Minute, Capacity: 3, HorizonDays: 30}},
 		{"retries", q.Retries, callback.Retries{Busy: 0, NoAnswer: 1, AnsweringMachine: 2, TryAgain: 3, Total: 999, Wait: time.Hour}},
-		{"ewt", q.EWT, callback.EWTSettings{Estimator: callback.EstimatorAgentWeighting, DefaultHandleTime: 4 * time.Minute, DefaultAgents: 12, MultiplicationFactor: 0, Median: true, Default: 3 * time.Minute}},
+		{"ewt", q.EWT, callback.EWTSettings{Estimator: callback.EstimatorAgentWeighting, DefaultHandleTime: 4 * time.Minute, DefaultAgents: 12, MultiplicationFactor: 0, Median: true, MinAnswers: 50, Smoothing: 5 * time.Minute}},
 		{"launch", q.Launch, callback.LaunchSettings{Lead: 0, OutboundStartTimeout: 2 * time.Minute}},
 		{"skills", q.Skills, callback.Skills{Holding: callback.Skill{ID: "7", Device: "d7"}, Callback: callback.Skill{ID: "8", Device: "d8"}, UnderThreshold: callback.Skill{ID: "9", Device: "d9"}}},
 		{"variable as written", q.Variables["EUROPEAN"], "TRUE"},

@@ -510,7 +510,8 @@ func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) 
 						e.Median = s == StatisticMedian
 					}
 				},
-				"default": func(v *yaml.Node, p string) { setIf(&e.Default)(w.duration(v, p, 0, noMaxDuration)) },
+				"minAnswers": func(v *yaml.Node, p string) { setIf(&e.MinAnswers)(w.integer(v, p, 1, 100000)) },
+				"smoothing":  func(v *yaml.Node, p string) { setIf(&e.Smoothing)(w.duration(v, p, time.Minute, 24*time.Hour)) },
 			})
 		},
 		"launch": func(v *yaml.Node, p string) {
@@ -520,6 +521,7 @@ func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) 
 				"outboundStartTimeout": func(v *yaml.Node, p string) {
 					setIf(&l.OutboundStartTimeout)(w.duration(v, p, minPositiveDuration, noMaxDuration))
 				},
+				"doNotCall": func(v *yaml.Node, p string) { w.doNotCall(v, p, &l.DoNotCall) },
 			})
 		},
 		"skills": func(v *yaml.Node, p string) {
@@ -567,21 +569,7 @@ func (w *walker) modeSchedule(n *yaml.Node, path string) []callback.ModeChange {
 				}
 				mc.Day, okDay = d, true
 			},
-			"at": func(v *yaml.Node, p string) {
-				s, ok := w.text(v, p)
-				if !ok {
-					return
-				}
-				at, err := schedule.ParseTimeOfDay(s)
-				if err == nil && at >= schedule.EndOfDay {
-					err = fmt.Errorf("%q is not a time of day (00:00 to 23:59)", s)
-				}
-				if err != nil {
-					w.report(deref(v), p, "%v", err)
-					return
-				}
-				mc.At, okAt = at, true
-			},
+			"at":   func(v *yaml.Node, p string) { mc.At, okAt = w.clockTime(v, p) },
 			"mode": func(v *yaml.Node, p string) { mc.Mode, okMode = enum(w, v, p, callback.Modes, "an operation mode") },
 		})
 		w.require(item, ip, present, "day", "at", "mode")
@@ -600,6 +588,43 @@ func (w *walker) modeSchedule(n *yaml.Node, path string) []callback.ModeChange {
 }
 
 // businessHours reads the weekly hours; a present section starts closed.
+// clockTime reads a moment of the day, "HH:MM" from 00:00 to 23:59.
+func (w *walker) clockTime(v *yaml.Node, p string) (schedule.TimeOfDay, bool) {
+	s, ok := w.text(v, p)
+	if !ok {
+		return 0, false
+	}
+	at, err := schedule.ParseTimeOfDay(s)
+	if err == nil && at >= schedule.EndOfDay {
+		err = fmt.Errorf("%q is not a time of day (00:00 to 23:59)", s)
+	}
+	if err != nil {
+		w.report(deref(v), p, "%v", err)
+		return 0, false
+	}
+	return at, true
+}
+
+// doNotCall reads a daily do-not-call window: from and to, which may span
+// midnight but may not be equal.
+func (w *walker) doNotCall(n *yaml.Node, path string, d *callback.DoNotCall) {
+	var from, to schedule.TimeOfDay
+	var okFrom, okTo bool
+	present := w.object(n, path, fields{
+		"from": func(v *yaml.Node, p string) { from, okFrom = w.clockTime(v, p) },
+		"to":   func(v *yaml.Node, p string) { to, okTo = w.clockTime(v, p) },
+	})
+	w.require(n, path, present, "from", "to")
+	if !okFrom || !okTo {
+		return
+	}
+	if from == to {
+		w.report(deref(n), path, "from and to are both %s: the window would be empty; leave doNotCall out for none", from)
+		return
+	}
+	*d = callback.DoNotCall{From: from, To: to}
+}
+
 func (w *walker) businessHours(n *yaml.Node, path string, week *schedule.Week) {
 	var got schedule.Week
 	fs := fields{}

@@ -78,8 +78,10 @@ const (
 	DefaultMultiplicationFactor = 100
 	// DefaultStatistic is how the migration estimators summarise samples.
 	DefaultStatistic = StatisticAverage
-	// DefaultEWT is the wait announced before the estimator has data; 0 derives it from the seeds.
-	DefaultEWT = time.Duration(0)
+	// DefaultMinAnswers is how many answers are measured before the EWT seed is dropped.
+	DefaultMinAnswers = 30
+	// DefaultSmoothing is the time constant of the measured EWT rates.
+	DefaultSmoothing = 15 * time.Minute
 
 	// DefaultLaunchLead is the time to dial and confirm a customer before an agent is expected.
 	DefaultLaunchLead = 30 * time.Second
@@ -181,7 +183,8 @@ func newQueue() *callback.Queue {
 			DefaultAgents:        DefaultAgents,
 			MultiplicationFactor: DefaultMultiplicationFactor,
 			Median:               DefaultStatistic == StatisticMedian,
-			Default:              DefaultEWT,
+			MinAnswers:           DefaultMinAnswers,
+			Smoothing:            DefaultSmoothing,
 		},
 		Launch: callback.LaunchSettings{
 			Lead:                 DefaultLaunchLead,

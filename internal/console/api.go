@@ -44,6 +44,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/tenants/{tenant}/interactions/{id}", a.op("GetInteraction", a.getInteraction))
 	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/cancel", a.op("CancelInteraction", a.cancel))
 	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/userdata", a.op("UpdateUserData", a.updateUserData))
+	a.registerQueues(mux)
 }
 
 // handlerFunc answers one operation: a value to encode with the HTTP status, or an error.
@@ -114,13 +115,14 @@ func messageOf(err error) string {
 // httpStatusOf is the one table from PTK status codes to HTTP statuses.
 func httpStatusOf(code status.Code) int {
 	switch {
-	case code == status.InteractionNotFound || code == status.InvalidTenant || code == status.ContactNotFound:
+	case code == status.InteractionNotFound || code == status.InvalidTenant || code == status.ContactNotFound ||
+		code == status.QueueIDNotFound:
 		return http.StatusNotFound
 	case code == status.UnexpectedError:
 		return http.StatusInternalServerError
 	case code == status.PlatformUnavailable || code == status.ResourcesUnavailable:
 		return http.StatusServiceUnavailable
-	case code >= 108000 && code < 109000:
+	case code >= 108000 && code < 109000, code == status.InvalidOperationModeReturned:
 		return http.StatusBadRequest
 	default:
 		// Refusals by state, mode, capacity or licence: the request was

@@ -129,3 +129,27 @@ func (r Rules) e164(s, countryCode string) (string, error) {
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
 }
+
+// TimeZones returns the IANA time zones a normalised E.164 number may be in
+// (several for a country spanning zones when the number's area does not
+// say); none for extensions and numbers libphonenumber cannot place.
+func TimeZones(number string) []string {
+	if !strings.HasPrefix(number, "+") {
+		return nil
+	}
+	num, err := phonenumbers.Parse(number, "ZZ")
+	if err != nil {
+		return nil
+	}
+	zones, err := phonenumbers.GetTimezonesForNumber(num)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, z := range zones {
+		if z != "" && z != "Etc/Unknown" {
+			out = append(out, z)
+		}
+	}
+	return out
+}

@@ -45,3 +45,25 @@ func TestNormalize(t *testing.T) {
 		})
 	}
 }
+
+func TestTimeZones(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"+14155552671":  "America/Los_Angeles",
+		"+12125550100":  "America/New_York",
+		"+442079460958": "Europe/London",
+	}
+	for n, want := range cases {
+		zones := TimeZones(n)
+		found := false
+		for _, z := range zones {
+			found = found || z == want
+		}
+		if !found {
+			t.Errorf("TimeZones(%s) = %v, want it to hold %s", n, zones, want)
+		}
+	}
+	if z := TimeZones("8000"); z != nil {
+		t.Errorf("an extension has no time zone, got %v", z)
+	}
+}

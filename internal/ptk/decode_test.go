@@ -2,6 +2,7 @@ package ptk
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,8 +51,8 @@ func TestDecodeEnvelope(t *testing.T) {
 			t.Parallel()
 			env, err := DecodeEnvelope(strings.NewReader(tc.in), Limits{})
 			if tc.fault != "" {
-				f, ok := err.(*Fault)
-				if !ok || !strings.Contains(f.Reason, tc.fault) || f.Code != tc.faultCode {
+				var f *Fault
+				if !errors.As(err, &f) || !strings.Contains(f.Reason, tc.fault) || f.Code != tc.faultCode {
 					t.Fatalf("err = %v, want a fault %d containing %q", err, tc.faultCode, tc.fault)
 				}
 				if env.Version != tc.faultVersion {
@@ -111,10 +112,11 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		env, err := DecodeEnvelope(bytes.NewReader(in), Limits{MaxBody: 1 << 16})
 		if err != nil {
-			if _, ok := err.(*Fault); !ok {
+			var f *Fault
+			if !errors.As(err, &f) {
 				t.Fatalf("error %T is not a fault: %v", err, err)
 			}
-			_ = encodeFault(env.Version, err.(*Fault), "id")
+			_ = encodeFault(env.Version, f, "id")
 			return
 		}
 		if env.Op == nil {

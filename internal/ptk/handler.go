@@ -175,7 +175,7 @@ func (ex *exchange) recover() {
 	if v == nil {
 		return
 	}
-	if v == http.ErrAbortHandler {
+	if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 		panic(v)
 	}
 	err := fmt.Errorf("panic: %v", v)

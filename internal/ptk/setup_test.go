@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -123,6 +124,9 @@ func setup(t *testing.T) *bundle {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	p, err := callback.New(callback.Deps{Store: st, Clock: clock.NewFake(now), Settings: testSettings(t), Node: 1, Logger: log})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	m := telemetry.New("test")
@@ -256,12 +260,12 @@ func validateMessage(t *testing.T, what string, raw []byte) {
 func xmllint(xsd string, raw []byte) error {
 	msg, err := messageInTargetNamespace(raw)
 	if err != nil {
-		return fmt.Errorf("%v\n%s", err, raw)
+		return fmt.Errorf("%w\n%s", err, raw)
 	}
 	cmd := exec.Command("xmllint", "--noout", "--schema", xsd, "-")
 	cmd.Stdin = bytes.NewReader(msg)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("xmllint rejects it: %v\n%s\n%s", err, out, msg)
+		return fmt.Errorf("xmllint rejects it: %w\n%s\n%s", err, out, msg)
 	}
 	return nil
 }
@@ -313,7 +317,7 @@ func messageInTargetNamespace(raw []byte) ([]byte, error) {
 	}
 	for {
 		tok, err := dec.Token()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

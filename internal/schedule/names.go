@@ -32,15 +32,6 @@ func ParseWeekday(s string) (time.Weekday, error) {
 	return 0, fmt.Errorf("%q is not a day of the week (mon, tue, wed, thu, fri, sat, sun)", s)
 }
 
-// Calendars are the national holiday calendars a queue may name, as
-// lower-case ISO 3166-1 alpha-2 country codes: the countries for which
-// github.com/rickar/cal/v2 (v2.1.13) publishes holidays.
-var Calendars = []string{
-	"ar", "at", "au", "be", "bg", "br", "ca", "ch", "cz", "de", "dk", "es", "fr", "gb", "gr", "hr",
-	"ie", "it", "jp", "lt", "lv", "mw", "nc", "nl", "no", "nz", "pl", "ro", "ru", "se", "si", "sk",
-	"ua", "us", "za",
-}
-
 // ParseCalendar reads a national holiday calendar code in any case and
 // returns it in the canonical lower case; an unsupported code is an error.
 func ParseCalendar(s string) (string, error) {

@@ -117,3 +117,66 @@ type Holidays struct {
 	// Calendar names a national holiday calendar ("us", "gb", "de", ...); empty for none.
 	Calendar string
 }
+
+// CloseAfter returns when the open period holding t ends: the close of its
+// window, carried over midnight while the next day opens at once (so a
+// queue open 24/7 never closes), and cut at the start of a day for which
+// closed reports true (a holiday). It reports false when t is not inside
+// business hours, or when the period runs on for more than a week.
+func (w Week) CloseAfter(t time.Time, loc *time.Location, closed func(Date) bool) (time.Time, bool) {
+	lt := t.In(loc)
+	if (closed != nil && closed(DateOf(lt))) || !w.OpenAt(t, loc) {
+		return time.Time{}, false
+	}
+	day := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
+	tod := TimeOfDay(lt.Hour()*60 + lt.Minute())
+	for range 8 {
+		end, ok := w.windowEnd(day.Weekday(), tod)
+		if !ok {
+			return time.Time{}, false
+		}
+		if end < EndOfDay {
+			return atTimeOfDay(day, end, loc), true
+		}
+		next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
+		if (closed != nil && closed(DateOf(next))) || !w.opensAtMidnight(next.Weekday()) {
+			return next, true
+		}
+		day, tod = next, 0
+	}
+	return time.Time{}, false
+}
+
+// windowEnd is the close of the window of day d that holds tod.
+func (w Week) windowEnd(d time.Weekday, tod TimeOfDay) (TimeOfDay, bool) {
+	for _, win := range w[d] {
+		if tod >= win.Open && tod < win.Close {
+			end := win.Close
+			// Adjacent windows ("08:00-12:00", "12:00-17:00") are one period.
+			for changed := true; changed; {
+				changed = false
+				for _, o := range w[d] {
+					if o.Open == end && o.Close > end {
+						end, changed = o.Close, true
+					}
+				}
+			}
+			return end, true
+		}
+	}
+	return 0, false
+}
+
+func (w Week) opensAtMidnight(d time.Weekday) bool {
+	for _, win := range w[d] {
+		if win.Open == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// atTimeOfDay is tod on the local day starting at midnight day.
+func atTimeOfDay(day time.Time, tod TimeOfDay, loc *time.Location) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), int(tod)/60, int(tod)%60, 0, 0, loc)
+}

@@ -66,3 +66,38 @@ func TestWeekOpenAt(t *testing.T) {
 		t.Error("AlwaysOpen must be open at 23:59")
 	}
 }
+
+func TestCloseAfter(t *testing.T) {
+	t.Parallel()
+	ny, _ := time.LoadLocation("America/New_York")
+	var office Week
+	for d := time.Monday; d <= time.Friday; d++ {
+		office[d] = []Window{{Open: 9 * 60, Close: 12 * 60}, {Open: 12 * 60, Close: 17 * 60}}
+	}
+	var nights Week // open Friday 20:00 to Saturday 02:00
+	nights[time.Friday] = []Window{{Open: 20 * 60, Close: EndOfDay}}
+	nights[time.Saturday] = []Window{{Open: 0, Close: 2 * 60}}
+	thanksgiving := func(d Date) bool { return d == Date{2026, time.November, 26} }
+	local := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, ny) }
+	cases := []struct {
+		name   string
+		w      Week
+		closed func(Date) bool
+		at     time.Time
+		want   time.Time
+		ok     bool
+	}{
+		{"morning: adjacent windows are one period", office, nil, local(2026, 11, 25, 10, 0), local(2026, 11, 25, 17, 0), true},
+		{"closed at night", office, nil, local(2026, 11, 25, 18, 0), time.Time{}, false},
+		{"over midnight", nights, nil, local(2026, 11, 27, 23, 0), local(2026, 11, 28, 2, 0), true},
+		{"always open never closes", AlwaysOpen(), nil, local(2026, 11, 25, 10, 0), time.Time{}, false},
+		{"always open closes before a holiday", AlwaysOpen(), thanksgiving, local(2026, 11, 25, 10, 0), local(2026, 11, 26, 0, 0), true},
+		{"holiday itself is closed", AlwaysOpen(), thanksgiving, local(2026, 11, 26, 10, 0), time.Time{}, false},
+	}
+	for _, tc := range cases {
+		got, ok := tc.w.CloseAfter(tc.at, ny, tc.closed)
+		if ok != tc.ok || !got.Equal(tc.want) {
+			t.Errorf("%s: CloseAfter = %v, %v; want %v, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -36,6 +36,9 @@ func setup(t *testing.T) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := p.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	m := telemetry.New("test")
 	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: m, Logger: log})
 	if err != nil {

@@ -74,7 +74,7 @@ func nodeSoap() error {
 // zeep checks /usr/bin/python3 and its zeep.
 func zeep() error {
 	if out, err := exec.Command(zeepPython, "-c", "import zeep").CombinedOutput(); err != nil {
-		return fmt.Errorf("%s cannot import zeep (Debian package python3-zeep): %v %s", zeepPython, err, bytes.TrimSpace(out))
+		return fmt.Errorf("%s cannot import zeep (Debian package python3-zeep): %w %s", zeepPython, err, bytes.TrimSpace(out))
 	}
 	return nil
 }
@@ -138,12 +138,6 @@ func TestClients(t *testing.T) {
 }
 
 // ---- The WSDL as the clients see it.
-
-const (
-	nsWSDL   = "http://schemas.xmlsoap.org/wsdl/"
-	nsSOAP11 = "http://schemas.xmlsoap.org/wsdl/soap/"
-	nsSOAP12 = "http://schemas.xmlsoap.org/wsdl/soap12/"
-)
 
 type named struct {
 	Name string `xml:"name,attr"`
@@ -455,7 +449,9 @@ func startServer(t *testing.T, bin, dataDir string) *server {
 	}()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		<-done
+		if err := <-done; err != nil {
+			t.Logf("holdline stopped: %v", err)
+		}
 	})
 	select {
 	case addr := <-addrc:

@@ -56,7 +56,7 @@ func BenchmarkInTxInsert(b *testing.B) {
 				return err
 			}
 			return tx.RecordAppend(ctx, &callback.Record{
-				InteractionID: it.ID, At: now, From: callback.StateNone, To: it.State,
+				InteractionID: it.ID, Tenant: it.Tenant, Queue: it.Queue, At: now, From: callback.StateNone, To: it.State,
 				Event: callback.EvAdd, Method: "AddInteraction", RequestID: "req",
 			})
 		})

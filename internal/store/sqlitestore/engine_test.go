@@ -4,12 +4,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/holdline/holdline/internal/callback"
 )
@@ -189,6 +193,9 @@ func TestInterpretError(t *testing.T) {
 		{"Unique", engineErr("UPDATE interactions SET external_tracking_id = 'ACD-1'"), callback.ErrConflict},
 		{"ForeignKey", engineErr("INSERT INTO records (interaction_id, from_state, to_state, event, reason, method, request_id, detail) VALUES ('V9', '', '', '', '', '', '', '')"), callback.ErrNotFound},
 		{"Check", engineErr("UPDATE interactions SET final = 7"), callback.ErrConflict},
+		{"LaunchKey", engineErr("INSERT INTO launches (key, interaction_id, attempt, tenant, queue, first_party, lease_owner, deliveries) VALUES ('V1/1', 'V1', 1, '', '', '', '', 0), ('V1/1', 'V2', 1, '', '', '', '', 0)"), callback.ErrConflict},
+		{"LaunchForeignKey", engineErr("INSERT INTO launches (key, interaction_id, attempt, tenant, queue, first_party, lease_owner, deliveries) VALUES ('V9/1', 'V9', 1, '', '', '', '', 0)"), callback.ErrNotFound},
+		{"QueueModeKey", engineErr("INSERT INTO queue_modes (tenant, queue, mode, set_by) VALUES ('T', 'Q', 'Standby', ''), ('T', 'Q', 'Purge', '')"), callback.ErrConflict},
 		{"Other", other, other},
 	} {
 		if got := interpretError(c.err); !errors.Is(got, c.want) {
@@ -256,6 +263,159 @@ func TestTwoStoresOnOneFileWaitForEachOther(t *testing.T) {
 	}
 	if len(seen) != total {
 		t.Fatalf("%d values, want %d", len(seen), total)
+	}
+}
+
+// TestMigration2KeepsAndPlacesOldRecords opens a database left at the
+// first schema with history in it: the records keep every field and take
+// their interaction's tenant and queue, so a replay by tenant finds them.
+func TestMigration2KeepsAndPlacesOldRecords(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "holdline.db")
+	db, err := sql.Open("sqlite", path+"?"+dsnParams(options{busyTimeout: DefaultBusyTimeout}).Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, err := fs.Sub(migrationFS, "migration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO interactions (id, tenant, segment, queue, type, state, final, contact, external_tracking_id,
+			source_application, client_id, hold_reason, result, linked_id, created_at, updated_at, version, attempts, user_data)
+			VALUES ('V1', 'VHTLab', 'S', 'Sales', 'FIFO', 'PendingCallback', 0, '', '', '', '', '', '', '', 1, 1, 1, '{"total":0}', '[]'),
+			       ('V2', 'Portree', 'S', 'Support', 'FIFO', 'PendingCallback', 0, '', '', '', '', '', '', '', 2, 2, 1, '{"total":0}', '[]')`,
+		`INSERT INTO records (interaction_id, at, from_state, to_state, event, reason, method, request_id, detail)
+			VALUES ('V1', 1000, '', 'PendingCallback', 'Add', 'r1', 'AddInteraction', 'q1', 'd1'),
+			       ('V2', 2000, '', 'PendingCallback', 'Add', 'r2', 'AddInteraction', 'q2', 'd2'),
+			       ('V1', NULL, 'PendingCallback', 'PendingCallback', 'Update', 'r3', 'ModifyInteraction', 'q3', 'd3')`,
+	} {
+		if _, err := db.ExecContext(t.Context(), q); err != nil {
+			t.Fatalf("seeding schema 1: %v", err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := mustOpen(t, path)
+	if v, err := s.SchemaVersion(t.Context()); err != nil || v < 2 {
+		t.Fatalf("schema version = %d, %v; want at least 2", v, err)
+	}
+	pending := callback.StatePendingCallback
+	want := []callback.Record{
+		{Seq: 1, InteractionID: "V1", Tenant: "VHTLab", Queue: "Sales", At: time.Unix(0, 1000).UTC(),
+			To: pending, Event: callback.EvAdd, Reason: "r1", Method: "AddInteraction", RequestID: "q1", Detail: "d1"},
+		{Seq: 2, InteractionID: "V2", Tenant: "Portree", Queue: "Support", At: time.Unix(0, 2000).UTC(),
+			To: pending, Event: callback.EvAdd, Reason: "r2", Method: "AddInteraction", RequestID: "q2", Detail: "d2"},
+		{Seq: 3, InteractionID: "V1", Tenant: "VHTLab", Queue: "Sales",
+			From: pending, To: pending, Event: callback.EvUpdate, Reason: "r3", Method: "ModifyInteraction", RequestID: "q3", Detail: "d3"},
+	}
+	err = s.InTx(t.Context(), func(tx callback.Tx) error {
+		all, err := tx.RecordFind(t.Context(), &callback.RecordFindParams{})
+		if err != nil {
+			return err
+		}
+		if !reflect.DeepEqual(all, want) {
+			t.Errorf("records after the migration:\n got %+v\nwant %+v", all, want)
+		}
+		vht, err := tx.RecordFind(t.Context(), &callback.RecordFindParams{Tenant: "VHTLab", Queue: "Sales"})
+		if err != nil {
+			return err
+		}
+		if len(vht) != 2 || vht[0].Seq != 1 || vht[1].Seq != 3 {
+			t.Errorf("VHTLab/Sales records = %+v, want seqs 1 and 3", vht)
+		}
+		// New records go on after the old ones.
+		r := &callback.Record{InteractionID: "V2", Tenant: "Portree", Queue: "Support", At: time.Unix(5, 0)}
+		if err := tx.RecordAppend(t.Context(), r); err != nil {
+			return err
+		}
+		if r.Seq != 4 {
+			t.Errorf("seq of the first new record = %d, want 4", r.Seq)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLaunchClaimAcrossTwoStoresLeasesEachOnce is two processes claiming
+// from one file: BEGIN IMMEDIATE makes each claim exclusive across
+// processes too, so no launch is leased twice in one lease period.
+func TestLaunchClaimAcrossTwoStoresLeasesEachOnce(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	second := mustOpen(t, b.path)
+	const launches, workers = 40, 4
+	now := time.Date(2026, time.March, 14, 15, 0, 0, 0, time.UTC)
+	err := b.store.InTx(t.Context(), func(tx callback.Tx) error {
+		if err := tx.InteractionInsert(t.Context(), sparseInteraction("V1")); err != nil {
+			return err
+		}
+		for i := range launches {
+			l := &callback.Launch{Key: fmt.Sprintf("V1/%d", i), InteractionID: "V1", Attempt: i, Tenant: "VHTLab",
+				Queue: "Q", FirstParty: "customer", CreatedAt: now.Add(time.Duration(i) * time.Second)}
+			if err := tx.LaunchInsert(t.Context(), l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu     sync.Mutex
+		owners = map[string]string{}
+	)
+	var wg sync.WaitGroup
+	for si, s := range []*Store{b.store, second} {
+		for w := range workers {
+			wg.Go(func() {
+				owner := fmt.Sprintf("store%d-dialer%d", si, w)
+				for range launches {
+					var got []callback.Launch
+					err := s.InTx(t.Context(), func(tx callback.Tx) (err error) {
+						// A read first: the claim must not fail on a lock upgrade.
+						if _, err := tx.LaunchFind(t.Context(), &callback.LaunchFindParams{Unacked: true}); err != nil {
+							return err
+						}
+						got, err = tx.LaunchClaim(t.Context(), &callback.LaunchClaimParams{
+							Tenant: "VHTLab", Max: 2, Owner: owner, Now: now.Add(time.Hour), Lease: time.Minute,
+						})
+						return err
+					})
+					if err != nil {
+						t.Errorf("%s: %v", owner, err)
+						return
+					}
+					if len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, l := range got {
+						if prev, ok := owners[l.Key]; ok {
+							t.Errorf("%s leased by %s and by %s", l.Key, prev, owner)
+						}
+						owners[l.Key] = owner
+					}
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if len(owners) != launches {
+		t.Fatalf("%d launches leased, want %d", len(owners), launches)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/holdline/holdline/internal/callback"
 )
@@ -195,12 +196,11 @@ func (t *tx) InteractionUpdate(ctx context.Context, it *callback.Interaction) er
 	return nil
 }
 
-// InteractionFind lists the interactions matching every set field of p,
-// oldest first (by creation time, then id).
-func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindParams) ([]*callback.Interaction, error) {
-	if p == nil {
-		p = &callback.InteractionFindParams{}
-	}
+// interactionWhere is the WHERE clause (empty, or starting with " WHERE")
+// and its arguments selecting the interactions that match every set field
+// of p. InteractionFind and InteractionCount share it, so they cannot
+// disagree.
+func interactionWhere(p *callback.InteractionFindParams) (string, []any, error) {
 	var (
 		where []string
 		args  []any
@@ -213,25 +213,62 @@ func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindPar
 			args = append(args, f.value)
 		}
 	}
-	if len(p.States) > 0 {
-		where = append(where, "state IN ("+placeholders(len(p.States))+")")
-		for _, s := range p.States {
-			args = append(args, string(s))
+	in := func(column string, values []string) {
+		if len(values) > 0 {
+			where = append(where, column+" IN ("+placeholders(len(values))+")")
+			for _, v := range values {
+				args = append(args, v)
+			}
 		}
 	}
-	if !p.CreatedBefore.IsZero() {
-		before, err := timeValue(p.CreatedBefore)
+	in("state", stringsOf(p.States))
+	in("type", stringsOf(p.Types))
+	// = and IN compare TEXT with the BINARY collation: exact and case-sensitive.
+	in("source_application", p.SourceApplications)
+	for _, c := range []struct {
+		name, cond string
+		t          time.Time
+	}{
+		// A zero created_at (NULL) matches neither bound.
+		{"created since", "created_at >= ?", p.CreatedSince},
+		{"created before", "created_at < ?", p.CreatedBefore},
+	} {
+		if c.t.IsZero() {
+			continue
+		}
+		v, err := timeValue(c.t)
 		if err != nil {
-			return nil, fmt.Errorf("interaction find: created before: %w", err)
+			return "", nil, fmt.Errorf("%s: %w", c.name, err)
 		}
-		where = append(where, "created_at < ?")
-		args = append(args, before)
+		where = append(where, c.cond)
+		args = append(args, v)
 	}
-	query := interactionSelect
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil, nil
 	}
-	query += " ORDER BY created_at, id"
+	return " WHERE " + strings.Join(where, " AND "), args, nil
+}
+
+// stringsOf converts a slice of a string type to its strings.
+func stringsOf[S ~string](ss []S) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
+
+// InteractionFind lists the interactions matching every set field of p,
+// oldest first (by creation time, then id).
+func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindParams) ([]*callback.Interaction, error) {
+	if p == nil {
+		p = &callback.InteractionFindParams{}
+	}
+	where, args, err := interactionWhere(p)
+	if err != nil {
+		return nil, fmt.Errorf("interaction find: %w", err)
+	}
+	query := interactionSelect + where + " ORDER BY created_at, id"
 	if p.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, p.Limit)
@@ -241,6 +278,23 @@ func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindPar
 		return nil, fmt.Errorf("interaction find: %w", interpretError(err))
 	}
 	return out, nil
+}
+
+// InteractionCount counts the interactions InteractionFind would list, Limit
+// ignored, without reading them.
+func (t *tx) InteractionCount(ctx context.Context, p *callback.InteractionFindParams) (int, error) {
+	if p == nil {
+		p = &callback.InteractionFindParams{}
+	}
+	where, args, err := interactionWhere(p)
+	if err != nil {
+		return 0, fmt.Errorf("interaction count: %w", err)
+	}
+	var n int
+	if err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM interactions"+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("interaction count: %w", interpretError(err))
+	}
+	return n, nil
 }
 
 // InteractionCountByState counts interactions per state over the whole

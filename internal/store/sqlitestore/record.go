@@ -4,9 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/holdline/holdline/internal/callback"
 )
+
+// recordSelect reads the columns scanRecord expects.
+const recordSelect = `SELECT seq, interaction_id, tenant, queue, at, from_state, to_state, event, reason, method, request_id, detail
+	FROM records`
 
 // RecordAppend appends r to its interaction's history and sets r.Seq. An
 // interaction that does not exist is ErrNotFound (the foreign key refuses it).
@@ -17,9 +22,9 @@ func (t *tx) RecordAppend(ctx context.Context, r *callback.Record) error {
 	}
 	var seq int64
 	err = t.tx.QueryRowContext(ctx, `INSERT INTO records
-		(interaction_id, at, from_state, to_state, event, reason, method, request_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-		r.InteractionID, at, string(r.From), string(r.To), string(r.Event), r.Reason, r.Method, r.RequestID, r.Detail,
+		(interaction_id, tenant, queue, at, from_state, to_state, event, reason, method, request_id, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		r.InteractionID, r.Tenant, r.Queue, at, string(r.From), string(r.To), string(r.Event), r.Reason, r.Method, r.RequestID, r.Detail,
 	).Scan(&seq)
 	if err != nil {
 		return fmt.Errorf("record append %s: %w", r.InteractionID, interpretError(err))
@@ -31,10 +36,65 @@ func (t *tx) RecordAppend(ctx context.Context, r *callback.Record) error {
 // RecordList returns an interaction's history in append order; an unknown
 // interaction has an empty history.
 func (t *tx) RecordList(ctx context.Context, interactionID string) ([]callback.Record, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT seq, interaction_id, at, from_state, to_state, event, reason, method, request_id, detail
-		FROM records WHERE interaction_id = ? ORDER BY seq`, interactionID)
+	out, err := t.queryRecords(ctx, recordSelect+" WHERE interaction_id = ? ORDER BY seq", interactionID)
 	if err != nil {
 		return nil, fmt.Errorf("record list %s: %w", interactionID, interpretError(err))
+	}
+	return out, nil
+}
+
+// RecordFind lists the records whose own tenant and queue (the
+// interaction's at the time of the change) match p, in Seq order.
+func (t *tx) RecordFind(ctx context.Context, p *callback.RecordFindParams) ([]callback.Record, error) {
+	if p == nil {
+		p = &callback.RecordFindParams{}
+	}
+	var (
+		where []string
+		args  []any
+	)
+	if p.Tenant != "" {
+		where = append(where, "tenant = ?")
+		args = append(args, p.Tenant)
+	}
+	if p.Queue != "" {
+		where = append(where, "queue = ?")
+		args = append(args, p.Queue)
+	}
+	if !p.Since.IsZero() {
+		since, err := timeValue(p.Since)
+		if err != nil {
+			return nil, fmt.Errorf("record find: since: %w", err)
+		}
+		// A record with the zero time (NULL) is before any Since.
+		where = append(where, "at >= ?")
+		args = append(args, since)
+	}
+	if p.AfterSeq != 0 {
+		where = append(where, "seq > ?")
+		args = append(args, p.AfterSeq)
+	}
+	query := recordSelect
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY seq"
+	if p.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, p.Limit)
+	}
+	out, err := t.queryRecords(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("record find: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+// queryRecords runs a query of recordSelect and reads every row.
+func (t *tx) queryRecords(ctx context.Context, query string, args ...any) ([]callback.Record, error) {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []callback.Record
@@ -44,15 +104,13 @@ func (t *tx) RecordList(ctx context.Context, interactionID string) ([]callback.R
 			at              sql.NullInt64
 			from, to, event string
 		)
-		if err := rows.Scan(&r.Seq, &r.InteractionID, &at, &from, &to, &event, &r.Reason, &r.Method, &r.RequestID, &r.Detail); err != nil {
-			return nil, fmt.Errorf("record list %s: %w", interactionID, err)
+		if err := rows.Scan(&r.Seq, &r.InteractionID, &r.Tenant, &r.Queue, &at, &from, &to, &event,
+			&r.Reason, &r.Method, &r.RequestID, &r.Detail); err != nil {
+			return nil, err
 		}
 		r.At = timeOf(at)
 		r.From, r.To, r.Event = callback.State(from), callback.State(to), callback.Event(event)
 		out = append(out, r)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("record list %s: %w", interactionID, interpretError(err))
-	}
-	return out, nil
+	return out, rows.Err()
 }

@@ -11,9 +11,10 @@
 // database/sql's pool, and their ctx bounds the wait. Every transaction
 // starts with BEGIN IMMEDIATE (DSN _txlock=immediate): it takes the write
 // lock first, so a read followed by a write inside one InTx sees no
-// interleaved change and never fails half-way on a lock upgrade. Another
-// process on the same file (a second holdline, the CLI) waits for that lock
-// up to the busy timeout (default 5 s) instead of failing at once.
+// interleaved change and never fails half-way on a lock upgrade; two
+// LaunchClaim calls never lease the same launch, whatever their process.
+// Another process on the same file (a second holdline, the CLI) waits for
+// that lock up to the busy timeout (default 5 s) instead of failing at once.
 //
 // Schema: migrations are embedded (migration/*.sql) and applied by goose at
 // Open; Open is idempotent.

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -79,10 +80,14 @@ func sparse(id string) *callback.Interaction {
 	}
 }
 
-// record returns a record of interaction id with every field set.
+// record returns a record of interaction id, in sparse's tenant and queue,
+// with every field set (but Seq, which the store assigns, and From when it is
+// StateNone).
 func record(id string, n int, from, to callback.State, ev callback.Event) *callback.Record {
 	return &callback.Record{
 		InteractionID: id,
+		Tenant:        "VHTLab",
+		Queue:         "Sales Queue",
 		At:            t0.Add(time.Duration(n)*time.Second + 999*time.Nanosecond).In(paris),
 		From:          from,
 		To:            to,
@@ -92,4 +97,45 @@ func record(id string, n int, from, to callback.State, ev callback.Event) *callb
 		RequestID:     "req-" + string(rune('a'+n)),
 		Detail:        "appointment moved to 2026-03-15T10:30 – détail",
 	}
+}
+
+// fullMode returns a mode override of tenant/queue with every field set.
+func fullMode(tenant, queue string) *callback.ModeOverride {
+	return &callback.ModeOverride{
+		Tenant: tenant,
+		Queue:  queue,
+		Mode:   callback.ModeRapidPurge,
+		SetAt:  t0.In(paris),
+		Until:  t0.Add(90*time.Minute + 1),
+		By:     "supervisor Zoë",
+	}
+}
+
+// launch returns a new launch of attempt n of interaction id, in sparse's
+// tenant and queue, issued at t0 plus created: never claimed, not
+// acknowledged.
+func launch(id string, n int, created time.Duration) *callback.Launch {
+	return &callback.Launch{
+		Key:           fmt.Sprintf("%s/%d", id, n),
+		InteractionID: id,
+		Attempt:       n,
+		Tenant:        "VHTLab",
+		Queue:         "Sales Queue",
+		FirstParty:    "customer",
+		CreatedAt:     t0.Add(created),
+	}
+}
+
+// fullLaunch returns a launch with every field set, as if claimed twice and
+// acknowledged: LaunchInsert stores every field as given.
+func fullLaunch(id string, n int) *callback.Launch {
+	l := launch(id, n, 0)
+	l.Queue = "Other Queue – ünïcode"
+	l.FirstParty = "agent"
+	l.CreatedAt = t0.In(paris)
+	l.LeaseOwner = "dialer-7"
+	l.LeaseExpires = t0.Add(30*time.Second + 3)
+	l.Deliveries = 2
+	l.AckedAt = t0.Add(31 * time.Second)
+	return l
 }

@@ -22,12 +22,13 @@ func testInteraction(t *testing.T, h Harness) {
 
 	t.Run("FixtureSetsEveryField", func(t *testing.T) {
 		t.Parallel()
-		v := reflect.ValueOf(*full("V1"))
-		for i := range v.NumField() {
-			if name := v.Type().Field(i).Name; v.Field(i).IsZero() {
-				t.Errorf("full() leaves %s zero: set it, so the round trip covers its column", name)
-			}
-		}
+		requireEveryFieldSet(t, *full("V1"))
+	})
+
+	t.Run("FindParamsAreCovered", func(t *testing.T) {
+		t.Parallel()
+		requireFields[callback.InteractionFindParams](t, "Tenant", "Segment", "Queue", "Contact",
+			"States", "Types", "SourceApplications", "CreatedBefore", "CreatedSince", "Limit")
 	})
 
 	t.Run("InsertGetRoundTripsEveryField", func(t *testing.T) {
@@ -353,20 +354,23 @@ func testInteraction(t *testing.T, h Harness) {
 // findFixture is a small population with every filter column varied.
 // Creation order is A, B, C, then D and E at the same instant (ordered by
 // id: E's id sorts first); ids do not sort in creation order, and they are
-// inserted in reverse, so neither explains the expected order.
+// inserted in reverse, so neither explains the expected order. Source
+// applications differ in case only ("IVR", "ivr") and by being empty (E).
 func findFixture() []*callback.Interaction {
-	mk := func(id, tenant, segment, queue, contact string, state callback.State, created time.Duration) *callback.Interaction {
+	mk := func(id, tenant, segment, queue, contact string, state callback.State, typ callback.InteractionType, source string, created time.Duration) *callback.Interaction {
 		it := sparse(id)
 		it.Tenant, it.Segment, it.Queue, it.Contact, it.State = tenant, segment, queue, contact, state
+		it.Type, it.SourceApplication = typ, source
 		it.CreatedAt = t0.Truncate(time.Second).Add(created)
 		return it
 	}
+	asap, inbound, appointment := callback.TypeASAP, callback.TypeInbound, callback.TypeAppointment
 	return []*callback.Interaction{
-		mk("V9-A", "T1", "S1", "Q1", "C1", callback.StatePendingCallback, 1*time.Minute),
-		mk("V7-B", "T1", "S1", "Q1", "C2", callback.StateQueuedHold, 2*time.Minute),
-		mk("V8-C", "T1", "S2", "Q2", "C1", callback.StateCompleteCallback, 3*time.Minute),
-		mk("V5-D", "T2", "S1", "Q1", "C1", callback.StatePendingCallback, 4*time.Minute),
-		mk("V4-E", "T1", "S1", "Q1", "C1", callback.StateLaunched, 4*time.Minute),
+		mk("V9-A", "T1", "S1", "Q1", "C1", callback.StatePendingCallback, asap, "IVR", 1*time.Minute),
+		mk("V7-B", "T1", "S1", "Q1", "C2", callback.StateQueuedHold, inbound, "ivr", 2*time.Minute),
+		mk("V8-C", "T1", "S2", "Q2", "C1", callback.StateCompleteCallback, appointment, "Web", 3*time.Minute),
+		mk("V5-D", "T2", "S1", "Q1", "C1", callback.StatePendingCallback, asap, "Web", 4*time.Minute),
+		mk("V4-E", "T1", "S1", "Q1", "C1", callback.StateLaunched, appointment, "", 4*time.Minute),
 	}
 }
 
@@ -388,8 +392,19 @@ func testInteractionFind(t *testing.T, setup func(t *testing.T) *testBundle) {
 		})
 		return out
 	}
+	count := func(t *testing.T, b *testBundle, p *callback.InteractionFindParams) int {
+		t.Helper()
+		var n int
+		inTx(t, b.ctx, b.store, func(tx callback.Tx) (err error) {
+			n, err = tx.InteractionCount(b.ctx, p)
+			return err
+		})
+		return n
+	}
 	at := func(d time.Duration) time.Time { return t0.Truncate(time.Second).Add(d) }
 	pending, launched := callback.StatePendingCallback, callback.StateLaunched
+	asap, inbound, appointment := callback.TypeASAP, callback.TypeInbound, callback.TypeAppointment
+	all := []string{"V9-A", "V7-B", "V8-C", "V4-E", "V5-D"}
 
 	t.Run("Find", func(t *testing.T) {
 		t.Parallel()
@@ -416,13 +431,119 @@ func testInteractionFind(t *testing.T, setup func(t *testing.T) *testBundle) {
 			{"NoMatch", callback.InteractionFindParams{Tenant: "T9"}, nil},
 			{"NoMatchingState", callback.InteractionFindParams{States: []callback.State{callback.StateFailed}}, nil},
 			{"FiltersAreAnded", callback.InteractionFindParams{Segment: "S2", Queue: "Q1"}, nil},
+			{"EmptySlicesDoNotFilter", callback.InteractionFindParams{States: []callback.State{}, Types: []callback.InteractionType{}, SourceApplications: []string{}}, all},
+			{"OneType", callback.InteractionFindParams{Types: []callback.InteractionType{asap}}, []string{"V9-A", "V5-D"}},
+			{"Types", callback.InteractionFindParams{Types: []callback.InteractionType{appointment, inbound}}, []string{"V7-B", "V8-C", "V4-E"}},
+			{"EveryType", callback.InteractionFindParams{Types: []callback.InteractionType{inbound, asap, appointment}}, all},
+			{"SourceApplicationIsCaseSensitive", callback.InteractionFindParams{SourceApplications: []string{"IVR"}}, []string{"V9-A"}},
+			{"SourceApplicationLowerCase", callback.InteractionFindParams{SourceApplications: []string{"ivr"}}, []string{"V7-B"}},
+			{"SourceApplications", callback.InteractionFindParams{SourceApplications: []string{"Web", "ivr"}}, []string{"V7-B", "V8-C", "V5-D"}},
+			{"SourceApplicationIsExact", callback.InteractionFindParams{SourceApplications: []string{"IV", "Web%", "web", "Web "}}, nil},
+			{"SourceApplicationEmpty", callback.InteractionFindParams{SourceApplications: []string{""}}, []string{"V4-E"}},
+			{"CreatedSinceIsInclusive", callback.InteractionFindParams{CreatedSince: at(4 * time.Minute)}, []string{"V4-E", "V5-D"}},
+			{"CreatedSinceJustAfter", callback.InteractionFindParams{CreatedSince: at(4*time.Minute + time.Millisecond)}, nil},
+			{"CreatedSinceJustBefore", callback.InteractionFindParams{CreatedSince: at(2*time.Minute - time.Millisecond)}, []string{"V7-B", "V8-C", "V4-E", "V5-D"}},
+			{"CreatedSinceBeforeAll", callback.InteractionFindParams{CreatedSince: at(0)}, all},
+			{"CreatedWindow", callback.InteractionFindParams{CreatedSince: at(2 * time.Minute), CreatedBefore: at(4 * time.Minute)}, []string{"V7-B", "V8-C"}},
+			{"CreatedWindowEmpty", callback.InteractionFindParams{CreatedSince: at(3 * time.Minute), CreatedBefore: at(3 * time.Minute)}, nil},
+			{"TenantTypesStates", callback.InteractionFindParams{Tenant: "T1", Types: []callback.InteractionType{asap, appointment}, States: []callback.State{pending, launched}}, []string{"V9-A", "V4-E"}},
+			{"QueueSourceApplication", callback.InteractionFindParams{Queue: "Q1", SourceApplications: []string{"Web"}}, []string{"V5-D"}},
+			{"TypesSourceApplicationsAreAnded", callback.InteractionFindParams{Types: []callback.InteractionType{inbound}, SourceApplications: []string{"Web"}}, nil},
+			{"TypesCreatedSinceLimit", callback.InteractionFindParams{Types: []callback.InteractionType{asap, appointment}, CreatedSince: at(3 * time.Minute), Limit: 2}, []string{"V8-C", "V4-E"}},
+			{"EveryFilter", callback.InteractionFindParams{
+				Tenant: "T1", Segment: "S1", Queue: "Q1", Contact: "C1",
+				States: []callback.State{launched}, Types: []callback.InteractionType{appointment}, SourceApplications: []string{""},
+				CreatedSince: at(4 * time.Minute), CreatedBefore: at(5 * time.Minute), Limit: 1,
+			}, []string{"V4-E"}},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				t.Parallel()
 				b := setup(t)
 				seed(t, b)
 				requireIDs(t, find(t, b, &c.p), c.want...)
+				// InteractionCount counts what Find lists without a Limit.
+				unlimited := c.p
+				unlimited.Limit = 0
+				want := len(find(t, b, &unlimited))
+				if got := count(t, b, &c.p); got != want {
+					t.Fatalf("InteractionCount = %d, want %d: the number InteractionFind lists with Limit 0", got, want)
+				}
 			})
+		}
+	})
+
+	t.Run("NoCreationTimeMatchesNoTimeFilter", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		untimed := sparse("V0")
+		untimed.CreatedAt = time.Time{}
+		insert(t, b, untimed)
+		seed(t, b)
+		for _, c := range []struct {
+			name string
+			p    callback.InteractionFindParams
+			want []string
+		}{
+			{"NoFilter", callback.InteractionFindParams{Tenant: "VHTLab"}, []string{"V0"}},
+			{"CreatedBefore", callback.InteractionFindParams{CreatedBefore: at(time.Hour)}, all},
+			{"CreatedSince", callback.InteractionFindParams{CreatedSince: at(0)}, all},
+		} {
+			requireIDs(t, find(t, b, &c.p), c.want...)
+			if n := count(t, b, &c.p); n != len(c.want) {
+				t.Fatalf("%s: count = %d, want %d", c.name, n, len(c.want))
+			}
+		}
+	})
+
+	t.Run("CountEmptyStore", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		for _, p := range []*callback.InteractionFindParams{{}, {Tenant: "T1"}, {Limit: 3}} {
+			if n := count(t, b, p); n != 0 {
+				t.Fatalf("InteractionCount(%+v) on an empty store = %d, want 0", *p, n)
+			}
+		}
+	})
+
+	t.Run("CountFollowsWrites", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		its := seed(t, b)
+		p := &callback.InteractionFindParams{States: []callback.State{pending}, Limit: 1}
+		if n := count(t, b, p); n != 2 {
+			t.Fatalf("pending count = %d, want 2", n)
+		}
+		inTx(t, b.ctx, b.store, func(tx callback.Tx) error {
+			a := its[0]
+			a.State = launched
+			if err := tx.InteractionUpdate(b.ctx, a); err != nil {
+				return err
+			}
+			more := sparse("V1")
+			more.State = pending
+			if err := tx.InteractionInsert(b.ctx, more); err != nil {
+				return err
+			}
+			more = sparse("V2")
+			more.State = pending
+			if err := tx.InteractionInsert(b.ctx, more); err != nil {
+				return err
+			}
+			// The transaction's own writes count.
+			n, err := tx.InteractionCount(b.ctx, p)
+			if err != nil {
+				return err
+			}
+			if n != 3 {
+				t.Errorf("pending count inside the tx = %d, want 3", n)
+			}
+			return nil
+		})
+		if n := count(t, b, p); n != 3 {
+			t.Fatalf("pending count after commit = %d, want 3", n)
+		}
+		if n := count(t, b, &callback.InteractionFindParams{}); n != 7 {
+			t.Fatalf("count of everything = %d, want 7", n)
 		}
 	})
 

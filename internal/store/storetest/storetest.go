@@ -18,6 +18,40 @@
 //     one InTx sees no interleaved change (no retries are expected);
 //   - once a Tx method has failed, fn returns (an engine may refuse any
 //     further statement of that transaction, as PostgreSQL does).
+//
+// Where the contract's comments leave a choice, the suite settles it, and
+// every engine must behave the same way:
+//
+//   - A time filter's zero time does not filter; a stored zero time matches
+//     no time filter (CreatedBefore, CreatedSince, Since): it is "no time".
+//   - InteractionCount counts what InteractionFind lists with Limit 0. A
+//     Types or SourceApplications slice filters when it has elements (an
+//     empty non-nil slice does not filter); SourceApplications compares
+//     exactly and case-sensitively, so "" keeps the interactions without one.
+//   - RecordFind filters on the record's own Tenant and Queue (the
+//     interaction's at the time of the change), not on the interaction's
+//     current ones. Since is inclusive, AfterSeq strict.
+//   - QueueModeGet and QueueModeList return what is stored whatever its
+//     Until: the store has no clock, so whether an override is still in
+//     force is the caller's to judge. QueueModeList orders by tenant then
+//     queue byte-wise, as Go compares strings (PostgreSQL needs COLLATE "C").
+//     Tenant and queue names are case-sensitive keys.
+//   - Launches are "oldest first" by CreatedAt, then Key. LaunchInsert
+//     stores every field as given, the lease, Deliveries and AckedAt
+//     included (a new launch normally has them zero). A lease is unset when
+//     LeaseExpires is zero and expired at p.Now when LeaseExpires is not
+//     after p.Now. LaunchClaim refuses, with an error that is neither
+//     ErrNotFound nor ErrConflict and leasing nothing, a Max below 1, an
+//     empty Owner (an empty owner means "unclaimed"), a Lease that is not
+//     positive and a zero Now; p.Tenant always filters, even when empty.
+//     LaunchAck refuses a zero time the same way; it acknowledges a launch
+//     whatever its lease (claimed, expired or never claimed) and leaves the
+//     lease as it was.
+//
+// Fixtures set every field of the domain types they feed (the
+// FixtureSetsEveryField tests), and every field of the params types is named
+// in a FindParamsAreCovered or ParamsAreCovered test: a field added to the
+// contract fails the suite until it is stored and tested.
 package storetest
 
 import (
@@ -26,6 +60,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,6 +104,8 @@ func Run(t *testing.T, h Harness) {
 	}
 	t.Run("Interaction", func(t *testing.T) { t.Parallel(); testInteraction(t, h) })
 	t.Run("Record", func(t *testing.T) { t.Parallel(); testRecord(t, h) })
+	t.Run("Mode", func(t *testing.T) { t.Parallel(); testMode(t, h) })
+	t.Run("Launch", func(t *testing.T) { t.Parallel(); testLaunch(t, h) })
 	t.Run("Sequence", func(t *testing.T) { t.Parallel(); testSequence(t, h) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, h) })
 	t.Run("Concurrency", func(t *testing.T) { t.Parallel(); testConcurrency(t, h) })
@@ -157,6 +194,83 @@ func requireRecords(t *testing.T, prec time.Duration, got, want []callback.Recor
 	for i := range want {
 		if diffs := diffStruct(reflect.ValueOf(got[i]), reflect.ValueOf(want[i]), prec); len(diffs) > 0 {
 			t.Fatalf("record %d differs:\n%s", i, lines(diffs))
+		}
+	}
+}
+
+// requireLaunches fails the test unless got and want are the same launches
+// in the same order, every field equal.
+func requireLaunches(t *testing.T, prec time.Duration, got, want []callback.Launch) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d launches, want %d:\n got %s\nwant %s", len(got), len(want), launchKeys(got), launchKeys(want))
+	}
+	for i := range want {
+		if diffs := diffStruct(reflect.ValueOf(got[i]), reflect.ValueOf(want[i]), prec); len(diffs) > 0 {
+			t.Fatalf("launch %d (%s) differs:\n%s", i, want[i].Key, lines(diffs))
+		}
+	}
+}
+
+// launchKeys are the keys of ls, in order.
+func launchKeys(ls []callback.Launch) []string {
+	keys := make([]string, len(ls))
+	for i, l := range ls {
+		keys[i] = l.Key
+	}
+	return keys
+}
+
+// requireModes fails the test unless got and want are the same mode
+// overrides in the same order, every field equal.
+func requireModes(t *testing.T, prec time.Duration, got, want []callback.ModeOverride) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d mode overrides, want %d:\n got %+v\nwant %+v", len(got), len(want), got, want)
+	}
+	for i := range want {
+		if diffs := diffStruct(reflect.ValueOf(got[i]), reflect.ValueOf(want[i]), prec); len(diffs) > 0 {
+			t.Fatalf("mode override %d (%s/%s) differs:\n%s", i, want[i].Tenant, want[i].Queue, lines(diffs))
+		}
+	}
+}
+
+// requireEveryFieldSet fails the test for each field of the struct v left at
+// its zero value, but those named in exempt (fields the store assigns). The
+// round-trip tests are only as good as their fixtures: this keeps a field
+// added to a domain type from going untested.
+func requireEveryFieldSet(t *testing.T, v any, exempt ...string) {
+	t.Helper()
+	rv := reflect.ValueOf(v)
+	for i := range rv.NumField() {
+		name := rv.Type().Field(i).Name
+		if slices.Contains(exempt, name) {
+			continue
+		}
+		if rv.Field(i).IsZero() {
+			t.Errorf("the %s fixture leaves %s zero: set it, so the round trip covers its column", rv.Type().Name(), name)
+		}
+	}
+}
+
+// requireFields fails the test unless the struct type T has exactly the
+// fields named, in any order: the suite lists the filters it tests, so a
+// filter added to a params type fails here until a test covers it.
+func requireFields[T any](t *testing.T, names ...string) {
+	t.Helper()
+	typ := reflect.TypeFor[T]()
+	var have []string
+	for i := range typ.NumField() {
+		have = append(have, typ.Field(i).Name)
+	}
+	for _, n := range have {
+		if !slices.Contains(names, n) {
+			t.Errorf("%s.%s is not covered by the suite: add tests for it, then name it here", typ.Name(), n)
+		}
+	}
+	for _, n := range names {
+		if !slices.Contains(have, n) {
+			t.Errorf("%s has no field %s any more: drop its tests", typ.Name(), n)
 		}
 	}
 }

@@ -12,14 +12,16 @@ import (
 var errRollback = errors.New("storetest: roll back")
 
 // testTx covers InTx: commit, rollback on error and on panic, the context,
-// and durability across a reopen.
+// and durability across a reopen. Every rollback test writes an interaction,
+// a record, a launch, a queue mode and a sequence value, and requires that
+// none of them is left.
 func testTx(t *testing.T, h Harness) {
 	setup := func(t *testing.T) *testBundle {
 		t.Helper()
 		return newBundle(t, h)
 	}
-	// writeAll inserts it, appends a record to it and takes a value of the
-	// "id" sequence, in tx.
+	// writeAll inserts it, appends a record to it, inserts a launch of it,
+	// sets its queue's mode and takes a value of the "id" sequence, in tx.
 	writeAll := func(ctx context.Context, tx callback.Tx, it *callback.Interaction) error {
 		if err := tx.InteractionInsert(ctx, it); err != nil {
 			return err
@@ -27,11 +29,18 @@ func testTx(t *testing.T, h Harness) {
 		if err := tx.RecordAppend(ctx, record(it.ID, 1, callback.StateNone, it.State, callback.EvCreate)); err != nil {
 			return err
 		}
+		if err := tx.LaunchInsert(ctx, launch(it.ID, 1, 0)); err != nil {
+			return err
+		}
+		if err := tx.QueueModeSet(ctx, fullMode(it.Tenant, it.Queue)); err != nil {
+			return err
+		}
 		_, err := tx.SequenceNext(ctx, "id")
 		return err
 	}
-	// requireNoTrace fails unless interaction id, its records and the "id"
-	// sequence were never written (the sequence's next value is 1).
+	// requireNoTrace fails unless interaction id, its records, its launches,
+	// any queue mode and the "id" sequence were never written (the
+	// sequence's next value is 1).
 	requireNoTrace := func(t *testing.T, b *testBundle, id string) {
 		t.Helper()
 		err := b.store.InTx(b.ctx, func(tx callback.Tx) error {
@@ -46,6 +55,20 @@ func testTx(t *testing.T, h Harness) {
 			}
 			if len(rs) != 0 {
 				t.Errorf("records %+v survived the rollback", rs)
+			}
+			ls, err := tx.LaunchFind(b.ctx, &callback.LaunchFindParams{})
+			if err != nil {
+				return err
+			}
+			if len(ls) != 0 {
+				t.Errorf("launches %s survived the rollback", launchKeys(ls))
+			}
+			ms, err := tx.QueueModeList(b.ctx)
+			if err != nil {
+				return err
+			}
+			if len(ms) != 0 {
+				t.Errorf("mode overrides %+v survived the rollback", ms)
 			}
 			v, err := tx.SequenceNext(b.ctx, "id")
 			if err != nil {
@@ -74,6 +97,16 @@ func testTx(t *testing.T, h Harness) {
 			}
 			if len(rs) != 1 || v != 2 {
 				t.Errorf("after commit: %d records and next value %d, want 1 and 2", len(rs), v)
+			}
+			ls, err := tx.LaunchFind(b.ctx, &callback.LaunchFindParams{InteractionID: "V1"})
+			if err != nil {
+				return err
+			}
+			if len(ls) != 1 {
+				t.Errorf("after commit: launches %s, want V1/1", launchKeys(ls))
+			}
+			if _, err := tx.QueueModeGet(b.ctx, "VHTLab", "Sales Queue"); err != nil {
+				t.Errorf("after commit: queue mode: %v", err)
 			}
 			return nil
 		})

@@ -1,0 +1,127 @@
+package callback
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// The launch queue as a dialer sees it: every launch is durable before it
+// is delivered (written with the Launch transition), and delivered at least
+// once: a dialer claims launches under a lease and acknowledges each; a lease
+// that expires unacknowledged puts the launch back. The key (interaction id +
+// attempt) lets a dialer de-duplicate.
+
+// DefaultLease is how long a claimed launch stays with its dialer before it
+// is offered again.
+const DefaultLease = 30 * time.Second
+
+// LaunchOrder is one claimed launch with what the dialer needs to place it.
+type LaunchOrder struct {
+	Launch
+	Segment         string
+	Contact         string
+	Type            InteractionType
+	AppointmentTime time.Time
+	// EWT is the expected wait of the customer once connected (0 when an agent is reserved).
+	EWT      time.Duration
+	UserData userdata.List
+}
+
+// ClaimParams ask for launches.
+type ClaimParams struct {
+	Tenant string
+	// Queue limits the claim to one queue when set.
+	Queue string
+	// Max is the largest number of launches wanted (default 1, at most 100).
+	Max int
+	// Owner names the dialer (for the logs and the lease).
+	Owner string
+	// Lease is how long the dialer keeps them before they are offered again (default DefaultLease).
+	Lease time.Duration
+}
+
+// ClaimLaunches leases due launches to a dialer. A launch whose attempt is
+// over (connected, failed, cancelled, or retried under a new key) is
+// acknowledged on the dialer's behalf and not returned.
+func (p *Platform) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOrder, error) {
+	t, err := p.tenant(c.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	var q *Queue
+	if strings.TrimSpace(c.Queue) != "" {
+		if _, q, err = p.queue(t.Name, c.Queue); err != nil {
+			return nil, err
+		}
+	}
+	c.Max = min(max(c.Max, 1), 100)
+	if c.Lease <= 0 {
+		c.Lease = DefaultLease
+	}
+	if strings.TrimSpace(c.Owner) == "" {
+		c.Owner = "dialer"
+	}
+	var out []LaunchOrder
+	err = p.inTx(ctx, func(tx Tx) error {
+		out = nil
+		params := &LaunchClaimParams{Tenant: t.Name, Max: c.Max, Owner: c.Owner, Now: p.Now(), Lease: c.Lease}
+		if q != nil {
+			params.Queue = q.Name
+		}
+		claimed, err := tx.LaunchClaim(ctx, params)
+		if err != nil {
+			return err
+		}
+		for _, l := range claimed {
+			it, err := tx.InteractionGet(ctx, l.InteractionID)
+			if err != nil {
+				return err
+			}
+			if it.State != StateLaunched || it.Attempts.Total+1 != l.Attempt {
+				if _, err := tx.LaunchAck(ctx, l.Key, p.Now()); err != nil {
+					return err
+				}
+				continue
+			}
+			order := LaunchOrder{Launch: l, Segment: it.Segment, Contact: it.Contact, Type: it.Type,
+				AppointmentTime: it.AppointmentTime, UserData: it.UserData}
+			if lq := t.Queue(it.Queue); lq != nil && l.FirstParty == FirstPartyCustomer {
+				if order.EWT, err = p.remainingWait(ctx, tx, t, lq, it); err != nil {
+					return err
+				}
+			}
+			out = append(out, order)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim launches of %s: %w", t.Name, err)
+	}
+	return out, nil
+}
+
+// AckLaunch acknowledges a launch: its dialer has it and will report the
+// outcome through the PTK. Acknowledging twice is harmless.
+func (p *Platform) AckLaunch(ctx context.Context, tenant, key string) (*Launch, error) {
+	t, err := p.tenant(tenant)
+	if err != nil {
+		return nil, err
+	}
+	var l *Launch
+	err = p.inTx(ctx, func(tx Tx) error {
+		l, err = tx.LaunchAck(ctx, key, p.Now())
+		if isNotFound(err) || (err == nil && l.Tenant != t.Name) {
+			return status.Errorf(status.InteractionNotFound, "no launch %q for tenant %q", key, t.Name)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ack launch %s: %w", key, err)
+	}
+	return l, nil
+}

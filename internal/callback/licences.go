@@ -1,0 +1,106 @@
+package callback
+
+import (
+	"context"
+
+	"github.com/holdline/holdline/internal/license"
+	"github.com/holdline/holdline/internal/status"
+)
+
+// Licences are counted live (behaviour.md §10), from the store rather than a
+// separate ledger, so a count can never drift from the interactions it
+// describes:
+//
+//   - a registration licence is held by every interaction in inbound
+//     treatment (CreateInteraction until RequestContact, SendToQueue,
+//     Queued, a disconnect or a cancel releases it), in the pool of its
+//     source application: inbound for voice applications, non-voice for
+//     the others;
+//   - AddInteraction registers at once, so it needs a free licence of its
+//     pool without keeping it;
+//   - dialling licences (outbound concurrency) are held by launched and
+//     connected callbacks (see launch.go);
+//   - bandwidth: a pool takes at most BandwidthLimit new interactions per
+//     BandwidthPeriod.
+
+// pool is one licence pool of a tenant: its size and the source
+// applications that draw from it.
+type pool struct {
+	name  string
+	size  int
+	voice bool
+	apps  []string // the voice applications (the non-voice pool is everything else)
+}
+
+func poolOf(l *license.Config, app string) pool {
+	apps := l.VoiceApplications
+	if len(apps) == 0 {
+		apps = []string{license.DefaultVoiceApplication}
+	}
+	if l.IsVoice(app) {
+		return pool{name: "inbound", size: l.Inbound, voice: true, apps: apps}
+	}
+	return pool{name: "non-voice", size: l.NonVoice, apps: apps}
+}
+
+// count counts the interactions of tenant matching f that belong to the pool.
+func (pl pool) count(ctx context.Context, tx Tx, tenant string, f InteractionFindParams) (int, error) {
+	f.Tenant = tenant
+	f.SourceApplications = pl.apps
+	voice, err := tx.InteractionCount(ctx, &f)
+	if err != nil || pl.voice {
+		return voice, err
+	}
+	f.SourceApplications = nil
+	all, err := tx.InteractionCount(ctx, &f)
+	return all - voice, err
+}
+
+// licenceUse is the state of the pool a source application draws from.
+type licenceUse struct {
+	pool pool
+	used int
+}
+
+func (u licenceUse) free() int { return max(u.pool.size-u.used, 0) }
+
+// licences counts the registration licences in use in app's pool.
+func (p *Platform) licences(ctx context.Context, tx Tx, t *Tenant, app string) (licenceUse, error) {
+	pl := poolOf(t.Licenses, app)
+	used, err := pl.count(ctx, tx, t.Name, InteractionFindParams{States: []State{StateInboundTreatment}})
+	return licenceUse{pool: pl, used: used}, err
+}
+
+// takeLicence checks that a new interaction of app can register: a free
+// licence in its pool (109005) and room in the pool's bandwidth (109035).
+func (p *Platform) takeLicence(ctx context.Context, tx Tx, t *Tenant, app string) error {
+	use, err := p.licences(ctx, tx, t, app)
+	if err != nil {
+		return err
+	}
+	if use.free() == 0 {
+		return status.Errorf(status.LicenseUnavailable, "all %d %s licences of tenant %q are in use", use.pool.size, use.pool.name, t.Name)
+	}
+	l := t.Licenses
+	if l.BandwidthLimit <= 0 {
+		return nil
+	}
+	period := l.BandwidthPeriod
+	if period <= 0 {
+		period = license.DefaultBandwidthPeriod
+	}
+	recent, err := use.pool.count(ctx, tx, t.Name, InteractionFindParams{CreatedSince: p.Now().Add(-period)})
+	if err != nil {
+		return err
+	}
+	if recent >= l.BandwidthLimit {
+		return status.Errorf(status.BandwidthExceeded, "the %s licence group of tenant %q took %d requests in the last %s; its bandwidth is %d",
+			use.pool.name, t.Name, recent, period, l.BandwidthLimit)
+	}
+	return nil
+}
+
+// dialling counts the callbacks of tenant holding a dialling licence.
+func (p *Platform) dialling(ctx context.Context, tx Tx, t *Tenant) (int, error) {
+	return tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, States: []State{StateLaunched, StateOutboundConnected}})
+}

@@ -1,0 +1,209 @@
+package callback
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/holdline/holdline/internal/status"
+)
+
+// Which operation mode a queue is in now (behaviour.md §3), decided in this
+// order:
+//
+//  1. a manual mode (the mode API, like the original's EyeQueue), until its
+//     own end or the next scheduled change, whichever comes first;
+//  2. the holiday mode on a holiday (explicit date or national calendar);
+//  3. the latest weekly mode change at or before now;
+//  4. the configured default mode;
+//
+// and then Smart Purge: a queue in Normal mode with Smart Purge enabled
+// switches to Purge when now + EWT + drain margin reaches today's close, so
+// the virtual queue is empty at closing. ModeStatus says which rule applied:
+// Manual, Holiday, Scheduled, SmartPurge, or empty for the default.
+
+// The ModeStatus values.
+const (
+	ModeStatusDefault    = ""
+	ModeStatusManual     = "Manual"
+	ModeStatusHoliday    = "Holiday"
+	ModeStatusScheduled  = "Scheduled"
+	ModeStatusSmartPurge = "SmartPurge"
+)
+
+// queueKey names one queue of one tenant.
+type queueKey struct{ tenant, queue string }
+
+func keyOf(t *Tenant, q *Queue) queueKey { return queueKey{t.Name, q.Name} }
+
+// overrides caches the manual modes, which the store holds durably.
+type overrides struct {
+	mu sync.RWMutex
+	m  map[queueKey]ModeOverride
+}
+
+func (o *overrides) get(k queueKey) (ModeOverride, bool) {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	v, ok := o.m[k]
+	return v, ok
+}
+
+func (o *overrides) set(k queueKey, v *ModeOverride) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.m == nil {
+		o.m = map[queueKey]ModeOverride{}
+	}
+	if v == nil {
+		delete(o.m, k)
+		return
+	}
+	o.m[k] = *v
+}
+
+// scheduledMode is the mode the calendar gives q at now, its ModeStatus, and
+// when that mode began (zero for the default mode).
+func scheduledMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time) {
+	local := now.In(t.Location)
+	if q.Holidays.ClosedAt(now, t.Location) {
+		midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, t.Location)
+		return q.HolidayMode, ModeStatusHoliday, midnight
+	}
+	var (
+		best  *ModeChange
+		since time.Time
+	)
+	for back := 0; back <= 7 && best == nil; back++ {
+		day := time.Date(local.Year(), local.Month(), local.Day()-back, 0, 0, 0, 0, t.Location)
+		for i := range q.ModeSchedule {
+			c := &q.ModeSchedule[i]
+			if c.Day != day.Weekday() {
+				continue
+			}
+			at := day.Add(time.Duration(c.At) * time.Minute)
+			if at.After(now) || (best != nil && !at.After(since)) {
+				continue
+			}
+			best, since = c, at
+		}
+	}
+	if best == nil {
+		return q.Mode, ModeStatusDefault, time.Time{}
+	}
+	return best.Mode, ModeStatusScheduled, since
+}
+
+// mode decides the queue's operation mode now. tx may be nil; it is only
+// needed for Smart Purge, which reads the queue's EWT.
+func (p *Platform) mode(ctx context.Context, tx Tx, t *Tenant, q *Queue) (Mode, string, error) {
+	now := p.Now()
+	mode, why, since := scheduledMode(t, q, now)
+	if o, ok := p.overrides.get(keyOf(t, q)); ok && !o.SetAt.Before(since) && (o.Until.IsZero() || now.Before(o.Until)) {
+		return o.Mode, ModeStatusManual, nil
+	}
+	if mode != ModeNormal || !q.SmartPurge.Enabled {
+		return mode, why, nil
+	}
+	closeAt, ok := q.BusinessHours.CloseAfter(now, t.Location, q.Holidays.Closed)
+	if !ok {
+		return mode, why, nil
+	}
+	var ewt time.Duration
+	read := func(tx Tx) (err error) {
+		ewt, err = p.queueEWT(ctx, tx, t, q)
+		return err
+	}
+	var err error
+	if tx != nil {
+		err = read(tx)
+	} else {
+		err = p.inTx(ctx, read)
+	}
+	if err != nil {
+		return mode, why, err
+	}
+	if !now.Add(ewt + q.SmartPurge.DrainMargin).Before(closeAt) {
+		return ModePurge, ModeStatusSmartPurge, nil
+	}
+	return mode, why, nil
+}
+
+// ModeInfo is a queue's operation mode now, why, and the manual mode set on
+// it if one is in force.
+type ModeInfo struct {
+	Mode       Mode
+	ModeStatus string
+	Manual     *ModeOverride
+}
+
+// ModeOf reports the operation mode of a queue now (console, queue API).
+func (p *Platform) ModeOf(ctx context.Context, tenant, queue string) (*ModeInfo, error) {
+	t, q, err := p.queue(tenant, queue)
+	if err != nil {
+		return nil, err
+	}
+	mode, why, err := p.mode(ctx, nil, t, q)
+	if err != nil {
+		return nil, err
+	}
+	out := &ModeInfo{Mode: mode, ModeStatus: why}
+	if o, ok := p.overrides.get(keyOf(t, q)); ok && why == ModeStatusManual {
+		out.Manual = &o
+	}
+	return out, nil
+}
+
+// SetMode switches a queue to mode by hand, durably, until until (zero: until
+// cleared or the next scheduled change). by names who did it, for the log.
+func (p *Platform) SetMode(ctx context.Context, tenant, queue, mode string, until time.Time, by string) (*ModeInfo, error) {
+	t, q, err := p.queue(tenant, queue)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := Parse(Modes, mode)
+	if !ok {
+		return nil, status.Errorf(status.InvalidOperationModeReturned, "%q is not an operation mode (one of %s)", mode, joinValues(Modes))
+	}
+	now := p.Now()
+	if !until.IsZero() && !until.After(now) {
+		return nil, status.Errorf(status.InvalidDateTime, "until %s is not in the future", FormatTime(until))
+	}
+	o := &ModeOverride{Tenant: t.Name, Queue: q.Name, Mode: m, SetAt: now, Until: until.UTC(), By: by}
+	if err := p.inTx(ctx, func(tx Tx) error { return tx.QueueModeSet(ctx, o) }); err != nil {
+		return nil, fmt.Errorf("set mode of %s/%s: %w", t.Name, q.Name, err)
+	}
+	p.overrides.set(keyOf(t, q), o)
+	p.log.InfoContext(ctx, "operation mode set", "tenant", t.Name, "queue", q.Name, "mode", m, "until", until, "by", by)
+	return p.ModeOf(ctx, t.Name, q.Name)
+}
+
+// ClearMode removes a queue's manual mode: the schedule applies again.
+func (p *Platform) ClearMode(ctx context.Context, tenant, queue, by string) (*ModeInfo, error) {
+	t, q, err := p.queue(tenant, queue)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.inTx(ctx, func(tx Tx) error { return tx.QueueModeClear(ctx, t.Name, q.Name) }); err != nil {
+		return nil, fmt.Errorf("clear mode of %s/%s: %w", t.Name, q.Name, err)
+	}
+	p.overrides.set(keyOf(t, q), nil)
+	p.log.InfoContext(ctx, "manual operation mode cleared", "tenant", t.Name, "queue", q.Name, "by", by)
+	return p.ModeOf(ctx, t.Name, q.Name)
+}
+
+// queue resolves a tenant's queue by name (the console and APIs name queues;
+// the PTK names segments).
+func (p *Platform) queue(tenant, queue string) (*Tenant, *Queue, error) {
+	t, err := p.tenant(tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := t.Queue(strings.TrimSpace(queue))
+	if q == nil {
+		return nil, nil, status.Errorf(status.QueueIDNotFound, "queue %q is not configured for tenant %q", queue, t.Name)
+	}
+	return t, q, nil
+}

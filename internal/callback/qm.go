@@ -1,0 +1,186 @@
+package callback
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/holdline/holdline/internal/ewt"
+)
+
+// The Queue Manager's live knowledge of each queue: an ewt.Tracker that
+// follows the physical waiting line (callers on hold, reconnected callback
+// customers waiting for an agent) and measures service and abandonment.
+// It is a cache of the store (architecture rule 3): fed with every
+// committed change, and rebuilt at Start by replaying the recent history.
+
+// replayWindow is how much history Start replays into the trackers: enough
+// for the smoothed measurements (15 min time constant by default) to settle.
+const replayWindow = 2 * time.Hour
+
+// physicalStates are the states of an interaction waiting in an ACD queue.
+var physicalStates = []State{StateSentToHold, StateQueuedHold, StateSentToCallbackQueue, StateQueuedCallback}
+
+func physical(s State) bool {
+	switch s {
+	case StateSentToHold, StateQueuedHold, StateSentToCallbackQueue, StateQueuedCallback:
+		return true
+	}
+	return false
+}
+
+// queueState is the live state of one queue.
+type queueState struct {
+	mu      sync.Mutex
+	tracker *ewt.Tracker
+	// last is the latest event time fed, so late-arriving commits never move
+	// the tracker's clock backwards.
+	last time.Time
+}
+
+func trackerConfig(q *Queue) ewt.Config {
+	return ewt.Config{
+		Estimator:            ewt.Kind(q.EWT.Estimator),
+		DefaultHandleTime:    q.EWT.DefaultHandleTime,
+		DefaultAgents:        q.EWT.DefaultAgents,
+		MinAnswers:           q.EWT.MinAnswers,
+		Smoothing:            q.EWT.Smoothing,
+		MultiplicationFactor: q.EWT.MultiplicationFactor,
+		Median:               q.EWT.Median,
+	}
+}
+
+// newQueueStates makes the live state of every configured queue.
+func newQueueStates(s *Settings) map[queueKey]*queueState {
+	out := map[queueKey]*queueState{}
+	for _, t := range s.Tenants {
+		for _, q := range t.Queues {
+			out[keyOf(t, q)] = &queueState{tracker: ewt.NewTracker(trackerConfig(q))}
+		}
+	}
+	return out
+}
+
+// with runs fn on the queue's state under its lock, with the time to use.
+func (qs *queueState) with(at time.Time, fn func(tr *ewt.Tracker, now time.Time)) {
+	qs.mu.Lock()
+	defer qs.mu.Unlock()
+	if at.Before(qs.last) {
+		at = qs.last
+	}
+	qs.last = at
+	fn(qs.tracker, at)
+}
+
+// observe feeds committed history records to the queues' trackers.
+func (p *Platform) observe(records []Record) {
+	for _, r := range records {
+		qs := p.queues[queueKey{r.Tenant, r.Queue}]
+		if qs == nil || physical(r.From) == physical(r.To) {
+			continue
+		}
+		qs.with(r.At, func(tr *ewt.Tracker, now time.Time) {
+			switch {
+			case physical(r.To):
+				tr.Joined(now, r.InteractionID)
+			case r.To == StateCompleteHold || r.To == StateCompleteUnderThreshold || r.To == StateCompleteForceHold || r.To == StateCompleteCallback:
+				tr.Answered(now, r.InteractionID)
+			case r.To == StateAbandonHold || r.To == StateAbandonCallback || r.To == StateDisconnectedByCaller:
+				tr.Abandoned(now, r.InteractionID)
+			default:
+				tr.Left(now, r.InteractionID)
+			}
+		})
+	}
+}
+
+// recordingTx is a Tx that keeps the records its transaction appends, so
+// they can be observed once it commits.
+type recordingTx struct {
+	Tx
+	records []Record
+}
+
+func (r *recordingTx) RecordAppend(ctx context.Context, rec *Record) error {
+	if err := r.Tx.RecordAppend(ctx, rec); err != nil {
+		return err
+	}
+	r.records = append(r.records, *rec)
+	return nil
+}
+
+// inTx runs fn in one store transaction and, once it has committed, feeds
+// the changes it made to the Queue Manager's live state.
+func (p *Platform) inTx(ctx context.Context, fn func(tx Tx) error) error {
+	var rec *recordingTx
+	err := p.store.InTx(ctx, func(tx Tx) error {
+		rec = &recordingTx{Tx: tx}
+		return fn(rec)
+	})
+	if err == nil && rec != nil {
+		p.observe(rec.records)
+	}
+	return err
+}
+
+// replay rebuilds the trackers from the store: the history of the last
+// replayWindow, then the callers waiting now that the window did not see
+// join (they joined earlier), at the time they joined.
+func (p *Platform) replay(ctx context.Context, tx Tx) error {
+	since := p.Now().Add(-replayWindow)
+	records, err := tx.RecordFind(ctx, &RecordFindParams{Since: since})
+	if err != nil {
+		return fmt.Errorf("replay history: %w", err)
+	}
+	waiting, err := tx.InteractionFind(ctx, &InteractionFindParams{States: physicalStates})
+	if err != nil {
+		return fmt.Errorf("replay waiting line: %w", err)
+	}
+	seen := map[string]bool{}
+	for _, r := range records {
+		if physical(r.To) {
+			seen[r.InteractionID] = true
+		}
+	}
+	var early []Record
+	for _, it := range waiting {
+		if !seen[it.ID] {
+			early = append(early, Record{InteractionID: it.ID, Tenant: it.Tenant, Queue: it.Queue, At: since, From: StateNone, To: it.State})
+		}
+	}
+	p.observe(early)
+	p.observe(records)
+	return nil
+}
+
+// Staffing records the ACD statistics a CTI adapter reports for a queue:
+// agents staffed and available. They refine the EWT and drive Agent
+// Priority launches.
+func (p *Platform) Staffing(ctx context.Context, tenant, queue string, staffed, available int) error {
+	t, q, err := p.queue(tenant, queue)
+	if err != nil {
+		return err
+	}
+	if staffed < 0 || available < 0 || available > staffed {
+		return fmt.Errorf("staffing of %s/%s: %d staffed and %d available is not possible", t.Name, q.Name, staffed, available)
+	}
+	p.queues[keyOf(t, q)].with(p.Now(), func(tr *ewt.Tracker, now time.Time) { tr.Staffing(now, staffed, available) })
+	p.log.DebugContext(ctx, "ACD statistics", "tenant", t.Name, "queue", q.Name, "staffed", staffed, "available", available)
+	return nil
+}
+
+// estimate asks the queue's tracker for the wait of a caller with ahead
+// interactions before it.
+func (p *Platform) estimate(t *Tenant, q *Queue, ahead int) ewt.Estimate {
+	var e ewt.Estimate
+	p.queues[keyOf(t, q)].with(p.Now(), func(tr *ewt.Tracker, now time.Time) { e = tr.Estimate(now, ahead) })
+	return e
+}
+
+// snapshot reads the queue's measurements.
+func (p *Platform) snapshot(t *Tenant, q *Queue) ewt.Snapshot {
+	var s ewt.Snapshot
+	p.queues[keyOf(t, q)].with(p.Now(), func(tr *ewt.Tracker, now time.Time) { s = tr.Snapshot(now) })
+	return s
+}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -154,7 +155,12 @@ type interaction struct {
 	Contact  string            `json:"contact"`
 	Type     string            `json:"type"`
 	UserData []json.RawMessage `json:"userData"`
-	History  []struct {
+	QueuedAt string            `json:"queuedAt"`
+	DueAt    string            `json:"dueAt"`
+	Attempts struct {
+		Total int `json:"total"`
+	} `json:"attempts"`
+	History []struct {
 		Seq       int64  `json:"seq"`
 		At        string `json:"at"`
 		From      string `json:"from"`
@@ -162,6 +168,7 @@ type interaction struct {
 		Event     string `json:"event"`
 		Method    string `json:"method"`
 		RequestID string `json:"requestId"`
+		Detail    string `json:"detail"`
 	} `json:"history"`
 }
 
@@ -292,5 +299,124 @@ func TestMetricsEndpoint(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// qmConfig is a site whose queue launches only the callback at the front
+// (ten agents of 30 s each: one position is 30 s, the launch lead).
+const qmConfig = `
+tenants:
+  - name: Site
+    numbering: {profile: extension}
+    licenses: {inbound: 50, nonVoice: 50, outbound: 10, scheduled: true}
+    segments: [{name: Main, queue: Main}]
+    queues:
+      - name: Main
+        ewt: {defaultHandleTime: 300s, defaultAgents: 10}
+        retries: {wait: 5m}
+`
+
+// waitFor polls check until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, check func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !check() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// In the middle of a day, a SIGKILL loses no callback's place or due time,
+// and a restart issues no launch twice for the same attempt.
+func TestQueueManagerSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	cfg := filepath.Join(data, "holdline.yaml")
+	if err := os.WriteFile(cfg, []byte(qmConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startServer(t, data, "--config", cfg)
+	var ids []string
+	for _, contact := range []string{"7001", "7002", "7003", "7004"} {
+		code, body := request(t, "POST", p.base+"/api/v1/tenants/Site/callbacks", map[string]any{"segment": "Main", "contact": contact})
+		if code != 201 {
+			t.Fatalf("register %s = %d %s", contact, code, body)
+		}
+		var it interaction
+		if err := json.Unmarshal([]byte(body), &it); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, it.ID)
+	}
+	appt := register(t, p.base, "Site", "Main", "7005")
+	// The first is launched, fails busy and waits 5 minutes in its place.
+	waitFor(t, "the first callback to be launched", func() bool {
+		return getInteraction(t, p.base, "Site", ids[0]).State == "Launched"
+	})
+	code, body := request(t, "POST", p.base+"/api/v1/ptk/InteractionOutboundAttemptFailed",
+		map[string]any{"Tenant": "Site", "InteractionId": ids[0], "Reason": "Busy"})
+	if code != 200 || !strings.Contains(body, "107000") {
+		t.Fatalf("attempt failed = %d %s", code, body)
+	}
+	before := map[string]interaction{}
+	for _, id := range append(ids, appt.ID) {
+		before[id] = getInteraction(t, p.base, "Site", id)
+	}
+	if a := before[ids[0]]; a.State != "PendingCallback" || a.DueAt == "" || a.Attempts.Total != 1 {
+		t.Fatalf("the failed callback: %+v", a)
+	}
+	for _, id := range ids[1:] {
+		if st := before[id].State; st != "PendingCallback" {
+			t.Fatalf("%s is %s: only the front of the queue may be launched", id, st)
+		}
+	}
+
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = p.wait(t)
+	p2 := startServer(t, data, "--config", cfg)
+	for id, b := range before {
+		a := getInteraction(t, p2.base, "Site", id)
+		if a.State != b.State || a.QueuedAt != b.QueuedAt || a.DueAt != b.DueAt || a.Attempts != b.Attempts || len(a.History) != len(b.History) {
+			t.Errorf("%s changed across SIGKILL:\nbefore %+v\nafter  %+v", id, b, a)
+		}
+	}
+	// One launch of attempt 1, never issued again.
+	launches := 0
+	for _, r := range getInteraction(t, p2.base, "Site", ids[0]).History {
+		if r.Event == "Launch" {
+			launches++
+		}
+	}
+	if launches != 1 {
+		t.Errorf("the first callback was launched %d times for one attempt", launches)
+	}
+	// The places hold: each callback waits longer than the one before it.
+	var last int
+	for i, id := range ids[1:] {
+		code, body := request(t, "POST", p2.base+"/api/v1/ptk/FindInteraction", map[string]any{"Tenant": "Site", "InteractionId": id})
+		var found struct {
+			Data struct {
+				Interactions []struct {
+					Information []struct{ Name, Value string }
+				}
+			}
+		}
+		if code != 200 || json.Unmarshal([]byte(body), &found) != nil || len(found.Data.Interactions) != 1 {
+			t.Fatalf("find %s = %d %s", id, code, body)
+		}
+		var wait int
+		for _, kv := range found.Data.Interactions[0].Information {
+			if kv.Name == "RemainingWait" {
+				wait, _ = strconv.Atoi(kv.Value)
+			}
+		}
+		if i > 0 && wait <= last {
+			t.Errorf("callback %d waits %d s, not more than the one before (%d s)", i+1, wait, last)
+		}
+		last = wait
 	}
 }

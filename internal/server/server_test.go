@@ -154,3 +154,47 @@ func TestUnknownRoutes(t *testing.T) {
 		t.Errorf("wrong method = %d", code)
 	}
 }
+
+func TestQueueAPI(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	base := b.srv.URL + "/api/v1/tenants/VHT/queues/VHT_Test"
+	code, q := do(t, "GET", base, "")
+	if code != 200 || q["mode"] != "Normal" || q["ewtSeconds"] != 30.0 || q["ewt95Seconds"].(float64) <= 30 || q["ewtSeeded"] != true || q["open"] != true {
+		t.Fatalf("queue = %d %v", code, q)
+	}
+	code, m := do(t, "PUT", base+"/mode", `{"mode":"purge","by":"jane"}`)
+	if code != 200 || m["mode"] != "Purge" || m["modeStatus"] != "Manual" || m["manual"].(map[string]any)["by"] != "jane" {
+		t.Fatalf("set mode = %d %v", code, m)
+	}
+	if code, body := do(t, "POST", b.srv.URL+"/api/v1/tenants/VHT/callbacks", `{"segment":"VHT_Test","contact":"8000"}`); code != 409 || body["code"] != 107005.0 {
+		t.Fatalf("callback in Purge = %d %v", code, body)
+	}
+	code, m = do(t, "DELETE", base+"/mode", "")
+	if code != 200 || m["mode"] != "Normal" || m["manual"] != nil {
+		t.Fatalf("clear mode = %d %v", code, m)
+	}
+	// Ten agents, four free: a caller with nobody ahead waits nothing.
+	code, q = do(t, "POST", base+"/acd", `{"agentsStaffed":10,"agentsAvailable":4}`)
+	if code != 200 || q["ewtSeconds"] != 0.0 || q["agents"].(map[string]any)["available"] != 4.0 {
+		t.Fatalf("acd = %d %v", code, q)
+	}
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+		code               float64
+	}{
+		{"PUT", "/mode", `{"mode":"Lunch"}`, 400, 107004},
+		{"PUT", "/mode", `{}`, 400, 0},
+		{"POST", "/acd", `{"agentsStaffed":2,"agentsAvailable":3}`, 400, 0},
+		{"POST", "/acd", `{"agentsStaffed":2}`, 400, 0},
+	} {
+		code, body := do(t, tc.method, base+tc.path, tc.body)
+		if code != tc.status || (tc.code != 0 && body["code"] != tc.code) {
+			t.Errorf("%s %s %s = %d %v", tc.method, tc.path, tc.body, code, body)
+		}
+	}
+	if code, body := do(t, "GET", b.srv.URL+"/api/v1/tenants/VHT/queues/Nope", ""); code != 404 || body["code"] != 109016.0 {
+		t.Errorf("unknown queue = %d %v", code, body)
+	}
+}

@@ -93,19 +93,21 @@ func slotStart(t *Tenant, q *Queue, at time.Time) time.Time {
 // bookedStates are the states in which a scheduled callback holds its slot.
 var bookedStates = []State{StatePendingCallback, StateLaunched, StateOutboundConnected, StateSentToCallbackQueue, StateQueuedCallback}
 
-// slotTaken counts the scheduled callbacks booked in the slot starting at start.
+// slotTaken counts the scheduled callbacks booked in the slot starting at
+// start. A booking belongs to the slot slotStart gives it: the last slot of a
+// day whose length does not divide 24 hours is cut short at midnight, so a
+// range of SlotLength from start would count the next day's first bookings.
 func (p *Platform) slotTaken(ctx context.Context, tx Tx, t *Tenant, q *Queue, start time.Time, except *Interaction) (int, error) {
 	booked, err := p.booked(ctx, tx, t, q)
 	if err != nil {
 		return 0, err
 	}
-	end := start.Add(q.Appointments.SlotLength)
 	n := 0
 	for _, it := range booked {
 		if except != nil && it.ID == except.ID {
 			continue
 		}
-		if !it.AppointmentTime.Before(start) && it.AppointmentTime.Before(end) {
+		if slotStart(t, q, it.AppointmentTime).Equal(start) {
 			n++
 		}
 	}

@@ -53,8 +53,9 @@ func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
 }
 
 // Tick does one round of the Queue Manager's timed work: it expires launches
-// past their outbound-start timeout, then launches what is due. It returns the
-// callbacks it launched.
+// past their outbound-start timeout, reports the calls still queued in a
+// queue shut down ShutdownLostAfter ago lost, then launches what is due. It
+// returns the callbacks it launched.
 func (p *Platform) Tick(ctx context.Context) ([]*Interaction, error) {
 	if err := p.expireLaunches(ctx); err != nil {
 		return nil, err
@@ -62,6 +63,9 @@ func (p *Platform) Tick(ctx context.Context) ([]*Interaction, error) {
 	var launched []*Interaction
 	for _, t := range p.settings.Tenants {
 		for _, q := range t.Queues {
+			if err := p.loseShutdownCalls(ctx, t, q); err != nil {
+				return launched, fmt.Errorf("shutdown of %s/%s: %w", t.Name, q.Name, err)
+			}
 			ls, err := p.launchQueue(ctx, t, q)
 			if err != nil {
 				return launched, fmt.Errorf("launch %s/%s: %w", t.Name, q.Name, err)
@@ -182,8 +186,7 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 			ahead++
 			continue
 		case it.DueAt.After(now):
-			ahead++ // waiting out its retry wait, in its place
-			continue
+			continue // waiting out its retry wait: it keeps its place, but takes no agent before it is due
 		case doNotCall(t, q, it, now):
 			continue // the customer's do-not-call hours: it keeps its place and goes first when they end
 		}
@@ -235,7 +238,14 @@ func (p *Platform) expireLaunches(ctx context.Context) error {
 			}
 			for _, it := range launched {
 				q := t.Queue(it.Queue)
-				if q == nil || it.UpdatedAt.Add(q.Launch.OutboundStartTimeout).After(now) {
+				if q == nil {
+					continue
+				}
+				at, err := p.launchedAt(ctx, tx, it)
+				if err != nil {
+					return err
+				}
+				if at.Add(q.Launch.OutboundStartTimeout).After(now) {
 					continue
 				}
 				if _, err := p.failAttempt(ctx, tx, t, it, FailTimeout); err != nil {
@@ -250,6 +260,64 @@ func (p *Platform) expireLaunches(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// ShutdownLostAfter is how long after a queue switches to Shutdown the calls
+// still queued in it are reported lost (behaviour.md §3; the original's
+// "Timeout - Call Lost after Shutdown").
+const ShutdownLostAfter = 16 * time.Second
+
+// ResultCallLost is the result of a call reported lost.
+const ResultCallLost = "Call Lost"
+
+// loseShutdownCalls ends the calls waiting in q's holding and callback
+// queues once q has been in Shutdown for ShutdownLostAfter: Disconnected by
+// Application, reason Shutdown, result Call Lost.
+func (p *Platform) loseShutdownCalls(ctx context.Context, t *Tenant, q *Queue) error {
+	now := p.Now()
+	mode, _, since := p.baseMode(t, q, now)
+	if mode != ModeShutdown || now.Before(since.Add(ShutdownLostAfter)) {
+		return nil
+	}
+	var lost []string
+	err := p.inTx(ctx, func(tx Tx) error {
+		lost = nil
+		queued, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: physicalStates})
+		if err != nil {
+			return err
+		}
+		for _, it := range queued {
+			_, err := p.transitionLoaded(ctx, tx, it, EvAppDisconnect, string(ModeShutdown), func(it *Interaction) (string, error) {
+				it.Result = ResultCallLost
+				return fmt.Sprintf("still queued %s after the switch to Shutdown", ShutdownLostAfter), nil
+			})
+			if err != nil {
+				return err
+			}
+			lost = append(lost, it.ID)
+		}
+		return nil
+	})
+	for _, id := range lost {
+		p.log.WarnContext(ctx, "call lost after shutdown", "interaction", id, "tenant", t.Name, "queue", q.Name)
+	}
+	return err
+}
+
+// launchedAt is when the current attempt of a launched callback was
+// launched: its launch order's time. Changes since (an external tracking id,
+// user data) do not move it, so they do not restart the outbound-start timeout.
+func (p *Platform) launchedAt(ctx context.Context, tx Tx, it *Interaction) (time.Time, error) {
+	ls, err := tx.LaunchFind(ctx, &LaunchFindParams{Tenant: it.Tenant, InteractionID: it.ID})
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, l := range ls {
+		if l.Attempt == it.Attempts.Total+1 {
+			return l.CreatedAt, nil
+		}
+	}
+	return it.UpdatedAt, nil // no launch order found: its last change
 }
 
 // doNotCall reports whether now falls in the queue's do-not-call window in

@@ -21,7 +21,8 @@ import (
 //
 // and then Smart Purge: a queue in Normal mode with Smart Purge enabled
 // switches to Purge when now + EWT + drain margin reaches today's close, so
-// the virtual queue is empty at closing. ModeStatus says which rule applied:
+// the virtual queue is empty at closing, and stays in Purge until the next
+// open brings the scheduled mode back. ModeStatus says which rule applied:
 // Manual, Holiday, Scheduled, SmartPurge, or empty for the default.
 
 // The ModeStatus values.
@@ -83,7 +84,9 @@ func scheduledMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time)
 			if c.Day != day.Weekday() {
 				continue
 			}
-			at := day.Add(time.Duration(c.At) * time.Minute)
+			// The local time of day, also on the days the clocks change
+			// (midnight plus c.At minutes would be an hour off then).
+			at := time.Date(day.Year(), day.Month(), day.Day(), int(c.At)/60, int(c.At)%60, 0, 0, t.Location)
 			if at.After(now) || (best != nil && !at.After(since)) {
 				continue
 			}
@@ -96,20 +99,33 @@ func scheduledMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time)
 	return best.Mode, ModeStatusScheduled, since
 }
 
+// baseMode is the mode a manual change or the calendar gives q at now (rules
+// 1-4, before Smart Purge), its ModeStatus, and when that mode began (zero
+// for the default mode).
+func (p *Platform) baseMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time) {
+	mode, why, since := scheduledMode(t, q, now)
+	if o, ok := p.overrides.get(keyOf(t, q)); ok && !o.SetAt.Before(since) && (o.Until.IsZero() || now.Before(o.Until)) {
+		return o.Mode, ModeStatusManual, o.SetAt
+	}
+	return mode, why, since
+}
+
 // mode decides the queue's operation mode now. tx may be nil; it is only
 // needed for Smart Purge, which reads the queue's EWT.
 func (p *Platform) mode(ctx context.Context, tx Tx, t *Tenant, q *Queue) (Mode, string, error) {
 	now := p.Now()
-	mode, why, since := scheduledMode(t, q, now)
-	if o, ok := p.overrides.get(keyOf(t, q)); ok && !o.SetAt.Before(since) && (o.Until.IsZero() || now.Before(o.Until)) {
-		return o.Mode, ModeStatusManual, nil
-	}
-	if mode != ModeNormal || !q.SmartPurge.Enabled {
+	mode, why, _ := p.baseMode(t, q, now)
+	if mode != ModeNormal || why == ModeStatusManual || !q.SmartPurge.Enabled {
 		return mode, why, nil
+	}
+	if !p.openAt(t, q, now) {
+		// Closed: the purge that began before closing lasts until the
+		// next open brings the scheduled mode back.
+		return ModePurge, ModeStatusSmartPurge, nil
 	}
 	closeAt, ok := q.BusinessHours.CloseAfter(now, t.Location, q.Holidays.Closed)
 	if !ok {
-		return mode, why, nil
+		return mode, why, nil // open for more than a week on end (24/7): never closes
 	}
 	var ewt time.Duration
 	read := func(tx Tx) (err error) {

@@ -180,15 +180,19 @@ func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceAppl
 	}
 	app := t.SourceApplicationOrDefault(strings.TrimSpace(sourceApplication))
 	var (
-		ewt        time.Duration
+		ewt, ewt95 time.Duration
 		mode       Mode
 		modeStatus string
 		use        licenceUse
 	)
 	err = p.inTx(ctx, func(tx Tx) error {
-		if ewt, err = p.queueEWT(ctx, tx, t, q); err != nil {
+		// queueEWT's estimate, with its 95 % quantile.
+		w, err := p.waiting(ctx, tx, t, q)
+		if err != nil {
 			return err
 		}
+		e := p.estimate(t, q, len(w))
+		ewt, ewt95 = e.Mean, e.P95
 		if t.Licenses != nil {
 			if use, err = p.licences(ctx, tx, t, app); err != nil {
 				return err
@@ -202,7 +206,7 @@ func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceAppl
 	}
 	st := &SegmentState{
 		Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Mode: mode, ModeStatus: modeStatus,
-		EWT: ewt, QueueMode: q.QueueMode,
+		EWT: ewt, EWT95: ewt95, QueueMode: q.QueueMode,
 	}
 	st.Offer, st.RecommendedDestination, st.Why = p.offer(t, q, mode, ewt, app, use)
 	p.log.DebugContext(ctx, "segment state", "tenant", t.Name, "segment", seg.Name, "mode", mode, "ewt", ewt, "offer", st.Offer, "why", st.Why)
@@ -215,27 +219,28 @@ func (p *Platform) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app 
 	holding := firstNonEmpty(q.Skills.Holding.Device, q.Skills.Holding.ID)
 	under := firstNonEmpty(q.Skills.UnderThreshold.Device, q.Skills.UnderThreshold.ID, holding)
 	secs := ewt.Seconds()
-	if secs <= q.TurnOnThreshold.Seconds() {
-		why := fmt.Sprintf("EWT %.0fs is at or under the turn-on threshold %.0fs in %s mode", secs, q.TurnOnThreshold.Seconds(), mode)
-		return caps.OfferUnderThreshold, under, why
-	}
-	offer := caps.Offer
+	offer, dest := caps.Offer, holding
 	why := fmt.Sprintf("%s mode, EWT %.0fs above the turn-on threshold %.0fs", mode, secs, q.TurnOnThreshold.Seconds())
-	if block := q.SmartCallBlockThreshold.Seconds(); block > 0 && secs > block && (offer == OfferCallback || offer == OfferEWTOnly) {
+	if secs <= q.TurnOnThreshold.Seconds() {
+		offer, dest = caps.OfferUnderThreshold, under
+		why = fmt.Sprintf("EWT %.0fs is at or under the turn-on threshold %.0fs in %s mode", secs, q.TurnOnThreshold.Seconds(), mode)
+	} else if block := q.SmartCallBlockThreshold.Seconds(); block > 0 && secs > block && (offer == OfferCallback || offer == OfferEWTOnly) {
 		return OfferBlock, holding, fmt.Sprintf("EWT %.0fs is above the Smart Call Block threshold %.0fs", secs, block)
 	}
+	// Any offer of callbacks, above the threshold or under it (the
+	// scheduled-only modes), needs licences and, for scheduled ones, appointments.
 	if offer == OfferCallback || offer == OfferScheduledOnly {
 		if t.Licenses == nil {
-			return OfferNone, holding, fmt.Sprintf("no callback offer: tenant %q has no licence configuration", t.Name)
+			return OfferNone, dest, fmt.Sprintf("no callback offer: tenant %q has no licence configuration", t.Name)
 		}
 		if need := max(t.Licenses.MinimumThreshold, 1); use.free() < need {
-			return OfferNone, holding, fmt.Sprintf("no callback offer: %d %s licences free for %q, %d needed", use.free(), use.pool.name, app, need)
+			return OfferNone, dest, fmt.Sprintf("no callback offer: %d %s licences free for %q, %d needed", use.free(), use.pool.name, app, need)
 		}
 		if offer == OfferScheduledOnly && (!q.Appointments.Enabled || !t.Licenses.Scheduled) {
-			return OfferNone, holding, fmt.Sprintf("%s mode offers scheduled callbacks only, and queue %q takes none", mode, q.Name)
+			return OfferNone, dest, fmt.Sprintf("%s mode offers scheduled callbacks only, and queue %q takes none", mode, q.Name)
 		}
 	}
-	return offer, holding, why
+	return offer, dest, why
 }
 
 func firstNonEmpty(s ...string) string {

@@ -119,6 +119,9 @@ type SegmentState struct {
 	ModeStatus string
 	// EWT is the estimated wait for a caller joining the back of the queue now.
 	EWT time.Duration
+	// EWT95 is the wait 95 % of such callers stay under, from the same
+	// estimate: the "less than X" quote. The PTK answer does not carry it.
+	EWT95 time.Duration
 	// Offer is the offer treatment.
 	Offer OfferTreatment
 	// RecommendedDestination is the device to route the caller to.

@@ -85,6 +85,47 @@ tenants:
     numbering: {profile: extension}
     segments: [{name: S, queue: Q}]
     queues: [{name: Q}]
+  # Tenant Modes has the queues of the Queue Manager's wire tests
+  # (modes_test.go), which set their operation modes through the mode API.
+  # The EWT is seeded (2 agents, 40 s): every interaction ahead adds 20 s.
+  - name: Modes
+    timeZone: UTC
+    numbering: {profile: extension}
+    licenses: {inbound: 20, nonVoice: 5, outbound: 3, scheduled: true, minimumThreshold: 2}
+    segments:
+      - {name: Modes, queue: Modes}
+      - {name: Block, queue: Block}
+      - {name: Short, queue: Short}
+      - {name: Holiday, queue: Holiday}
+      - {name: NoBook, queue: NoBook}
+    queues:
+      - name: Modes
+        turnOnThreshold: 10s
+        ewt: {defaultHandleTime: 40s, defaultAgents: 2}
+        launch: {outboundStartTimeout: 4h}
+        skills:
+          holding: {id: "4000", device: "4000"}
+          callback: {id: "4001", device: "4001"}
+          underThreshold: {id: "4002", device: "4002"}
+      - name: Block
+        turnOnThreshold: 10s
+        smartCallBlockThreshold: 60s
+        ewt: {defaultHandleTime: 40s, defaultAgents: 2}
+        skills: {holding: {id: "4100", device: "4100"}, underThreshold: {id: "4102", device: "4102"}}
+      - name: Short
+        turnOnThreshold: 2m
+        ewt: {defaultHandleTime: 40s, defaultAgents: 2}
+        skills: {holding: {id: "4200", device: "4200"}, underThreshold: {id: "4202", device: "4202"}}
+      - name: NoBook
+        turnOnThreshold: 2m
+        appointments: {enabled: false}
+        ewt: {defaultHandleTime: 40s, defaultAgents: 2}
+        skills: {holding: {id: "4400", device: "4400"}, underThreshold: {id: "4402", device: "4402"}}
+      - name: Holiday
+        holidays: {calendar: us, dates: ["2026-11-30"]}
+        holidayMode: DateBook
+        appointments: {horizonDays: 60}
+        skills: {holding: {id: "4300"}}
   - name: NoResults
     timeZone: UTC
     numbering: {profile: extension}
@@ -107,11 +148,13 @@ func testSettings(t *testing.T) *callback.Settings {
 	return s
 }
 
-// bundle is one running Holdline: the real server on a fresh SQLite store.
+// bundle is one running Holdline: the real server on a fresh SQLite store,
+// with the fake clock its platform runs on.
 type bundle struct {
 	srv      *httptest.Server
 	platform *callback.Platform
 	store    *sqlitestore.Store
+	clock    *clock.Fake
 }
 
 func setup(t *testing.T) *bundle {
@@ -122,7 +165,8 @@ func setup(t *testing.T) *bundle {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := callback.New(callback.Deps{Store: st, Clock: clock.NewFake(now), Settings: testSettings(t), Node: 1, Logger: log})
+	clk := clock.NewFake(now)
+	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: testSettings(t), Node: 1, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +183,7 @@ func setup(t *testing.T) *bundle {
 		srv.Close()
 		record(t, m)
 	})
-	return &bundle{srv: srv, platform: p, store: st}
+	return &bundle{srv: srv, platform: p, store: st, clock: clk}
 }
 
 // reply is an answer of the SOAP endpoint.

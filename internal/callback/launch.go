@@ -3,6 +3,7 @@ package callback
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/holdline/holdline/internal/contact"
@@ -162,6 +163,8 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 		if err != nil {
 			return nil, err
 		}
+		// Booked callbacks go out by appointment time, whatever order they were booked in.
+		slices.SortStableFunc(booked, func(a, b *Interaction) int { return a.AppointmentTime.Compare(b.AppointmentTime) })
 		for _, it := range booked {
 			if it.State == StatePendingCallback && !it.AppointmentTime.Add(-q.Launch.Lead).After(now) &&
 				!it.DueAt.After(now) && p.openAt(t, q, now) && !doNotCall(t, q, it, now) {

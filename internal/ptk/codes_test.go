@@ -78,6 +78,9 @@ var codeCases = []codeCase{
 	{op: "AddInteraction", code: 108040, params: rules + "<Segment>Open</Segment><Contact>80001</Contact>" + opts("<UserData>"+ud("Avaya_UUI", "<StringValue>not hex</StringValue>")+"</UserData>")},
 	{op: "AddInteraction", code: 109000, closeStore: true, params: rules + "<Segment>Open</Segment><Contact>80001</Contact>"},
 	{op: "AddInteraction", code: 109033, params: rules + "<Segment>Mobile</Segment><Contact>80001</Contact>"},
+	{op: "AddInteraction", code: 109005, params: "<Tenant>Scarce</Tenant><Segment>S</Segment><Contact>80001</Contact>" + opts("<SourceApplication>VXML Interaction Server</SourceApplication>")},
+	{op: "AddInteraction", code: 109009, params: "<Tenant>Scarce</Tenant><Segment>S</Segment><Contact>80001</Contact>" + opts("<AppointmentTime>"+future+"</AppointmentTime>")},
+	{op: "CreateInteraction", code: 109005, params: "<Tenant>Scarce</Tenant><Segment>S</Segment><SourceApplication>VXML Interaction Server</SourceApplication>"},
 	{op: "AddInteraction", code: 109034, params: "<Tenant>Unlicensed</Tenant><Segment>S</Segment><Contact>80001</Contact>"},
 
 	// AssociateInteractionWithExternalTrackingID

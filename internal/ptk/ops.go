@@ -56,7 +56,6 @@ func addedFinal() CodeDoc                        { return added(status.Interacti
 func addedIDRequired() CodeDoc                   { return added(status.InteractionIDRequired, whyIDRequired) }
 func notFoundTypo() CodeDoc                      { return fixed(status.InteractionNotFound, "the reference writes 17002") }
 func neverNoData(c status.Code) CodeDoc          { return never(c, whyNoDataName) }
-func neverQueueManager(c status.Code) CodeDoc    { return never(c, whyQueueManager) }
 func neverInternal(c status.Code) CodeDoc        { return never(c, whyInternal) }
 func neverQueueConfigured(c status.Code) CodeDoc { return never(c, whyQueueConfigured) }
 
@@ -67,7 +66,6 @@ const (
 	whyIDRequired      = "an empty interaction id"
 	whyFinal           = "the state machine refuses the request in the interaction's state (docs/states.md)"
 	whyNoDataName      = "the method has no data name or value parameter; the reference repeats another method's rows"
-	whyQueueManager    = "until the Queue Manager (issue #4) counts live licences and request bandwidth"
 	whyInternal        = "Holdline computes this value itself, so it is never missing or invalid"
 	whyQueueConfigured = "a segment always names a configured queue (configuration validation)"
 	whyLicenseV4       = "PTK v1–4's licence code; Holdline answers v5's 109005"
@@ -178,13 +176,13 @@ var operations = []*Operation{
 		ref(status.UnexpectedError),
 		never(status.ResourcesUnavailable, whyLicenseV4),
 		never(status.PlatformUnavailable, "when Holdline answers, its platform is available; a store failure is 109000"),
-		neverQueueManager(status.LicenseUnavailable),
-		never(status.AppointmentError, whyNoAppointmentEr),
+		ref(status.LicenseUnavailable),
+		fixed(status.AppointmentError, "scheduled callbacks are not licensed for the tenant (licenses.scheduled)"),
 		never(status.InvalidModeStatusForInteraction, whyModeStatus),
 		never(status.InvalidLicenseResult, whyLicenseResult),
 		ref(status.FeatureUnavailable),
 		ref(status.NoValidLicenseFile),
-		neverQueueManager(status.BandwidthExceeded),
+		ref(status.BandwidthExceeded),
 	),
 	define("AssociateInteractionWithExternalTrackingID", InteractionState,
 		"Links an interaction to the ACD's id for its call, so a call appearing in a queue can be matched.", associateExternalTrackingID,
@@ -213,12 +211,12 @@ var operations = []*Operation{
 		ref(status.DuplicateExternalTrackingIDFound),
 		never(status.InvalidCallType, "CreateInteraction has no call-type parameter"),
 		never(status.MethodNotImplemented, "every method is implemented"),
-		neverQueueManager(status.LicenseUnavailable),
+		ref(status.LicenseUnavailable),
 		never(status.UnableToCreateInteraction, whyCreateRefused),
 		never(status.InvalidLicenseResult, whyLicenseResult),
 		ref(status.FeatureUnavailable),
 		ref(status.NoValidLicenseFile),
-		neverQueueManager(status.BandwidthExceeded),
+		added(status.BandwidthExceeded, "the licence group's request bandwidth (licenses.bandwidthLimit) is used up"),
 	),
 	define("FindInteraction", Classic,
 		"Finds pending interactions by InteractionId or Contact, with their wait and the data values asked for.", findInteraction,

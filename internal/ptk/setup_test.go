@@ -35,6 +35,11 @@ var now = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
 // status-code tests need. Tenant Rules runs in UTC, with one queue per rule.
 const extraTenants = `
 tenants:
+  - name: Scarce
+    numbering: {profile: extension}
+    licenses: {inbound: 0, nonVoice: 5, outbound: 1, bandwidthLimit: 1, scheduled: false}
+    segments: [{name: S, queue: Q}]
+    queues: [{name: Q}]
   - name: Rules
     timeZone: UTC
     numbering: {profile: extension}

@@ -492,6 +492,14 @@ func testJSON(t *testing.T) {
 // ---- Flows: several calls whose answers carry more than a code.
 
 func testFlows(t *testing.T) {
+	t.Run("bandwidth of a licence group", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		scarce := "<Tenant>Scarce</Tenant><Segment>S</Segment>"
+		b.answers(t, status.RequestCompleted, "AddInteraction", scarce+"<Contact>80001</Contact>")
+		b.answers(t, status.BandwidthExceeded, "AddInteraction", scarce+"<Contact>80002</Contact>")
+		b.answers(t, status.BandwidthExceeded, "CreateInteraction", scarce)
+	})
 	t.Run("second chance answers the new callback's id", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)

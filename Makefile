@@ -1,13 +1,14 @@
 # Holdline: two commands on a fresh machine.
 #   make run   serve the embedded demo on http://127.0.0.1:8080
 #   make test  run the whole test suite (installs what it needs)
+#   make sim   run the simulator's whole benchmark (docs/simulator.md)
 
 export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short clean
+.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short sim clean
 
 # The envelope decoder's fuzz target (internal/ptk/decode_test.go).
 FUZZ := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzDecodeEnvelope$$'
@@ -51,6 +52,13 @@ fuzz-short:
 
 fuzz:
 	$(FUZZ) -fuzztime 60s
+
+# The simulator's full acceptance run (issue #5, docs/benchmarks.md): every
+# scenario on the real platform, the table on the terminal, the JSON in
+# bin/sim.json and the charts in bin/sim-plots. Minutes, so not part of make test.
+sim:
+	@mkdir -p bin
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/holdline sim --json bin/sim.json --plot bin/sim-plots
 
 clean:
 	rm -rf bin holdline-data

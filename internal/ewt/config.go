@@ -26,16 +26,17 @@ const (
 
 // Defaults of Config, the original product's where it had one (domain.md §2.3).
 const (
-	DefaultHandleTime           = 300 * time.Second // Config.DefaultHandleTime
-	DefaultAgents               = 1                 // Config.DefaultAgents
-	DefaultMinAnswers           = 30                // Config.MinAnswers
-	DefaultSmoothing            = 15 * time.Minute  // Config.Smoothing
-	DefaultSmoothingAnswers     = 250               // Config.SmoothingAnswers
-	DefaultMultiplicationFactor = 100               // Config.MultiplicationFactor (not applied to a zero value)
-	DefaultMinSamples           = 2                 // Config.MinSamples
-	DefaultMaxSamples           = 5120              // Config.MaxSamples
-	DefaultSamplesMultiplier    = 2                 // Config.SamplesMultiplier
-	DefaultRollingWindow        = 15 * time.Minute  // Config.RollingWindow
+	DefaultHandleTime            = 300 * time.Second // Config.DefaultHandleTime
+	DefaultAgents                = 1                 // Config.DefaultAgents
+	DefaultMinAnswers            = 30                // Config.MinAnswers
+	DefaultSmoothing             = 15 * time.Minute  // Config.Smoothing
+	DefaultSmoothingAnswers      = 250               // Config.SmoothingAnswers
+	DefaultAgentSmoothingAnswers = 2000              // Config.AgentSmoothingAnswers
+	DefaultMultiplicationFactor  = 100               // Config.MultiplicationFactor (not applied to a zero value)
+	DefaultMinSamples            = 2                 // Config.MinSamples
+	DefaultMaxSamples            = 5120              // Config.MaxSamples
+	DefaultSamplesMultiplier     = 2                 // Config.SamplesMultiplier
+	DefaultRollingWindow         = 15 * time.Minute  // Config.RollingWindow
 )
 
 // Limits of the original product's sample-array parameters.
@@ -71,6 +72,13 @@ type Config struct {
 	// many answers. Fewer make a noisy rate whose errors also correlate with the queue length and bias
 	// the quotes up; default 250 (no stretch at 100 agents with 5-min calls, about 2 h at 10).
 	SmoothingAnswers int
+	// AgentSmoothingAnswers is the memory, in answers, of what describes the calls and the callers
+	// rather than the staffing: the per-agent service rate (used once the ACD reports staffing, so
+	// that staffing changes still show at once) and the abandonment rate. Their time constant is
+	// the longer of Smoothing and AgentSmoothingAnswers / r. A short memory makes the rate's noise
+	// correlate with the queue length — a run of slow answers is what builds a queue — and biases
+	// the quotes up; default 2000 (100 min at 100 agents with 5-min calls, 17 h at 10).
+	AgentSmoothingAnswers int
 	// MultiplicationFactor scales the migration estimators' quotes, in percent (0-200). Unlike the
 	// other fields its zero value is taken literally (quotes of 0) because 0 is a valid setting of the
 	// original; DefaultMultiplicationFactor is 100. QueueLength ignores it.
@@ -114,6 +122,9 @@ func (c Config) withDefaults() Config {
 	if c.SmoothingAnswers == 0 {
 		c.SmoothingAnswers = DefaultSmoothingAnswers
 	}
+	if c.AgentSmoothingAnswers == 0 {
+		c.AgentSmoothingAnswers = DefaultAgentSmoothingAnswers
+	}
 	if c.MinSamples == 0 {
 		c.MinSamples = DefaultMinSamples
 	}
@@ -146,6 +157,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ewt: Smoothing %v is negative", c.Smoothing)
 	case c.SmoothingAnswers < 0:
 		return fmt.Errorf("ewt: SmoothingAnswers %d is negative", c.SmoothingAnswers)
+	case c.AgentSmoothingAnswers < 0:
+		return fmt.Errorf("ewt: AgentSmoothingAnswers %d is negative", c.AgentSmoothingAnswers)
 	case c.MultiplicationFactor < 0 || c.MultiplicationFactor > maxMultiplicationPcnt:
 		return fmt.Errorf("ewt: MultiplicationFactor %d is out of range (0 to %d)", c.MultiplicationFactor, maxMultiplicationPcnt)
 	case c.MinSamples < 2 || c.MinSamples > maxSamplesLimit:

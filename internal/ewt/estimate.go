@@ -83,3 +83,18 @@ func seconds(s float64) time.Duration {
 	}
 	return time.Duration(math.Round(s * 1e9))
 }
+
+// QueueLengthQuote is the QueueLength model's quote for a caller with ahead interactions before it,
+// given the service rate r of the busy system (answers per second) and the abandonment rate θ per
+// waiting caller: the mean Σ_{i=0..ahead} 1/(r + iθ) and its 0.95 quantile, in seconds (Estimate
+// without the measuring). The simulator quotes the oracle with it, from the true rates.
+func QueueLengthQuote(r, theta float64, ahead int) (mean, p95 float64) {
+	return queueLengthWait(r, theta, max(ahead, 0))
+}
+
+// P95Ratio is the 0.95 quantile of Erlang(k) divided by its mean (k < 1 counts as 1): what the
+// migration estimators multiply their mean by for the P95 of a caller at position k. The simulator
+// gives the estimators that have no quantile of their own the same ratio.
+func P95Ratio(k int) float64 {
+	return erlangRatio(max(k, 1))
+}

@@ -21,25 +21,27 @@ type measure struct {
 }
 
 // accrue advances the sums by dt seconds during which exposure was open or not, `agents` agents were
-// staffed (0 when unknown) and `waiting` callers waited, with the time constant tau (seconds).
-func (m *measure) accrue(dt, tau float64, open bool, agents, waiting float64) {
+// staffed (0 when unknown) and `waiting` callers waited. The total rate's sums decay with the time
+// constant tau (seconds); the per-agent rate's and the abandonment rate's, which describe the agents'
+// calls and the callers' patience rather than the staffing, with the longer slow.
+func (m *measure) accrue(dt, tau, slow float64, open bool, agents, waiting float64) {
 	if dt <= 0 {
 		return
 	}
-	w := math.Exp(-dt / tau)
+	w, ws := math.Exp(-dt/tau), math.Exp(-dt/slow)
 	m.departures *= w
 	m.exposure *= w
-	m.agentDepartures *= w
-	m.agentExposure *= w
-	m.abandons *= w
-	m.waitArea *= w
+	m.agentDepartures *= ws
+	m.agentExposure *= ws
+	m.abandons *= ws
+	m.waitArea *= ws
 	// ∫_0^dt e^{−(dt−u)/τ} du: the weighted length of the interval just ended.
-	g := -tau * math.Expm1(-dt/tau)
+	g, gs := -tau*math.Expm1(-dt/tau), -slow*math.Expm1(-dt/slow)
 	if open {
 		m.exposure += g
-		m.agentExposure += agents * g
+		m.agentExposure += agents * gs
 	}
-	m.waitArea += waiting * g
+	m.waitArea += waiting * gs
 }
 
 // depart records one departure of the busy system (an answer during exposure).

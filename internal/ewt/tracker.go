@@ -213,7 +213,7 @@ func (t *Tracker) advance(now time.Time) {
 	if !now.After(t.last) {
 		return
 	}
-	t.m.accrue(now.Sub(t.last).Seconds(), t.tau(), t.open, float64(t.staffed), float64(len(t.line)))
+	t.m.accrue(now.Sub(t.last).Seconds(), t.tau(), t.slowTau(), t.open, float64(t.staffed), float64(len(t.line)))
 	t.last = now
 }
 
@@ -222,7 +222,7 @@ func (t *Tracker) advance(now time.Time) {
 func (t *Tracker) measureAt(now time.Time) measure {
 	m := t.m
 	if t.started && now.After(t.last) {
-		m.accrue(now.Sub(t.last).Seconds(), t.tau(), t.open, float64(t.staffed), float64(len(t.line)))
+		m.accrue(now.Sub(t.last).Seconds(), t.tau(), t.slowTau(), t.open, float64(t.staffed), float64(len(t.line)))
 	}
 	return m
 }
@@ -252,6 +252,16 @@ func (t *Tracker) tau() float64 {
 	tau := t.cfg.Smoothing.Seconds()
 	if r, _ := t.serviceRate(&t.m); r > 0 {
 		tau = math.Max(tau, float64(t.cfg.SmoothingAnswers)/r)
+	}
+	return tau
+}
+
+// slowTau is the time constant of the per-agent rate and the abandonment rate: the longer of
+// Smoothing and the time of AgentSmoothingAnswers answers at the rate in use.
+func (t *Tracker) slowTau() float64 {
+	tau := t.cfg.Smoothing.Seconds()
+	if r, _ := t.serviceRate(&t.m); r > 0 {
+		tau = math.Max(tau, float64(t.cfg.AgentSmoothingAnswers)/r)
 	}
 	return tau
 }

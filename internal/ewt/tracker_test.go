@@ -317,7 +317,7 @@ func TestConfig(t *testing.T) {
 	got := Config{}.withDefaults()
 	want := Config{
 		Estimator: QueueLength, DefaultHandleTime: 300 * time.Second, DefaultAgents: 1, MinAnswers: 30,
-		Smoothing: 15 * time.Minute, SmoothingAnswers: 250, MultiplicationFactor: 0, MinSamples: 2,
+		Smoothing: 15 * time.Minute, SmoothingAnswers: 250, AgentSmoothingAnswers: 2000, MultiplicationFactor: 0, MinSamples: 2,
 		MaxSamples: 5120, SamplesMultiplier: 2, RollingWindow: 15 * time.Minute,
 	}
 	if got != want {
@@ -333,6 +333,7 @@ func TestConfig(t *testing.T) {
 		{Config{MinAnswers: -1}, "MinAnswers"},
 		{Config{Smoothing: -time.Second}, "Smoothing"},
 		{Config{SmoothingAnswers: -1}, "SmoothingAnswers"},
+		{Config{AgentSmoothingAnswers: -1}, "AgentSmoothingAnswers"},
 		{Config{MultiplicationFactor: 201}, "MultiplicationFactor"},
 		{Config{MultiplicationFactor: -1}, "MultiplicationFactor"},
 		{Config{MinSamples: 1}, "MinSamples"},

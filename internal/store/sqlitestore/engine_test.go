@@ -78,6 +78,25 @@ func TestWithBusyTimeout(t *testing.T) {
 	}
 }
 
+func TestWithSynchronous(t *testing.T) {
+	t.Parallel()
+	for mode, want := range map[string]int{"off": 0, "NORMAL": 1, " Full ": 2} {
+		b := setup(t, WithSynchronous(mode))
+		var got int
+		if err := b.store.db.QueryRowContext(t.Context(), "PRAGMA synchronous").Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("WithSynchronous(%q): synchronous = %d, want %d", mode, got, want)
+		}
+		insertOne(t, b.store, sparseInteraction("V1"))
+	}
+	if s, err := Open(t.Context(), filepath.Join(t.TempDir(), "x.db"), WithSynchronous("EXTRA")); err == nil {
+		_ = s.Close()
+		t.Error("Open with synchronous EXTRA succeeded, want an error")
+	}
+}
+
 func TestOpenRefusesUnusablePaths(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

@@ -3,7 +3,8 @@
 //
 // Durability: the database runs in WAL mode with synchronous=FULL, so a
 // transaction whose InTx has returned nil is on stable storage and survives a
-// SIGKILL or a power loss. The store is answered from that file only: every
+// SIGKILL or a power loss. WithSynchronous relaxes that for throwaway
+// databases (the simulator's); production keeps FULL. The store is answered from that file only: every
 // read goes through a transaction, and there is no cache.
 //
 // Concurrency: one process writes through exactly one connection
@@ -65,6 +66,22 @@ type Option func(*options)
 
 type options struct {
 	busyTimeout time.Duration
+	synchronous string
+}
+
+// DefaultSynchronous is the synchronous pragma of a store: every commit is
+// on disk before InTx returns.
+const DefaultSynchronous = "FULL"
+
+// WithSynchronous sets SQLite's synchronous pragma: FULL (the default, and
+// the only setting that keeps Holdline's promise that a reply means
+// committed, also across a power cut), NORMAL (survives a process crash, not
+// a power cut) or OFF (no fsync at all: a crash of the machine may corrupt
+// the file). OFF is for throwaway databases only — the simulator runs the
+// real platform on one at ~10x the commit rate. Case-insensitive; any other
+// value makes Open fail.
+func WithSynchronous(mode string) Option {
+	return func(o *options) { o.synchronous = strings.ToUpper(strings.TrimSpace(mode)) }
 }
 
 // WithBusyTimeout sets how long a transaction waits for another process's
@@ -78,7 +95,7 @@ func WithBusyTimeout(d time.Duration) Option {
 // path, brings its schema up to date, and checks that it answers. The caller
 // must Close the store.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	o := options{busyTimeout: DefaultBusyTimeout}
+	o := options{busyTimeout: DefaultBusyTimeout, synchronous: DefaultSynchronous}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -92,6 +109,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	if o.busyTimeout < 0 {
 		return nil, fmt.Errorf("sqlitestore: open %q: negative busy timeout %s", path, o.busyTimeout)
+	}
+	switch o.synchronous {
+	case "OFF", "NORMAL", "FULL":
+	default:
+		return nil, fmt.Errorf("sqlitestore: open %q: synchronous %q: want FULL, NORMAL or OFF", path, o.synchronous)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
@@ -124,8 +146,13 @@ func dsnParams(o options) url.Values {
 	v := url.Values{}
 	v.Add("_pragma", "busy_timeout("+strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)+")")
 	v.Add("_pragma", "journal_mode(WAL)")
-	// FULL: the WAL is synced at every commit, so a reply is never lost.
-	v.Add("_pragma", "synchronous(FULL)")
+	// FULL (the default): the WAL is synced at every commit, so a reply is
+	// never lost.
+	sync := o.synchronous
+	if sync == "" {
+		sync = DefaultSynchronous
+	}
+	v.Add("_pragma", "synchronous("+sync+")")
 	v.Add("_pragma", "foreign_keys(ON)")
 	v.Set("_txlock", "immediate")
 	return v

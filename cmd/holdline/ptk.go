@@ -22,6 +22,7 @@ type ptkFlags struct {
 	server  string
 	soap12  bool
 	json    bool
+	token   string
 	timeout time.Duration
 }
 
@@ -54,6 +55,7 @@ a transport error exits 1.`,
 	fl.StringVar(&f.server, "server", "http://127.0.0.1:8080", "base URL of the Holdline server")
 	fl.BoolVar(&f.soap12, "soap12", false, "send SOAP 1.2 instead of SOAP 1.1")
 	fl.BoolVar(&f.json, "json", false, "use the JSON mirror (/api/v1/ptk/METHOD)")
+	fl.StringVar(&f.token, "token", "", "bearer token for the JSON mirror (when auth.tokens are configured; SOAP needs none)")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
 	return cmd
 }
@@ -76,19 +78,22 @@ func runPTK(ctx context.Context, f ptkFlags, method string, pairs []string, stdo
 	defer cancel()
 	base := strings.TrimRight(f.server, "/")
 	if f.json {
-		return callJSON(ctx, op, req, base, stdout, stderr)
+		return callJSON(ctx, op, req, base, f.token, stdout, stderr)
 	}
 	return callSOAP(ctx, op, req, base, f.soap12, stdout, stderr)
 }
 
-func callSOAP(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool, stdout, stderr io.Writer) error {
+// soapCall sends req, the request of op, to the PTK endpoint under base and
+// returns the answer's raw body and its decoded first element (the
+// operation's response, or a Fault).
+func soapCall(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool) ([]byte, *ptk.Node, error) {
 	version := ptk.SOAP11
 	if soap12 {
 		version = ptk.SOAP12
 	}
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, base+ptk.Path, bytes.NewReader(ptk.EncodeEnvelope(version, req)))
 	if err != nil {
-		return fmt.Errorf("ptk request: %w", err)
+		return nil, nil, fmt.Errorf("ptk request: %w", err)
 	}
 	if soap12 {
 		hreq.Header.Set("Content-Type", `application/soap+xml; charset=utf-8; action="`+op.SOAPAction()+`"`)
@@ -98,23 +103,40 @@ func callSOAP(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string
 	}
 	status, body, err := send(hreq)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	env, derr := ptk.DecodeEnvelope(bytes.NewReader(body), ptk.Limits{MaxBody: int64(len(body)) + 1})
 	if derr != nil || env.Op == nil {
-		return fmt.Errorf("the server answered HTTP %d with no SOAP message: %s", status, snippet(body))
+		return nil, nil, fmt.Errorf("the server answered HTTP %d with no SOAP message: %s", status, snippet(body))
+	}
+	return body, env.Op, nil
+}
+
+// answerCode is the status code of a decoded PTK answer, or 0.
+func answerCode(answer *ptk.Node) status.Code {
+	var n int
+	if c := answer.Find("Code", "ResultCode"); c != nil {
+		_, _ = fmt.Sscan(strings.TrimSpace(c.Text), &n)
+	}
+	return status.Code(n)
+}
+
+func callSOAP(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool, stdout, stderr io.Writer) error {
+	body, answer, err := soapCall(ctx, op, req, base, soap12)
+	if err != nil {
+		return err
 	}
 	if err := ptk.Indent(stdout, body); err != nil {
 		return fmt.Errorf("print the answer: %w", err)
 	}
-	if env.Op.Name == "Fault" {
-		fmt.Fprintf(stderr, "fault: %s\n", env.Op.Find("faultstring", "Text").Text)
+	if answer.Name == "Fault" {
+		fmt.Fprintf(stderr, "fault: %s\n", answer.Find("faultstring", "Text").Text)
 		return exitError{code: 1}
 	}
-	return reportCode(stderr, env.Op.Find("Code", "ResultCode").Text)
+	return reportCode(stderr, answer.Find("Code", "ResultCode").Text)
 }
 
-func callJSON(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, stdout, stderr io.Writer) error {
+func callJSON(ctx context.Context, op *ptk.Operation, req *ptk.Node, base, token string, stdout, stderr io.Writer) error {
 	body, err := ptk.RequestJSON(op, req)
 	if err != nil {
 		return fmt.Errorf("ptk request: %w", err)
@@ -124,6 +146,9 @@ func callJSON(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string
 		return fmt.Errorf("ptk request: %w", err)
 	}
 	hreq.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		hreq.Header.Set("Authorization", "Bearer "+token)
+	}
 	code, answer, err := send(hreq)
 	if err != nil {
 		return err

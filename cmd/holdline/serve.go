@@ -15,6 +15,8 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/console"
+	"github.com/holdline/holdline/internal/dispatch"
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/telemetry"
@@ -77,10 +79,11 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if !callback.ValidNode(f.node) {
 		return fmt.Errorf("--node %d: want 0-9999", f.node)
 	}
-	settings, source, err := loadSettings(f.config)
+	cfg, source, err := loadConfig(f.config)
 	if err != nil {
 		return err
 	}
+	settings := cfg.Settings
 	dbPath := filepath.Join(f.data, "holdline.db")
 	st, err := sqlitestore.Open(ctx, dbPath)
 	if err != nil {
@@ -104,7 +107,20 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		return fmt.Errorf("start the platform: %w", err)
 	}
 	metrics.WatchInteractions(platform.CountByState, log)
-	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log})
+	tokens := make([]console.Token, len(cfg.Tokens))
+	for i, t := range cfg.Tokens {
+		tokens[i] = console.Token{Name: t.Name, SHA256: t.SHA256, Tenants: t.Tenants}
+	}
+	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens})
+	if err != nil {
+		return err
+	}
+	if len(tokens) == 0 {
+		log.Warn("the JSON API is open: no auth.tokens are configured, so anyone who can reach /api/v1/ may use it (docs/integration.md)")
+	}
+	worker, err := dispatch.New(dispatch.Config{Outbox: platform, Settings: settings, Logger: log, Observer: metrics,
+		Owner: fmt.Sprintf("node-%d/%d", f.node, os.Getpid()), UserAgent: "Holdline/" + version,
+		Backoff: dispatch.Backoff{Initial: cfg.Delivery.BackoffInitial, Max: cfg.Delivery.BackoffMax}})
 	if err != nil {
 		return err
 	}
@@ -115,28 +131,35 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	log.Info("holdline listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String(),
 		"config", source, "data", dbPath, "node", f.node, "version", version, "pid", os.Getpid())
 
-	// The Queue Manager's timed work (launches, timeouts) stops with the
-	// server, before the store closes.
-	qmCtx, stopQM := context.WithCancel(ctx)
-	qmDone := make(chan struct{})
+	// The Queue Manager's timed work (launches, timeouts) and the outbox's
+	// delivery stop with the server, before the store closes: the worker
+	// lets the deliveries in flight finish and records them first.
+	bgCtx, stopBG := context.WithCancel(ctx)
+	qmDone, dispatchDone := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(qmDone)
-		_ = platform.Run(qmCtx, callback.DefaultTickInterval)
+		_ = platform.Run(bgCtx, callback.DefaultTickInterval)
+	}()
+	go func() {
+		defer close(dispatchDone)
+		_ = worker.Run(bgCtx)
 	}()
 	err = srv.Serve(ctx, ln)
-	stopQM()
+	stopBG()
 	<-qmDone
+	<-dispatchDone
+	log.Info("queue manager and delivery stopped")
 	return err
 }
 
-// loadSettings reads the configuration file, or the embedded demo when path is empty.
-func loadSettings(path string) (*callback.Settings, string, error) {
+// loadConfig reads the configuration file, or the embedded demo when path is empty.
+func loadConfig(path string) (*config.Config, string, error) {
 	if path == "" {
-		return config.Demo(), "embedded demo", nil
+		return config.DemoConfig(), "embedded demo", nil
 	}
-	s, err := config.Load(path)
+	c, err := config.LoadConfig(path)
 	if err != nil {
 		return nil, "", err
 	}
-	return s, path, nil
+	return c, path, nil
 }

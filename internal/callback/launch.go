@@ -2,6 +2,7 @@ package callback
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -54,11 +55,15 @@ func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
 }
 
 // Tick does one round of the Queue Manager's timed work: it expires launches
-// past their outbound-start timeout, reports the calls still queued in a
+// past their outbound-start timeout, announces the operation modes that
+// changed (queue.modeChanged), reports the calls still queued in a
 // queue shut down ShutdownLostAfter ago lost, then launches what is due. It
 // returns the callbacks it launched.
 func (p *Platform) Tick(ctx context.Context) ([]*Interaction, error) {
 	if err := p.expireLaunches(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.watchModes(ctx); err != nil {
 		return nil, err
 	}
 	var launched []*Interaction
@@ -135,11 +140,57 @@ func (p *Platform) launch(ctx context.Context, tx Tx, it *Interaction, firstPart
 	if err != nil {
 		return nil, err
 	}
-	err = tx.LaunchInsert(ctx, &Launch{
+	launch := &Launch{
 		Key: LaunchKey(it.ID, attempt), InteractionID: it.ID, Attempt: attempt,
 		Tenant: it.Tenant, Queue: it.Queue, FirstParty: firstParty, CreatedAt: p.Now(),
+	}
+	t := p.settings.Tenant(it.Tenant)
+	var q *Queue
+	if t != nil {
+		q = t.Queue(it.Queue)
+	}
+	if q != nil && q.Dialer != nil {
+		// Pushed: leased to the push until it expires, so that claiming
+		// dialers get it only if the push is never acknowledged.
+		launch.LeaseOwner, launch.LeaseExpires = PushLeaseOwner, launch.CreatedAt.Add(q.Dialer.Expiry)
+	}
+	if err := tx.LaunchInsert(ctx, launch); err != nil {
+		return nil, err
+	}
+	if q == nil {
+		return l, nil
+	}
+	if q.Dialer != nil {
+		if err := p.push(ctx, tx, t, q, l, launch); err != nil {
+			return nil, err
+		}
+	}
+	return l, p.finalAttempt(ctx, tx, t, q, l, attempt)
+}
+
+// PushLeaseOwner holds the lease of a launch pushed to a dialer.
+const PushLeaseOwner = "push"
+
+// push writes the launch to the outbox of the queue's dialer, in the
+// launch's transaction.
+func (p *Platform) push(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction, l *Launch) error {
+	order := LaunchOrder{Launch: *l, Segment: it.Segment, Contact: it.Contact, Type: it.Type,
+		AppointmentTime: it.AppointmentTime, UserData: it.UserData}
+	if l.FirstParty == FirstPartyCustomer {
+		var err error
+		if order.EWT, err = p.remainingWait(ctx, tx, t, q, it); err != nil {
+			return err
+		}
+	}
+	body, err := json.Marshal(order.Payload())
+	if err != nil {
+		return fmt.Errorf("launch %s: %w", l.Key, err)
+	}
+	return tx.OutboxInsert(ctx, &OutboxMessage{
+		Tenant: t.Name, Destination: DialerDestination(q.Name), Key: l.Key, Type: TypeLaunch, InteractionID: it.ID,
+		Precondition: launchedPrecondition(l.Attempt), Payload: body, CreatedAt: l.CreatedAt, NextAt: l.CreatedAt,
+		ExpiresAt: l.LeaseExpires, State: OutboxPending,
 	})
-	return l, err
 }
 
 // LaunchKey is the idempotency key of one attempt of a callback.

@@ -171,6 +171,7 @@ func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string,
 		if _, err := Next(found.State, EvUpdate); err != nil {
 			return err
 		}
+		stored := found.AppointmentTime
 		var done []string
 		for _, pair := range kv {
 			detail, err := p.updateKey(ctx, tx, t, found, pair)
@@ -184,7 +185,7 @@ func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string,
 			it = found
 			return nil
 		}
-		it, err = p.transitionLoaded(ctx, tx, found, EvUpdate, "InteractionData", func(*Interaction) (string, error) {
+		it, err = p.transitionChanged(ctx, tx, found, stored, EvUpdate, "InteractionData", func(*Interaction) (string, error) {
 			return strings.Join(done, "; "), nil
 		})
 		return err

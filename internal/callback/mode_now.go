@@ -103,8 +103,21 @@ func scheduledMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time)
 // 1-4, before Smart Purge), its ModeStatus, and when that mode began (zero
 // for the default mode).
 func (p *Platform) baseMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time) {
+	return baseModeWith(t, q, now, p.override(t, q))
+}
+
+// override is the manual mode cached for q, or nil.
+func (p *Platform) override(t *Tenant, q *Queue) *ModeOverride {
+	if o, ok := p.overrides.get(keyOf(t, q)); ok {
+		return &o
+	}
+	return nil
+}
+
+// baseModeWith is baseMode with o as the queue's manual mode (nil: none).
+func baseModeWith(t *Tenant, q *Queue, now time.Time, o *ModeOverride) (Mode, string, time.Time) {
 	mode, why, since := scheduledMode(t, q, now)
-	if o, ok := p.overrides.get(keyOf(t, q)); ok && !o.SetAt.Before(since) && (o.Until.IsZero() || now.Before(o.Until)) {
+	if o != nil && !o.SetAt.Before(since) && (o.Until.IsZero() || now.Before(o.Until)) {
 		return o.Mode, ModeStatusManual, o.SetAt
 	}
 	return mode, why, since
@@ -113,8 +126,13 @@ func (p *Platform) baseMode(t *Tenant, q *Queue, now time.Time) (Mode, string, t
 // mode decides the queue's operation mode now. tx may be nil; it is only
 // needed for Smart Purge, which reads the queue's EWT.
 func (p *Platform) mode(ctx context.Context, tx Tx, t *Tenant, q *Queue) (Mode, string, error) {
+	return p.modeWith(ctx, tx, t, q, p.override(t, q))
+}
+
+// modeWith is mode with o as the queue's manual mode (nil: none).
+func (p *Platform) modeWith(ctx context.Context, tx Tx, t *Tenant, q *Queue, o *ModeOverride) (Mode, string, error) {
 	now := p.Now()
-	mode, why, _ := p.baseMode(t, q, now)
+	mode, why, _ := baseModeWith(t, q, now, o)
 	if mode != ModeNormal || why == ModeStatusManual || !q.SmartPurge.Enabled {
 		return mode, why, nil
 	}
@@ -188,10 +206,18 @@ func (p *Platform) SetMode(ctx context.Context, tenant, queue, mode string, unti
 		return nil, status.Errorf(status.InvalidDateTime, "until %s is not in the future", FormatTime(until))
 	}
 	o := &ModeOverride{Tenant: t.Name, Queue: q.Name, Mode: m, SetAt: now, Until: until.UTC(), By: by}
-	if err := p.inTx(ctx, func(tx Tx) error { return tx.QueueModeSet(ctx, o) }); err != nil {
+	p.modes.mu.Lock()
+	defer p.modes.mu.Unlock()
+	err = p.inTx(ctx, func(tx Tx) error {
+		if err := tx.QueueModeSet(ctx, o); err != nil {
+			return err
+		}
+		onCommit(tx, func() { p.overrides.set(keyOf(t, q), o) })
+		return p.announceMode(ctx, tx, t, q, o, by)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("set mode of %s/%s: %w", t.Name, q.Name, err)
 	}
-	p.overrides.set(keyOf(t, q), o)
 	p.log.InfoContext(ctx, "operation mode set", "tenant", t.Name, "queue", q.Name, "mode", m, "until", until, "by", by)
 	return p.ModeOf(ctx, t.Name, q.Name)
 }
@@ -202,10 +228,18 @@ func (p *Platform) ClearMode(ctx context.Context, tenant, queue, by string) (*Mo
 	if err != nil {
 		return nil, err
 	}
-	if err := p.inTx(ctx, func(tx Tx) error { return tx.QueueModeClear(ctx, t.Name, q.Name) }); err != nil {
+	p.modes.mu.Lock()
+	defer p.modes.mu.Unlock()
+	err = p.inTx(ctx, func(tx Tx) error {
+		if err := tx.QueueModeClear(ctx, t.Name, q.Name); err != nil {
+			return err
+		}
+		onCommit(tx, func() { p.overrides.set(keyOf(t, q), nil) })
+		return p.announceMode(ctx, tx, t, q, nil, by)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("clear mode of %s/%s: %w", t.Name, q.Name, err)
 	}
-	p.overrides.set(keyOf(t, q), nil)
 	p.log.InfoContext(ctx, "manual operation mode cleared", "tenant", t.Name, "queue", q.Name, "by", by)
 	return p.ModeOf(ctx, t.Name, q.Name)
 }

@@ -37,6 +37,10 @@ type Tenant struct {
 	Segments []*Segment
 	// Queues are the tenant's queues.
 	Queues []*Queue
+	// Webhooks receive the tenant's events (events.go), each filtered.
+	Webhooks []*Webhook
+	// Notifications are the customer notifications of the tenant's callbacks.
+	Notifications Notifications
 }
 
 // Segment labels one kind of interaction arriving at a queue.
@@ -89,6 +93,9 @@ type Queue struct {
 	Launch LaunchSettings
 	// Skills are the ACD skills (queues) the IVR transfers callers to.
 	Skills Skills
+	// Dialer, when set, receives the queue's launches pushed (signed POSTs
+	// from the outbox); nil leaves them to dialers that claim them.
+	Dialer *Endpoint
 	// Variables are the IVR queue variables that no structured setting owns,
 	// with the defaults of the variable table and the configured overrides.
 	Variables map[string]string

@@ -45,6 +45,10 @@ type Platform struct {
 	overrides overrides
 	// queues is the Queue Manager's live state of every configured queue.
 	queues map[queueKey]*queueState
+	// signals wake those waiting for committed launches and outbox messages.
+	signals signals
+	// modes are the operation modes last announced (queue.modeChanged).
+	modes announcedModes
 }
 
 // New checks deps and returns a Platform.
@@ -81,7 +85,10 @@ func (p *Platform) Start(ctx context.Context) error {
 			o := list[i]
 			p.overrides.set(queueKey{o.Tenant, o.Queue}, &o)
 		}
-		return p.replay(ctx, tx)
+		if err := p.replay(ctx, tx); err != nil {
+			return err
+		}
+		return p.learnModes(ctx, tx)
 	})
 }
 
@@ -210,7 +217,11 @@ func (p *Platform) insert(ctx context.Context, tx Tx, it *Interaction, ev Event,
 		}
 		return err
 	}
-	return p.record(ctx, tx, it, StateNone, ev, reason, "")
+	rec, err := p.record(ctx, tx, it, StateNone, ev, reason, "")
+	if err != nil {
+		return err
+	}
+	return p.emit(ctx, tx, &stateChange{it: it, from: StateNone, ev: ev, reason: reason, seq: rec, appointment: it.AppointmentTime})
 }
 
 // transition applies ev to the interaction id of tenant t inside tx (see
@@ -226,8 +237,17 @@ func (p *Platform) transition(ctx context.Context, tx Tx, t *Tenant, id string, 
 
 // transitionLoaded applies ev to it, read in this transaction: it checks the
 // state machine, lets change adjust the interaction, stores it and appends
-// the history record. change may refuse with a coded error.
+// the history record, and writes the events the change causes to the outbox
+// (events.go). change may refuse with a coded error.
 func (p *Platform) transitionLoaded(ctx context.Context, tx Tx, it *Interaction, ev Event, reason string,
+	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
+	return p.transitionChanged(ctx, tx, it, it.AppointmentTime, ev, reason, change)
+}
+
+// transitionChanged is transitionLoaded for an interaction already changed
+// in memory before the transition: appointment is its appointment time as
+// stored, so that the events see a moved appointment.
+func (p *Platform) transitionChanged(ctx context.Context, tx Tx, it *Interaction, appointment time.Time, ev Event, reason string,
 	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
 	from := it.State
 	to, err := Next(from, ev)
@@ -246,15 +266,20 @@ func (p *Platform) transitionLoaded(ctx context.Context, tx Tx, it *Interaction,
 	if err := tx.InteractionUpdate(ctx, it); err != nil {
 		return nil, err
 	}
-	if err := p.record(ctx, tx, it, from, ev, reason, detail); err != nil {
+	seq, err := p.record(ctx, tx, it, from, ev, reason, detail)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.emit(ctx, tx, &stateChange{it: it, from: from, ev: ev, reason: reason, seq: seq, appointment: appointment}); err != nil {
 		return nil, err
 	}
 	return it, nil
 }
 
-func (p *Platform) record(ctx context.Context, tx Tx, it *Interaction, from State, ev Event, reason, detail string) error {
+// record appends the history record of a change and returns its Seq.
+func (p *Platform) record(ctx context.Context, tx Tx, it *Interaction, from State, ev Event, reason, detail string) (int64, error) {
 	o := originOf(ctx)
-	return tx.RecordAppend(ctx, &Record{
+	r := &Record{
 		InteractionID: it.ID,
 		Tenant:        it.Tenant,
 		Queue:         it.Queue,
@@ -266,7 +291,11 @@ func (p *Platform) record(ctx context.Context, tx Tx, it *Interaction, from Stat
 		Method:        o.Method,
 		RequestID:     o.RequestID,
 		Detail:        detail,
-	})
+	}
+	if err := tx.RecordAppend(ctx, r); err != nil {
+		return 0, err
+	}
+	return r.Seq, nil
 }
 
 // CountByState counts stored interactions per state (for metrics and the console).

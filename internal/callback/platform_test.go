@@ -25,6 +25,7 @@ type testBundle struct {
 	ctx      context.Context
 	clock    *clock.Fake
 	platform *callback.Platform
+	store    callback.Store
 }
 
 // setup starts a platform on a fresh SQLite store with settings (the demo
@@ -48,7 +49,7 @@ func setup(t *testing.T, settings *callback.Settings) *testBundle {
 	if err := p.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &testBundle{ctx: ctx, clock: clk, platform: p}
+	return &testBundle{ctx: ctx, clock: clk, platform: p, store: st}
 }
 
 // settingsFrom parses a small configuration for one test.

@@ -96,10 +96,17 @@ func (p *Platform) observe(records []Record) {
 }
 
 // recordingTx is a Tx that keeps the records its transaction appends, so
-// they can be observed once it commits.
+// they can be observed once it commits, and notes the launches and outbox
+// messages it writes, so their waiters can be woken then.
 type recordingTx struct {
 	Tx
 	records []Record
+	// launched are the tenants of the launches inserted.
+	launched []string
+	// outbox says whether an outbox message was inserted.
+	outbox bool
+	// afterCommit run, in order, once the transaction has committed.
+	afterCommit []func()
 }
 
 func (r *recordingTx) RecordAppend(ctx context.Context, rec *Record) error {
@@ -110,8 +117,35 @@ func (r *recordingTx) RecordAppend(ctx context.Context, rec *Record) error {
 	return nil
 }
 
+func (r *recordingTx) LaunchInsert(ctx context.Context, l *Launch) error {
+	if err := r.Tx.LaunchInsert(ctx, l); err != nil {
+		return err
+	}
+	r.launched = append(r.launched, l.Tenant)
+	return nil
+}
+
+func (r *recordingTx) OutboxInsert(ctx context.Context, m *OutboxMessage) error {
+	if err := r.Tx.OutboxInsert(ctx, m); err != nil {
+		return err
+	}
+	r.outbox = true
+	return nil
+}
+
+// onCommit runs fn once tx has committed, when tx is a transaction of
+// Platform.inTx; otherwise at once.
+func onCommit(tx Tx, fn func()) {
+	if r, ok := tx.(*recordingTx); ok {
+		r.afterCommit = append(r.afterCommit, fn)
+		return
+	}
+	fn()
+}
+
 // inTx runs fn in one store transaction and, once it has committed, feeds
-// the changes it made to the Queue Manager's live state.
+// the changes it made to the Queue Manager's live state and wakes those
+// waiting for new launches or outbox messages.
 func (p *Platform) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	var rec *recordingTx
 	err := p.store.InTx(ctx, func(tx Tx) error {
@@ -120,6 +154,15 @@ func (p *Platform) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	})
 	if err == nil && rec != nil {
 		p.observe(rec.records)
+		for _, tenant := range rec.launched {
+			p.signals.launches(tenant).notify()
+		}
+		if rec.outbox {
+			p.signals.outbox.notify()
+		}
+		for _, f := range rec.afterCommit {
+			f()
+		}
 	}
 	return err
 }

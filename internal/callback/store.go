@@ -83,6 +83,35 @@ type Tx interface {
 	LaunchAck(ctx context.Context, key string, now time.Time) (*Launch, error)
 	// LaunchFind lists launches matching p, oldest first.
 	LaunchFind(ctx context.Context, p *LaunchFindParams) ([]Launch, error)
+	// OutboxInsert stores a new outbox message with every field as given but
+	// ID, which the store assigns (increasing in insertion order) and sets on
+	// m. A (Tenant, Destination, Key) already stored is ErrConflict: a
+	// message is written once per destination.
+	OutboxInsert(ctx context.Context, m *OutboxMessage) error
+	// OutboxClaim leases up to p.Max pending messages that are due (NextAt
+	// not after p.Now) and whose lease is unset (zero) or expired
+	// (LeaseExpires not after p.Now), earliest due first (NextAt, then ID):
+	// it sets their LeaseOwner and LeaseExpires (p.Now + p.Lease),
+	// increments Attempts, and returns them in that order. Max below 1, an
+	// empty Owner, a Lease of zero or less, or a zero Now is an error.
+	OutboxClaim(ctx context.Context, p *OutboxClaimParams) ([]OutboxMessage, error)
+	// OutboxDelivered marks message id delivered at now, whatever its state
+	// (a receiver's 2xx is a fact), clears its lease and returns it; a
+	// message already delivered keeps its first SettledAt. An unknown id is
+	// ErrNotFound; a zero now is an error.
+	OutboxDelivered(ctx context.Context, id int64, now time.Time) (*OutboxMessage, error)
+	// OutboxRetry puts a pending message back for another attempt at
+	// p.NextAt with p.Error as its LastError and no lease, if it is still
+	// pending and its Attempts is p.Attempts (the claim the caller answers);
+	// otherwise ErrConflict (ErrNotFound when unknown).
+	OutboxRetry(ctx context.Context, p *OutboxRetryParams) (*OutboxMessage, error)
+	// OutboxDiscard ends a pending message without delivering it: State
+	// p.State (OutboxExpired or OutboxCancelled), SettledAt p.At, LastError
+	// p.Error, no lease; with the same guard as OutboxRetry. Another State
+	// or a zero At is an error.
+	OutboxDiscard(ctx context.Context, p *OutboxDiscardParams) (*OutboxMessage, error)
+	// OutboxFind lists the messages matching p, in ID order.
+	OutboxFind(ctx context.Context, p *OutboxFindParams) ([]OutboxMessage, error)
 	// SequenceNext returns the next value (starting at 1) of the named
 	// sequence. It is transactional: rolled back with the transaction, so
 	// committed values have no gaps.
@@ -185,6 +214,112 @@ type LaunchFindParams struct {
 	InteractionID string
 	// Unacked keeps only launches not yet acknowledged.
 	Unacked bool
+}
+
+// OutboxState is where an outbox message is in its delivery.
+type OutboxState string
+
+// The outbox states. Pending is the only one that is ever left.
+const (
+	// OutboxPending waits for a delivery (or a retry) to succeed.
+	OutboxPending OutboxState = "pending"
+	// OutboxDelivered was acknowledged by its receiver (HTTP 2xx).
+	OutboxDelivered OutboxState = "delivered"
+	// OutboxExpired was not acknowledged before ExpiresAt.
+	OutboxExpired OutboxState = "expired"
+	// OutboxCancelled became pointless before it was delivered (a reminder
+	// for a callback that was cancelled, a launch whose attempt is over).
+	OutboxCancelled OutboxState = "cancelled"
+)
+
+// OutboxStates lists every outbox state.
+var OutboxStates = []OutboxState{OutboxPending, OutboxDelivered, OutboxExpired, OutboxCancelled}
+
+// OutboxMessage is one message for one destination (a dialer, a webhook, the
+// SMS gateway), written in the transaction of the change that causes it and
+// delivered at least once from there: claimed under a lease, retried until
+// its receiver acknowledges it or it expires.
+type OutboxMessage struct {
+	// ID is assigned by the store, increasing in insertion order.
+	ID int64
+	// Tenant is the tenant the message belongs to.
+	Tenant string
+	// Destination names where it goes: "dialer/QUEUE", "webhook/NAME", "sms".
+	Destination string
+	// Key is the idempotency key, the same on every attempt; unique per
+	// tenant and destination.
+	Key string
+	// Type is what the message says ("callback.completed", "launch").
+	Type EventType
+	// InteractionID is the interaction the message is about; empty for queue events.
+	InteractionID string
+	// Precondition is the domain's note of when the message is still worth
+	// sending (the interaction's state, attempt or appointment); empty:
+	// always. Opaque to the store.
+	Precondition string
+	// Payload is the JSON body.
+	Payload []byte
+	// CreatedAt is when the message was written.
+	CreatedAt time.Time
+	// NextAt is when it is due (first, or next after a failed attempt).
+	NextAt time.Time
+	// ExpiresAt is when delivery is given up.
+	ExpiresAt time.Time
+	State     OutboxState
+	// Attempts counts the claims (delivery attempts) so far.
+	Attempts int
+	// LeaseOwner and LeaseExpires describe the current claim; empty/zero when unclaimed.
+	LeaseOwner   string
+	LeaseExpires time.Time
+	// LastError says why the latest attempt failed.
+	LastError string
+	// SettledAt is when the message was delivered, expired or cancelled.
+	SettledAt time.Time
+}
+
+// OutboxClaimParams select and lease due outbox messages for a delivery worker.
+type OutboxClaimParams struct {
+	// Max is the largest number of messages to lease (at least 1).
+	Max int
+	// Owner names the claiming worker.
+	Owner string
+	// Now is the claim time and Lease its length.
+	Now   time.Time
+	Lease time.Duration
+}
+
+// OutboxRetryParams reschedule a message after a failed attempt.
+type OutboxRetryParams struct {
+	ID int64
+	// Attempts is the message's Attempts as claimed: a stale answer conflicts.
+	Attempts int
+	NextAt   time.Time
+	Error    string
+}
+
+// OutboxDiscardParams end a message without delivery.
+type OutboxDiscardParams struct {
+	ID int64
+	// Attempts is the message's Attempts as claimed: a stale answer conflicts.
+	Attempts int
+	// State is OutboxExpired or OutboxCancelled.
+	State OutboxState
+	At    time.Time
+	Error string
+}
+
+// OutboxFindParams filter OutboxFind. Empty fields (and slices) do not filter.
+type OutboxFindParams struct {
+	Tenant        string
+	Destination   string
+	Key           string
+	InteractionID string
+	// States keeps only messages in one of these states.
+	States []OutboxState
+	// AfterID keeps only messages with a greater ID.
+	AfterID int64
+	// Limit caps the number of results; 0 means no cap.
+	Limit int
 }
 
 // Errors every store engine returns for the same conditions.

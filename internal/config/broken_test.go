@@ -40,7 +40,7 @@ func TestCheckReportsEveryPlantedError(t *testing.T) {
 		`39 tenants[0].queues[0].variables.TURNONTHRESHOLD: TURNONTHRESHOLD comes from turnOnThreshold; set tenants[0].queues[0].turnOnThreshold instead`,
 		`40 tenants[0].queues[0].variables.speakmaxewttime: unknown variable; did you mean "SPEAKMAXEWTTIME"? (names are case-sensitive)`,
 		`41 tenants[0].queues[0].variables.NOSUCHVARIABLE: unknown variable (the "variables" section of "holdline config example" lists every name)`,
-		`43 tenants[0].queues[0].colour: unknown key; expected one of: appointments, businessHours, callbackDoubleCheck, ewt, holidayMode, holidays, launch, mode, modeSchedule, name, queueMode, retries, secondChance, skills, smartCallBlockThreshold, smartPurge, turnOnThreshold, variables`,
+		`43 tenants[0].queues[0].colour: unknown key; expected one of: appointments, businessHours, callbackDoubleCheck, dialer, ewt, holidayMode, holidays, launch, mode, modeSchedule, name, queueMode, retries, secondChance, skills, smartCallBlockThreshold, smartPurge, turnOnThreshold, variables`,
 		`44 tenants[0].queues[1].name: duplicate queue name "main" (already used by tenants[0].queues[0]; names are matched case-insensitively)`,
 		`47 tenants[0].queues[1].modeSchedule[1]: another change is already scheduled for mon 08:00 (tenants[0].queues[1].modeSchedule[0])`,
 		`48 tenants[0].queues[1].modeSchedule[2].day: "someday" is not a day of the week (mon, tue, wed, thu, fri, sat, sun)`,

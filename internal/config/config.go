@@ -90,14 +90,35 @@ func Load(path string) (*callback.Settings, error) {
 	return Parse(data, path)
 }
 
-// Parse reads a configuration document; source names it in errors. When the
-// document has problems it returns an *Error listing all of them.
+// Parse reads a configuration document's settings; source names it in
+// errors. When the document has problems it returns an *Error listing all
+// of them.
 func Parse(data []byte, source string) (*callback.Settings, error) {
-	s, issues := decode(data, nil)
+	c, err := ParseConfig(data, source)
+	if err != nil {
+		return nil, err
+	}
+	return c.Settings, nil
+}
+
+// ParseConfig reads a whole configuration document: the settings, the API
+// tokens and the delivery tuning. When the document has problems it
+// returns an *Error listing all of them.
+func ParseConfig(data []byte, source string) (*Config, error) {
+	c, issues := decode(data, nil)
 	if len(issues) > 0 {
 		return nil, &Error{Source: source, Issues: issues}
 	}
-	return s, nil
+	return c, nil
+}
+
+// LoadConfig reads and parses the whole configuration file at path.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read configuration: %w", err)
+	}
+	return ParseConfig(data, path)
 }
 
 // Check validates a configuration document and returns every problem found,
@@ -112,12 +133,16 @@ func Check(data []byte) []Issue {
 // Portree/VHT_Test, VHT/VHT_Test), open 24/7, licensed, in Normal mode. It
 // goes through Parse like any file and panics only if the embedded file is
 // broken, which the package's tests rule out.
-func Demo() *callback.Settings {
-	s, err := Parse(demoYAML, "demo.yaml")
+func Demo() *callback.Settings { return DemoConfig().Settings }
+
+// DemoConfig returns a fresh copy of the whole embedded demo configuration
+// (no API tokens: the demo's JSON API is open).
+func DemoConfig() *Config {
+	c, err := ParseConfig(demoYAML, "demo.yaml")
 	if err != nil {
 		panic(fmt.Sprintf("config: the embedded demo configuration is invalid: %v", err))
 	}
-	return s
+	return c
 }
 
 // Example returns the complete commented example configuration: every key,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,14 +24,20 @@ import (
 // with the walker's helpers onto a domain value that starts from its
 // defaults (defaults.go), then checking what spans several keys.
 
-// decode reads a configuration document. It returns the settings and every
-// issue found, sorted by line; the settings are only meaningful without issues.
-func decode(data []byte, keys map[string][]string) (*callback.Settings, []Issue) {
+// decode reads a configuration document. It returns the configuration and
+// every issue found, sorted by line; the configuration is only meaningful
+// without issues. Secrets written "env:NAME" are read from the environment.
+func decode(data []byte, keys map[string][]string) (*Config, []Issue) {
+	return decodeWith(data, keys, os.LookupEnv)
+}
+
+// decodeWith is decode with env as the environment.
+func decodeWith(data []byte, keys map[string][]string, env func(string) (string, bool)) (*Config, []Issue) {
 	root, issues := parseYAML(data)
 	if len(issues) > 0 {
 		return nil, issues
 	}
-	w := &walker{keys: keys}
+	w := &walker{keys: keys, env: env}
 	s := w.settings(root)
 	slices.SortStableFunc(w.issues, func(a, b Issue) int { return sortLine(a) - sortLine(b) })
 	return s, w.issues
@@ -116,11 +123,15 @@ func keyLine(present map[string]*yaml.Node, key string, parent *yaml.Node) *yaml
 }
 
 // settings reads the top level.
-func (w *walker) settings(root *yaml.Node) *callback.Settings {
+func (w *walker) settings(root *yaml.Node) *Config {
 	s := &callback.Settings{}
+	c := &Config{Settings: s, Delivery: newDelivery()}
 	count := 0
 	var names []named
+	var tokens []tokenRef
 	present := w.object(root, "", fields{
+		"auth":     func(v *yaml.Node, p string) { tokens = w.auth(v, p, c) },
+		"delivery": func(v *yaml.Node, p string) { w.delivery(v, p, &c.Delivery) },
 		"tenants": func(v *yaml.Node, p string) {
 			items := w.list(v, p)
 			count = len(items)
@@ -141,7 +152,8 @@ func (w *walker) settings(root *yaml.Node) *callback.Settings {
 		w.report(keyLine(present, "tenants", root), "tenants", "at least one tenant is required")
 	}
 	w.duplicates(names, "tenant name")
-	return s
+	w.checkTokenTenants(c, tokens)
+	return c
 }
 
 // segmentRef is a segment with where its queue was named, checked once the
@@ -162,6 +174,8 @@ func (w *walker) tenant(n *yaml.Node, path string) (*callback.Tenant, *yaml.Node
 		segRefs   []segmentRef
 		segNames  []named
 		queueName []named
+		// dialer is the tenant's push endpoint, for the queues without their own.
+		dialer *callback.Endpoint
 	)
 	present := w.object(n, path, fields{
 		"name": func(v *yaml.Node, p string) {
@@ -188,6 +202,9 @@ func (w *walker) tenant(n *yaml.Node, path string) (*callback.Tenant, *yaml.Node
 				}
 			}
 		},
+		"dialer":          func(v *yaml.Node, p string) { dialer = w.dialer(v, p) },
+		"webhooks":        func(v *yaml.Node, p string) { t.Webhooks = w.webhooks(v, p) },
+		"notifications":   func(v *yaml.Node, p string) { w.notifications(v, p, &t.Notifications) },
 		"callInfos":       func(v *yaml.Node, p string) { t.CallInfos = w.callInfos(v, p) },
 		"systemVariables": func(v *yaml.Node, p string) { t.SystemVariables = w.systemVariables(v, p) },
 		"segments": func(v *yaml.Node, p string) {
@@ -228,6 +245,11 @@ func (w *walker) tenant(n *yaml.Node, path string) (*callback.Tenant, *yaml.Node
 	}
 	w.duplicates(segNames, "segment name")
 	w.duplicates(queueName, "queue name")
+	for _, q := range t.Queues {
+		if q.Dialer == nil {
+			q.Dialer = dialer
+		}
+	}
 	for _, ref := range segRefs {
 		if ref.queueNode == nil {
 			continue // reported as required
@@ -532,6 +554,7 @@ func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) 
 			})
 		},
 		"variables": func(v *yaml.Node, p string) { w.variables(v, p, path, q.Variables) },
+		"dialer":    func(v *yaml.Node, p string) { q.Dialer = w.dialer(v, p) },
 	})
 	if present == nil {
 		return nil, nil

@@ -133,6 +133,7 @@ func newTenant() *callback.Tenant {
 		},
 		Integration:              DefaultIntegration,
 		DefaultSourceApplication: callback.DefaultSourceApplication,
+		Notifications:            newNotifications(),
 	}
 }
 

@@ -35,8 +35,12 @@ func parseExample(t *testing.T) *yaml.Node {
 	return &doc
 }
 
+// dataKeys are the keys whose mappings hold data, not schema: variable
+// names, HTTP header names.
+var dataKeys = map[string]bool{"variables": true, "headers": true}
+
 // walkKeys calls fn for every mapping key under n, with its schema path,
-// skipping the contents of variables (names there are data, not schema).
+// skipping the contents of dataKeys.
 func walkKeys(n *yaml.Node, path string, fn func(path string, parent, k, v *yaml.Node)) {
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -52,7 +56,7 @@ func walkKeys(n *yaml.Node, path string, fn func(path string, parent, k, v *yaml
 			k, v := n.Content[i], n.Content[i+1]
 			p := join(path, k.Value)
 			fn(p, n, k, v)
-			if k.Value != "variables" {
+			if !dataKeys[k.Value] {
 				walkKeys(v, p, fn)
 			}
 		}
@@ -101,7 +105,7 @@ func isLeaf(k, v *yaml.Node) bool {
 	case yaml.SequenceNode:
 		return len(v.Content) == 0 || v.Content[0].Kind == yaml.ScalarNode
 	}
-	return k.Value == "variables"
+	return dataKeys[k.Value]
 }
 
 func TestExampleIsValid(t *testing.T) {
@@ -205,18 +209,22 @@ func TestExampleDefaultsMatchCode(t *testing.T) {
 		d()
 	}
 
-	load := func(doc *yaml.Node, name string) *callback.Settings {
+	load := func(doc *yaml.Node, name string) *Config {
 		data, err := yaml.Marshal(doc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		s, err := Parse(data, name)
+		c, err := ParseConfig(data, name)
 		if err != nil {
 			t.Fatalf("%v\n%s", err, data)
 		}
-		return s
+		return c
 	}
-	a, b := load(withDefaults, "stated defaults"), load(withoutKeys, "keys left out")
+	ca, cb := load(withDefaults, "stated defaults"), load(withoutKeys, "keys left out")
+	if !reflect.DeepEqual(ca.Tokens, cb.Tokens) || ca.Delivery != cb.Delivery {
+		t.Errorf("tokens or delivery:\nstated %+v %+v\ncode   %+v %+v", ca.Tokens, ca.Delivery, cb.Tokens, cb.Delivery)
+	}
+	a, b := ca.Settings, cb.Settings
 	if !reflect.DeepEqual(a, b) {
 		for i := range a.Tenants {
 			ta, tb := *a.Tenants[i], *b.Tenants[i]

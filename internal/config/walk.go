@@ -40,6 +40,8 @@ type walker struct {
 	// ("tenants[].queues[].retries"). Tests use it to prove that the example
 	// file shows every key.
 	keys map[string][]string
+	// env looks up environment variables (secrets written "env:NAME").
+	env func(name string) (string, bool)
 }
 
 // fields is the schema of one mapping: the handler of each allowed key.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
@@ -28,12 +29,20 @@ type API struct {
 	log      *slog.Logger
 	observe  Observer
 	newID    func() string
+
+	// stopping is closed when the server begins to shut down: long polls answer.
+	stopping chan struct{}
+	stopOnce sync.Once
 }
 
 // NewAPI returns the REST API on top of platform. newID makes request ids.
 func NewAPI(platform *callback.Platform, log *slog.Logger, observe Observer, newID func() string) *API {
-	return &API{platform: platform, log: log, observe: observe, newID: newID}
+	return &API{platform: platform, log: log, observe: observe, newID: newID, stopping: make(chan struct{})}
 }
+
+// Shutdown makes the requests that wait (launch claims) answer at once; the
+// server calls it when it begins to shut down.
+func (a *API) Shutdown() { a.stopOnce.Do(func() { close(a.stopping) }) }
 
 // maxBody bounds a JSON request body.
 const maxBody = 1 << 20
@@ -45,6 +54,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/cancel", a.op("CancelInteraction", a.cancel))
 	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/userdata", a.op("UpdateUserData", a.updateUserData))
 	a.registerQueues(mux)
+	a.registerLaunches(mux)
 }
 
 // handlerFunc answers one operation: a value to encode with the HTTP status, or an error.
@@ -62,6 +72,11 @@ func (a *API) op(name string, h handlerFunc) http.Handler {
 		code := status.Of(err)
 		var br badRequest
 		switch {
+		case errors.Is(err, errForbidden):
+			code = 0
+			httpStatus = http.StatusForbidden
+			body = errorBody{Name: "Forbidden", Message: err.Error(), RequestID: reqID}
+			a.log.InfoContext(ctx, "api request refused", "op", name, "request", reqID, "err", err)
 		case errors.As(err, &br):
 			// Not a PTK refusal: the body could not be read at all.
 			code = 0

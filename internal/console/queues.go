@@ -113,7 +113,7 @@ func (a *API) setMode(ctx context.Context, r *http.Request) (int, any, error) {
 	if req.Until != nil {
 		until = *req.Until
 	}
-	m, err := a.platform.SetMode(ctx, r.PathValue("tenant"), r.PathValue("queue"), req.Mode, until, req.By)
+	m, err := a.platform.SetMode(ctx, r.PathValue("tenant"), r.PathValue("queue"), req.Mode, until, byOrToken(ctx, req.By))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -121,7 +121,7 @@ func (a *API) setMode(ctx context.Context, r *http.Request) (int, any, error) {
 }
 
 func (a *API) clearMode(ctx context.Context, r *http.Request) (int, any, error) {
-	m, err := a.platform.ClearMode(ctx, r.PathValue("tenant"), r.PathValue("queue"), r.URL.Query().Get("by"))
+	m, err := a.platform.ClearMode(ctx, r.PathValue("tenant"), r.PathValue("queue"), byOrToken(ctx, r.URL.Query().Get("by")))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -149,4 +149,12 @@ func (a *API) reportACD(ctx context.Context, r *http.Request) (int, any, error) 
 		return 0, nil, err
 	}
 	return a.getQueue(ctx, r)
+}
+
+// byOrToken is who made a change: as the request says, or its token's name.
+func byOrToken(ctx context.Context, by string) string {
+	if t := tokenOf(ctx); by == "" && t != nil {
+		return t.Name
+	}
+	return by
 }

@@ -1,6 +1,7 @@
 // Package server puts Holdline's fronts behind one HTTP listener: the health
 // and readiness probes, Prometheus metrics, the REST API and the PTK (SOAP
-// and its JSON mirror), and shuts them down gracefully.
+// and its JSON mirror), with the JSON API's bearer tokens checked in front
+// of everything under /api/v1/, and shuts them down gracefully.
 package server
 
 import (
@@ -46,12 +47,15 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// PTK bounds one PTK request (body size, nesting, tokens); zero fields take the defaults.
 	PTK ptk.Limits
+	// Tokens are the JSON API's bearer tokens; none leaves /api/v1/ open.
+	Tokens []console.Token
 }
 
 // Server is Holdline's HTTP server.
 type Server struct {
 	cfg     Config
 	handler http.Handler
+	api     *console.API
 }
 
 // New builds the server's routes.
@@ -83,13 +87,15 @@ func New(cfg Config) (*Server, error) {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Metrics.Registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)}))
-	console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString).Register(mux)
+	api := console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
+	api.Register(mux)
 	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString, Limits: cfg.PTK})
 	if err != nil {
 		return nil, err
 	}
 	soap.Register(mux)
-	return &Server{cfg: cfg, handler: recoverer(cfg.Logger, mux)}, nil
+	auth := console.NewAuth(cfg.Tokens, cfg.Logger, uuid.NewString)
+	return &Server{cfg: cfg, handler: recoverer(cfg.Logger, auth.Protect(mux)), api: api}, nil
 }
 
 // Handler is the server's root handler (for tests with httptest).
@@ -108,6 +114,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	hs.RegisterOnShutdown(s.api.Shutdown) // waiting launch claims answer at once
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -24,6 +24,7 @@ type Metrics struct {
 	requests        *prometheus.CounterVec
 	requestDuration *prometheus.HistogramVec
 	txDuration      *prometheus.HistogramVec
+	deliveries      *prometheus.CounterVec
 }
 
 // New creates the metrics and registers them, with the Go and process collectors.
@@ -44,6 +45,10 @@ func New(version string) *Metrics {
 			Help:    "Time a store transaction took until it committed or rolled back, by outcome.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
 		}, []string{"outcome"}),
+		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "holdline_deliveries_total",
+			Help: "Outbox delivery attempts (pushed launches, events, notifications), by kind and outcome (delivered, retry, expired).",
+		}, []string{"kind", "outcome"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "holdline_build_info",
@@ -51,9 +56,14 @@ func New(version string) *Metrics {
 		ConstLabels: prometheus.Labels{"version": version},
 	})
 	build.Set(1)
-	m.Registry.MustRegister(m.requests, m.requestDuration, m.txDuration, build,
+	m.Registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.deliveries, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// ObserveDelivery counts one outbox delivery attempt.
+func (m *Metrics) ObserveDelivery(kind, outcome string, _ time.Duration) {
+	m.deliveries.WithLabelValues(kind, outcome).Inc()
 }
 
 // ObserveRequest counts one API request and its latency.

@@ -7,7 +7,7 @@ import (
 )
 
 // tx is the callback.Tx of one InTx call. Its methods live in one file per
-// area: interaction.go, record.go, mode.go, launch.go, sequence.go.
+// area: interaction.go, record.go, mode.go, launch.go, outbox.go, sequence.go.
 type tx struct {
 	tx *sql.Tx
 }

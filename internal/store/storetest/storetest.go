@@ -47,6 +47,16 @@
 //     LaunchAck refuses a zero time the same way; it acknowledges a launch
 //     whatever its lease (claimed, expired or never claimed) and leaves the
 //     lease as it was.
+//   - Outbox messages are claimed "earliest due first" by NextAt, then ID,
+//     a zero NextAt (due at once) before any other (PostgreSQL needs NULLS
+//     FIRST); IDs increase in insertion order and are never reused, also
+//     across a reopen. (Tenant, Destination, Key) is unique and
+//     case-sensitive. OutboxRetry and OutboxDiscard answer ErrConflict for a
+//     message that is not pending or whose Attempts is not the one given (a
+//     stale claim); OutboxDelivered succeeds from any state, keeping the
+//     first SettledAt. Invalid claim or discard parameters, and zero times,
+//     are errors that are neither ErrNotFound nor ErrConflict. An empty
+//     Payload may read back as nil.
 //
 // Fixtures set every field of the domain types they feed (the
 // FixtureSetsEveryField tests), and every field of the params types is named
@@ -106,6 +116,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Record", func(t *testing.T) { t.Parallel(); testRecord(t, h) })
 	t.Run("Mode", func(t *testing.T) { t.Parallel(); testMode(t, h) })
 	t.Run("Launch", func(t *testing.T) { t.Parallel(); testLaunch(t, h) })
+	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, h) })
 	t.Run("Sequence", func(t *testing.T) { t.Parallel(); testSequence(t, h) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, h) })
 	t.Run("Concurrency", func(t *testing.T) { t.Parallel(); testConcurrency(t, h) })

@@ -1,0 +1,510 @@
+package callback
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/userdata"
+)
+
+// Events: what the platform tells the outside world about callbacks and
+// queues. Every state change of a callback is mapped to at most one event
+// type by one table (eventTable); the event, and the customer
+// notifications it causes, are written to the outbox in the transaction of
+// the change itself, so an event exists if and only if its change was
+// committed. internal/dispatch delivers them.
+
+// EventType names an event, as the "type" of its payload and the
+// X-Holdline-Event header say.
+type EventType string
+
+// The event types.
+const (
+	// EventRegistered: a callback was registered (AddInteraction, a caller
+	// asking for one, a Second Chance offer accepted).
+	EventRegistered EventType = "callback.registered"
+	// EventLaunched: the Queue Manager issued a launch (an attempt) to the dialers.
+	EventLaunched EventType = "callback.launched"
+	// EventConnected: the dialer reached the customer.
+	EventConnected EventType = "callback.connected"
+	// EventCompleted: an agent answered the reconnected customer (final).
+	EventCompleted EventType = "callback.completed"
+	// EventFailed: the callback ended without reaching an agent (final), with its result.
+	EventFailed EventType = "callback.failed"
+	// EventCancelled: the callback was cancelled or removed (final).
+	EventCancelled EventType = "callback.cancelled"
+	// EventRescheduled: the callback will be called at another time: its
+	// appointment moved, or a failed attempt will be retried.
+	EventRescheduled EventType = "callback.rescheduled"
+	// EventModeChanged: a queue's operation mode changed.
+	EventModeChanged EventType = "queue.modeChanged"
+	// NotificationConfirmation: tell the customer the callback is registered.
+	NotificationConfirmation EventType = "notification.confirmation"
+	// NotificationReminder: remind the customer of a scheduled callback.
+	NotificationReminder EventType = "notification.reminder"
+	// NotificationFinalAttempt: warn the customer that the last attempt is being made.
+	NotificationFinalAttempt EventType = "notification.finalAttempt"
+	// TypeLaunch is the type of a launch pushed to a dialer (not an event).
+	TypeLaunch EventType = "launch"
+)
+
+// EventTypes lists every event type a webhook may subscribe to.
+var EventTypes = []EventType{
+	EventRegistered, EventLaunched, EventConnected, EventCompleted, EventFailed, EventCancelled,
+	EventRescheduled, EventModeChanged, NotificationConfirmation, NotificationReminder, NotificationFinalAttempt,
+}
+
+// IsNotification reports whether typ is a customer notification.
+func (typ EventType) IsNotification() bool { return strings.HasPrefix(string(typ), "notification.") }
+
+// stateChange is one state change of an interaction, as the event table sees it.
+type stateChange struct {
+	it     *Interaction // after the change
+	from   State
+	ev     Event
+	reason string
+	// seq is the Seq of the change's history record.
+	seq int64
+	// appointment is the appointment time before the change.
+	appointment time.Time
+}
+
+func (c *stateChange) appointmentMoved() bool { return !c.it.AppointmentTime.Equal(c.appointment) }
+
+// eventRule maps state changes of callbacks to an event type: a change
+// matches when its event is one of Events (any when empty), its new state
+// one of To (any when empty), and If (when set) holds.
+type eventRule struct {
+	Type   EventType
+	Events []Event
+	To     []State
+	If     func(c *stateChange) bool
+	// Why documents the rule (docs/integration.md lists the table).
+	Why string
+}
+
+// finalStates are the final states of the state machine.
+var finalStates = func() []State {
+	var out []State
+	for _, s := range states {
+		if s.Final {
+			out = append(out, s.State)
+		}
+	}
+	return out
+}()
+
+// eventTable is the one table from state changes to events. The first rule
+// that matches wins; a change no rule matches (and every change of an
+// interaction that is not a callback) emits nothing. Every callback ends
+// with exactly one of completed, cancelled or failed.
+var eventTable = []eventRule{
+	{Type: EventRegistered, Events: []Event{EvAdd, EvRequestContact, EvRegisterSecondChance}, To: []State{StatePendingCallback},
+		Why: "AddInteraction, InteractionRequestContact, a Second Chance callback"},
+	{Type: EventLaunched, Events: []Event{EvLaunch}, Why: "the Queue Manager launched an attempt"},
+	{Type: EventConnected, Events: []Event{EvConnected}, Why: "InteractionOutboundConnected"},
+	{Type: EventRescheduled, Events: []Event{EvAttemptRetry}, Why: "a failed attempt that will be retried (cause retry)"},
+	{Type: EventRescheduled, Events: []Event{EvModifyAppointment, EvUpdate}, If: (*stateChange).appointmentMoved,
+		Why: "ModifyInteraction or UpdateInteractionData moved the appointment (cause appointment)"},
+	{Type: EventCompleted, To: []State{StateCompleteCallback}, Why: "an agent answered the reconnected customer"},
+	{Type: EventCancelled, To: []State{StateCancelled}, Why: "InteractionCancelled, RemoveInteraction, a CANCELLED result code"},
+	{Type: EventFailed, To: finalStates, Why: "any other end: retries exhausted, abandoned, disconnected, lost"},
+}
+
+// eventTypeOf maps a change to its event type.
+func eventTypeOf(c *stateChange) (EventType, bool) {
+	if !c.it.IsCallback() {
+		return "", false
+	}
+	for _, r := range eventTable {
+		if len(r.Events) > 0 && !slices.Contains(r.Events, c.ev) {
+			continue
+		}
+		if len(r.To) > 0 && !slices.Contains(r.To, c.it.State) {
+			continue
+		}
+		if r.If != nil && !r.If(c) {
+			continue
+		}
+		return r.Type, true
+	}
+	return "", false
+}
+
+// EventRule is one row of the event table, for documentation.
+type EventRule struct {
+	Type   EventType
+	Events []Event
+	To     []State
+	When   string
+}
+
+// EventTable returns the event table, for docs and tests.
+func EventTable() []EventRule {
+	out := make([]EventRule, len(eventTable))
+	for i, r := range eventTable {
+		out[i] = EventRule{Type: r.Type, Events: r.Events, To: r.To, When: r.Why}
+	}
+	return out
+}
+
+// Envelope is the JSON body of every event and notification.
+type Envelope struct {
+	// ID is the event's idempotency key, as X-Holdline-Idempotency-Key says.
+	ID   string    `json:"id"`
+	Type EventType `json:"type"`
+	// Time is when the change happened.
+	Time   time.Time `json:"time"`
+	Tenant string    `json:"tenant"`
+	// Webhook names the subscription the message was sent to.
+	Webhook string `json:"webhook,omitempty"`
+	Data    any    `json:"data"`
+}
+
+// CallbackView is a callback as events, notifications and launches show it.
+type CallbackView struct {
+	ID                 string        `json:"id"`
+	Tenant             string        `json:"tenant"`
+	Segment            string        `json:"segment"`
+	Queue              string        `json:"queue"`
+	Type               string        `json:"type"`
+	State              State         `json:"state"`
+	Status             string        `json:"status"`
+	Contact            string        `json:"contact"`
+	SourceApplication  string        `json:"sourceApplication,omitempty"`
+	ClientID           string        `json:"clientId,omitempty"`
+	ExternalTrackingID string        `json:"externalTrackingId,omitempty"`
+	AppointmentTime    *time.Time    `json:"appointmentTime,omitempty"`
+	QueuedAt           *time.Time    `json:"queuedAt,omitempty"`
+	Attempts           Attempts      `json:"attempts"`
+	Result             string        `json:"result,omitempty"`
+	UserData           userdata.List `json:"userData"`
+	CreatedAt          time.Time     `json:"createdAt"`
+	UpdatedAt          time.Time     `json:"updatedAt"`
+}
+
+// CallbackKind is a callback's type as the JSON integrations spell it:
+// "ASAP" or "Appointment".
+func CallbackKind(t InteractionType) string {
+	if t == TypeASAP {
+		return "ASAP"
+	}
+	return string(t)
+}
+
+// ViewOf is the JSON view of a callback.
+func ViewOf(it *Interaction) CallbackView {
+	v := CallbackView{
+		ID: it.ID, Tenant: it.Tenant, Segment: it.Segment, Queue: it.Queue, Type: CallbackKind(it.Type),
+		State: it.State, Status: it.State.Report(), Contact: it.Contact, SourceApplication: it.SourceApplication,
+		ClientID: it.ClientID, ExternalTrackingID: it.ExternalTrackingID, AppointmentTime: utcPtr(it.AppointmentTime),
+		QueuedAt: utcPtr(it.QueuedAt), Attempts: it.Attempts, Result: it.Result, UserData: it.UserData,
+		CreatedAt: it.CreatedAt.UTC(), UpdatedAt: it.UpdatedAt.UTC(),
+	}
+	if v.UserData == nil {
+		v.UserData = userdata.List{}
+	}
+	return v
+}
+
+func utcPtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// ChangeView is the state change an event reports.
+type ChangeView struct {
+	// Seq is the history record's sequence number.
+	Seq       int64  `json:"seq"`
+	From      State  `json:"from,omitempty"`
+	To        State  `json:"to"`
+	Event     Event  `json:"event"`
+	Reason    string `json:"reason,omitempty"`
+	Method    string `json:"method,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+}
+
+// CallbackEvent is the data of the callback.* events.
+type CallbackEvent struct {
+	Callback CallbackView `json:"callback"`
+	Change   ChangeView   `json:"change"`
+	// Attempt is the attempt launched, connected, retried or failed last.
+	Attempt int `json:"attempt,omitempty"`
+	// LaunchKey is the launch's idempotency key (launched, connected).
+	LaunchKey string `json:"launchKey,omitempty"`
+	// Result is the final result (failed).
+	Result string `json:"result,omitempty"`
+	// CancelledBy says who cancelled (cancelled).
+	CancelledBy string `json:"cancelledBy,omitempty"`
+	// Cause is "appointment" or "retry" (rescheduled).
+	Cause string `json:"cause,omitempty"`
+	// RetryAt is when the next attempt may start (rescheduled, cause retry).
+	RetryAt *time.Time `json:"retryAt,omitempty"`
+	// PreviousAppointmentTime is the appointment before it moved (rescheduled).
+	PreviousAppointmentTime *time.Time `json:"previousAppointmentTime,omitempty"`
+}
+
+// ModeEvent is the data of queue.modeChanged.
+type ModeEvent struct {
+	Queue              string     `json:"queue"`
+	Mode               Mode       `json:"mode"`
+	ModeStatus         string     `json:"modeStatus"`
+	PreviousMode       Mode       `json:"previousMode"`
+	PreviousModeStatus string     `json:"previousModeStatus"`
+	By                 string     `json:"by,omitempty"`
+	Until              *time.Time `json:"until,omitempty"`
+}
+
+// NotificationEvent is the data of the notification.* events.
+type NotificationEvent struct {
+	// Notification is "confirmation", "reminder" or "finalAttempt".
+	Notification string       `json:"notification"`
+	Callback     CallbackView `json:"callback"`
+	// EWTSeconds is the expected wait before the call (confirmation of an ASAP callback).
+	EWTSeconds *int64 `json:"ewtSeconds,omitempty"`
+	// Attempt is the attempt being made (finalAttempt).
+	Attempt int `json:"attempt,omitempty"`
+}
+
+// LaunchPayload is a launch as dialers receive it: the answer of a claim,
+// and the body of a pushed launch.
+type LaunchPayload struct {
+	Key             string        `json:"key"`
+	InteractionID   string        `json:"interactionId"`
+	Attempt         int           `json:"attempt"`
+	Tenant          string        `json:"tenant"`
+	Queue           string        `json:"queue"`
+	Segment         string        `json:"segment"`
+	Contact         string        `json:"contact"`
+	Type            string        `json:"type"`
+	FirstParty      string        `json:"firstParty"`
+	AppointmentTime *time.Time    `json:"appointmentTime,omitempty"`
+	EWTSeconds      int64         `json:"ewtSeconds"`
+	UserData        userdata.List `json:"userData"`
+	LeaseExpires    time.Time     `json:"leaseExpires"`
+}
+
+// Payload is the JSON form of a launch order.
+func (o *LaunchOrder) Payload() LaunchPayload {
+	ud := o.UserData
+	if ud == nil {
+		ud = userdata.List{}
+	}
+	return LaunchPayload{
+		Key: o.Key, InteractionID: o.InteractionID, Attempt: o.Attempt, Tenant: o.Tenant, Queue: o.Queue,
+		Segment: o.Segment, Contact: o.Contact, Type: CallbackKind(o.Type), FirstParty: o.FirstParty,
+		AppointmentTime: utcPtr(o.AppointmentTime), EWTSeconds: seconds64(o.EWT), UserData: ud,
+		LeaseExpires: o.LeaseExpires.UTC(),
+	}
+}
+
+func seconds64(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }
+
+// Notification names, as NotificationEvent.Notification spells them.
+const (
+	notifyConfirmation = "confirmation"
+	notifyReminder     = "reminder"
+	notifyFinalAttempt = "finalAttempt"
+)
+
+// emit writes what a change causes to the outbox, in its transaction: the
+// event for the webhooks that subscribe to it, and the notifications.
+func (p *Platform) emit(ctx context.Context, tx Tx, c *stateChange) error {
+	typ, ok := eventTypeOf(c)
+	if !ok {
+		return nil
+	}
+	t := p.settings.Tenant(c.it.Tenant)
+	if t == nil || (len(t.Webhooks) == 0 && t.Notifications.SMS == nil) {
+		return nil // nobody listens: no cost
+	}
+	it := c.it
+	if t.subscribed(typ) {
+		data := CallbackEvent{
+			Callback: ViewOf(it),
+			Change: ChangeView{Seq: c.seq, From: c.from, To: it.State, Event: c.ev, Reason: c.reason,
+				Method: originOf(ctx).Method, RequestID: originOf(ctx).RequestID},
+		}
+		switch typ {
+		case EventLaunched, EventConnected:
+			data.Attempt = it.Attempts.Total + 1
+			data.LaunchKey = LaunchKey(it.ID, data.Attempt)
+		case EventRescheduled:
+			if c.ev == EvAttemptRetry {
+				data.Cause, data.Attempt, data.RetryAt = "retry", it.Attempts.Total, utcPtr(it.DueAt)
+			} else {
+				data.Cause, data.PreviousAppointmentTime = "appointment", utcPtr(c.appointment)
+			}
+		case EventFailed:
+			data.Attempt = it.Attempts.Total
+			data.Result = it.Result
+			if data.Result == "" {
+				data.Result = it.State.Report()
+			}
+		case EventCancelled:
+			data.CancelledBy = c.reason
+		}
+		err := p.write(ctx, tx, t, message{typ: typ, key: "ev-" + strconv.FormatInt(c.seq, 10), interactionID: it.ID, data: data})
+		if err != nil {
+			return err
+		}
+	}
+	switch {
+	case typ == EventRegistered:
+		if err := p.confirm(ctx, tx, t, it); err != nil {
+			return err
+		}
+		return p.remind(ctx, tx, t, it)
+	case typ == EventRescheduled && c.ev != EvAttemptRetry:
+		return p.remind(ctx, tx, t, it)
+	}
+	return nil
+}
+
+// subscribed reports whether any destination of t takes typ.
+func (t *Tenant) subscribed(typ EventType) bool {
+	return len(t.destinations(typ)) > 0
+}
+
+// destinations are the destinations of t that take typ, with the webhook
+// name each message names.
+func (t *Tenant) destinations(typ EventType) []dest {
+	var out []dest
+	for _, w := range t.Webhooks {
+		if w.Wants(typ) {
+			out = append(out, dest{name: WebhookDestination(w.Name), webhook: w.Name, endpoint: &w.Endpoint})
+		}
+	}
+	if typ.IsNotification() && t.Notifications.SMS != nil {
+		out = append(out, dest{name: DestinationSMS, endpoint: &t.Notifications.SMS.Endpoint})
+	}
+	return out
+}
+
+type dest struct {
+	name     string
+	webhook  string
+	endpoint *Endpoint
+}
+
+// message is one event to write for every destination that takes it.
+type message struct {
+	typ           EventType
+	key           string
+	interactionID string
+	precondition  string
+	data          any
+	// due is when it is sent (zero: now); deadline caps its expiry.
+	due, deadline time.Time
+}
+
+// write inserts m for every destination of t that takes its type.
+func (p *Platform) write(ctx context.Context, tx Tx, t *Tenant, m message) error {
+	now := p.Now()
+	if m.due.IsZero() {
+		m.due = now
+	}
+	for _, d := range t.destinations(m.typ) {
+		body, err := json.Marshal(Envelope{ID: m.key, Type: m.typ, Time: now, Tenant: t.Name, Webhook: d.webhook, Data: m.data})
+		if err != nil {
+			return fmt.Errorf("event %s: %w", m.typ, err)
+		}
+		expires := m.due.Add(d.endpoint.Expiry)
+		if !m.deadline.IsZero() && m.deadline.Before(expires) {
+			expires = m.deadline
+		}
+		err = tx.OutboxInsert(ctx, &OutboxMessage{
+			Tenant: t.Name, Destination: d.name, Key: m.key, Type: m.typ, InteractionID: m.interactionID,
+			Precondition: m.precondition, Payload: body, CreatedAt: now, NextAt: m.due, ExpiresAt: expires,
+			State: OutboxPending,
+		})
+		if err != nil {
+			return fmt.Errorf("event %s to %s: %w", m.typ, d.name, err)
+		}
+	}
+	return nil
+}
+
+// confirm writes the confirmation of a registered callback.
+func (p *Platform) confirm(ctx context.Context, tx Tx, t *Tenant, it *Interaction) error {
+	if !t.Notifications.Confirmation || !t.subscribed(NotificationConfirmation) {
+		return nil
+	}
+	data := NotificationEvent{Notification: notifyConfirmation, Callback: ViewOf(it)}
+	if q := t.Queue(it.Queue); q != nil && it.Type == TypeASAP {
+		w, err := p.remainingWait(ctx, tx, t, q, it)
+		if err != nil {
+			return err
+		}
+		s := seconds64(w)
+		data.EWTSeconds = &s
+	}
+	return p.write(ctx, tx, t, message{typ: NotificationConfirmation, key: it.ID + "/confirmation",
+		interactionID: it.ID, precondition: string(StatePendingCallback), data: data})
+}
+
+// remind writes the reminder of a scheduled callback booked further ahead
+// than the reminder, due that long before the appointment. A moved
+// appointment gets a new reminder (another key); the old one is cancelled
+// when it comes due (its precondition names the old time).
+func (p *Platform) remind(ctx context.Context, tx Tx, t *Tenant, it *Interaction) error {
+	lead := t.Notifications.Reminder
+	if lead <= 0 || it.Type != TypeAppointment || it.State != StatePendingCallback ||
+		it.AppointmentTime.Sub(p.Now()) <= lead || !t.subscribed(NotificationReminder) {
+		return nil
+	}
+	at := it.AppointmentTime.UTC().Format(time.RFC3339Nano)
+	return p.write(ctx, tx, t, message{typ: NotificationReminder, key: it.ID + "/reminder@" + at, interactionID: it.ID,
+		precondition: string(StatePendingCallback) + "@" + at,
+		data:         NotificationEvent{Notification: notifyReminder, Callback: ViewOf(it)},
+		due:          it.AppointmentTime.Add(-lead), deadline: it.AppointmentTime})
+}
+
+// finalAttempt writes the notice of a callback launched for its last
+// attempt (the one after which any failure is final), unless it is the first.
+func (p *Platform) finalAttempt(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction, attempt int) error {
+	if !t.Notifications.FinalAttempt || attempt < 2 || attempt < q.Retries.Total || !t.subscribed(NotificationFinalAttempt) {
+		return nil
+	}
+	key := LaunchKey(it.ID, attempt)
+	return p.write(ctx, tx, t, message{typ: NotificationFinalAttempt, key: key + "/finalAttempt", interactionID: it.ID,
+		precondition: launchedPrecondition(attempt),
+		data:         NotificationEvent{Notification: notifyFinalAttempt, Callback: ViewOf(it), Attempt: attempt}})
+}
+
+func launchedPrecondition(attempt int) string {
+	return string(StateLaunched) + "#" + strconv.Itoa(attempt)
+}
+
+// stillWanted reports whether a message with precondition pre is still
+// worth sending about it: "STATE", "STATE#ATTEMPT" (the attempt in
+// progress) or "STATE@APPOINTMENT". An empty precondition always holds.
+func stillWanted(pre string, it *Interaction) bool {
+	if pre == "" {
+		return true
+	}
+	state, rest, sep := pre, "", ""
+	if i := strings.IndexAny(pre, "#@"); i >= 0 {
+		state, sep, rest = pre[:i], pre[i:i+1], pre[i+1:]
+	}
+	if it.State != State(state) {
+		return false
+	}
+	switch sep {
+	case "#":
+		n, err := strconv.Atoi(rest)
+		return err == nil && it.Attempts.Total+1 == n
+	case "@":
+		at, err := time.Parse(time.RFC3339Nano, rest)
+		return err == nil && at.Equal(it.AppointmentTime)
+	}
+	return true
+}

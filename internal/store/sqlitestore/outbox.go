@@ -1,0 +1,265 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/holdline/holdline/internal/callback"
+)
+
+// outboxColumns are the columns of the outbox table but id, in the order
+// outboxArgs writes them; scanOutbox reads "id, " + outboxColumns.
+const outboxColumns = "tenant, destination, key, type, interaction_id, precondition, payload, created_at, next_at, " +
+	"expires_at, state, attempts, lease_owner, lease_expires, last_error, settled_at"
+
+// outboxReturning is what every statement that answers messages selects.
+const outboxReturning = "id, " + outboxColumns
+
+// outboxArgs are m's column values in outboxColumns order.
+func outboxArgs(m *callback.OutboxMessage) ([]any, error) {
+	times := make([]any, 0, 5)
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{"created at", m.CreatedAt}, {"next at", m.NextAt}, {"expires at", m.ExpiresAt}, {"lease expires", m.LeaseExpires}, {"settled at", m.SettledAt}} {
+		v, err := timeValue(f.t)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		times = append(times, v)
+	}
+	payload := m.Payload
+	if payload == nil {
+		payload = []byte{}
+	}
+	return []any{
+		m.Tenant, m.Destination, m.Key, string(m.Type), m.InteractionID, m.Precondition, payload,
+		times[0], times[1], times[2], string(m.State), m.Attempts, m.LeaseOwner, times[3], m.LastError, times[4],
+	}, nil
+}
+
+// scanOutbox reads one row of outboxReturning.
+func scanOutbox(row scanner) (*callback.OutboxMessage, error) {
+	var (
+		m                                      callback.OutboxMessage
+		typ, state                             string
+		created, next, expires, lease, settled sql.NullInt64
+	)
+	err := row.Scan(&m.ID, &m.Tenant, &m.Destination, &m.Key, &typ, &m.InteractionID, &m.Precondition, &m.Payload,
+		&created, &next, &expires, &state, &m.Attempts, &m.LeaseOwner, &lease, &m.LastError, &settled)
+	if err != nil {
+		return nil, err
+	}
+	m.Type, m.State = callback.EventType(typ), callback.OutboxState(state)
+	m.CreatedAt, m.NextAt, m.ExpiresAt, m.LeaseExpires, m.SettledAt = timeOf(created), timeOf(next), timeOf(expires), timeOf(lease), timeOf(settled)
+	return &m, nil
+}
+
+// queryOutbox runs a query returning outboxReturning and reads every row.
+func (t *tx) queryOutbox(ctx context.Context, query string, args ...any) ([]callback.OutboxMessage, error) {
+	rows, err := t.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []callback.OutboxMessage
+	for rows.Next() {
+		m, err := scanOutbox(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *m)
+	}
+	return out, rows.Err()
+}
+
+// OutboxInsert stores every field of m as given but ID, which SQLite assigns
+// (AUTOINCREMENT: increasing, never reused), and sets m.ID. A (tenant,
+// destination, key) already stored is ErrConflict; a state outside
+// callback.OutboxStates is refused by the CHECK constraint (ErrConflict).
+func (t *tx) OutboxInsert(ctx context.Context, m *callback.OutboxMessage) error {
+	args, err := outboxArgs(m)
+	if err != nil {
+		return fmt.Errorf("outbox insert %s %s: %w", m.Destination, m.Key, err)
+	}
+	err = t.tx.QueryRowContext(ctx, "INSERT INTO outbox ("+outboxColumns+") VALUES ("+placeholders(len(args))+") RETURNING id",
+		args...).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("outbox insert %s %s: %w", m.Destination, m.Key, interpretError(err))
+	}
+	return nil
+}
+
+// OutboxClaim leases up to p.Max due pending messages whose lease is unset or
+// expired, earliest due first (a NULL next_at, the zero time, first), and
+// returns them in that order as the claim leaves them. The selection and the
+// lease are one UPDATE in a BEGIN IMMEDIATE transaction: no other claim can
+// lease the same message in between, in this process or another.
+func (t *tx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParams) ([]callback.OutboxMessage, error) {
+	if err := checkOutboxClaim(p); err != nil {
+		return nil, fmt.Errorf("outbox claim: %w", err)
+	}
+	now, err := timeValue(p.Now)
+	if err != nil {
+		return nil, fmt.Errorf("outbox claim: now: %w", err)
+	}
+	expires, err := timeValue(p.Now.Add(p.Lease))
+	if err != nil {
+		return nil, fmt.Errorf("outbox claim: lease expiry: %w", err)
+	}
+	// Name the partial index of pending messages and repeat its condition,
+	// so that the planner never scans the settled ones.
+	out, err := t.queryOutbox(ctx, `UPDATE outbox
+		SET lease_owner = ?, lease_expires = ?, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
+			WHERE state = 'pending' AND (next_at IS NULL OR next_at <= ?) AND (lease_expires IS NULL OR lease_expires <= ?)
+			ORDER BY next_at, id LIMIT ?)
+		RETURNING `+outboxReturning, p.Owner, expires, now, now, p.Max)
+	if err != nil {
+		return nil, fmt.Errorf("outbox claim: %w", interpretError(err))
+	}
+	// RETURNING has no order of its own.
+	slices.SortFunc(out, func(a, b callback.OutboxMessage) int {
+		if c := a.NextAt.Compare(b.NextAt); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	return out, nil
+}
+
+// checkOutboxClaim refuses claim parameters that cannot lease anything
+// sensibly: they are a caller's bug, not an empty outbox.
+func checkOutboxClaim(p *callback.OutboxClaimParams) error {
+	switch {
+	case p == nil:
+		return errors.New("no parameters")
+	case p.Max < 1:
+		return fmt.Errorf("max %d is less than 1", p.Max)
+	case p.Owner == "":
+		return errors.New("no owner")
+	case p.Lease <= 0:
+		return fmt.Errorf("lease %s is not positive", p.Lease)
+	case p.Now.IsZero():
+		return errors.New("no claim time")
+	}
+	return nil
+}
+
+// OutboxDelivered marks message id delivered at now whatever its state,
+// keeping the first delivery time, and clears its lease.
+func (t *tx) OutboxDelivered(ctx context.Context, id int64, now time.Time) (*callback.OutboxMessage, error) {
+	if now.IsZero() {
+		return nil, fmt.Errorf("outbox delivered %d: no delivery time", id)
+	}
+	at, err := timeValue(now)
+	if err != nil {
+		return nil, fmt.Errorf("outbox delivered %d: now: %w", id, err)
+	}
+	m, err := scanOutbox(t.tx.QueryRowContext(ctx, `UPDATE outbox SET
+			settled_at = CASE WHEN state = 'delivered' THEN settled_at ELSE ? END,
+			state = 'delivered', lease_owner = '', lease_expires = NULL
+		WHERE id = ? RETURNING `+outboxReturning, at, id))
+	if err != nil {
+		return nil, fmt.Errorf("outbox delivered %d: %w", id, interpretError(err))
+	}
+	return m, nil
+}
+
+// OutboxRetry reschedules a pending message whose Attempts is still
+// p.Attempts, and releases its lease.
+func (t *tx) OutboxRetry(ctx context.Context, p *callback.OutboxRetryParams) (*callback.OutboxMessage, error) {
+	next, err := timeValue(p.NextAt)
+	if err != nil {
+		return nil, fmt.Errorf("outbox retry %d: next at: %w", p.ID, err)
+	}
+	return t.settle(ctx, "retry", p.ID, p.Attempts,
+		"next_at = ?, last_error = ?, lease_owner = '', lease_expires = NULL", next, p.Error)
+}
+
+// OutboxDiscard ends a pending message whose Attempts is still p.Attempts
+// as expired or cancelled.
+func (t *tx) OutboxDiscard(ctx context.Context, p *callback.OutboxDiscardParams) (*callback.OutboxMessage, error) {
+	if p.State != callback.OutboxExpired && p.State != callback.OutboxCancelled {
+		return nil, fmt.Errorf("outbox discard %d: state %q is neither %s nor %s", p.ID, p.State, callback.OutboxExpired, callback.OutboxCancelled)
+	}
+	if p.At.IsZero() {
+		return nil, fmt.Errorf("outbox discard %d: no time", p.ID)
+	}
+	at, err := timeValue(p.At)
+	if err != nil {
+		return nil, fmt.Errorf("outbox discard %d: at: %w", p.ID, err)
+	}
+	return t.settle(ctx, "discard", p.ID, p.Attempts,
+		"state = ?, settled_at = ?, last_error = ?, lease_owner = '', lease_expires = NULL", string(p.State), at, p.Error)
+}
+
+// settle applies set to message id if it is pending with attempts claims;
+// otherwise ErrConflict, or ErrNotFound when there is no such message.
+func (t *tx) settle(ctx context.Context, what string, id int64, attempts int, set string, args ...any) (*callback.OutboxMessage, error) {
+	args = append(args, id, attempts)
+	m, err := scanOutbox(t.tx.QueryRowContext(ctx, "UPDATE outbox SET "+set+
+		" WHERE id = ? AND state = 'pending' AND attempts = ? RETURNING "+outboxReturning, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		var one int
+		switch err := t.tx.QueryRowContext(ctx, "SELECT 1 FROM outbox WHERE id = ?", id).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil, fmt.Errorf("outbox %s %d: %w", what, id, callback.ErrNotFound)
+		case err != nil:
+			return nil, fmt.Errorf("outbox %s %d: %w", what, id, interpretError(err))
+		}
+		return nil, fmt.Errorf("outbox %s %d: %w (not pending, or claimed again since attempt %d)", what, id, callback.ErrConflict, attempts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("outbox %s %d: %w", what, id, interpretError(err))
+	}
+	return m, nil
+}
+
+// OutboxFind lists the messages matching every set field of p, in ID order.
+func (t *tx) OutboxFind(ctx context.Context, p *callback.OutboxFindParams) ([]callback.OutboxMessage, error) {
+	if p == nil {
+		p = &callback.OutboxFindParams{}
+	}
+	var (
+		where []string
+		args  []any
+	)
+	for _, f := range []struct{ column, value string }{
+		{"tenant", p.Tenant}, {"destination", p.Destination}, {"key", p.Key}, {"interaction_id", p.InteractionID},
+	} {
+		if f.value != "" {
+			where = append(where, f.column+" = ?")
+			args = append(args, f.value)
+		}
+	}
+	if len(p.States) > 0 {
+		where = append(where, "state IN ("+placeholders(len(p.States))+")")
+		for _, s := range p.States {
+			args = append(args, string(s))
+		}
+	}
+	if p.AfterID != 0 {
+		where = append(where, "id > ?")
+		args = append(args, p.AfterID)
+	}
+	query := "SELECT " + outboxReturning + " FROM outbox"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY id"
+	if p.Limit > 0 {
+		query += " LIMIT ?"
+		args = append(args, p.Limit)
+	}
+	out, err := t.queryOutbox(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("outbox find: %w", interpretError(err))
+	}
+	return out, nil
+}

@@ -1,58 +1,32 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/holdline/holdline/internal/proctest"
 )
 
 // binPath is the holdline binary built once for the end-to-end tests.
 var binPath string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "holdline-e2e-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binPath = filepath.Join(dir, "holdline")
-	build := exec.Command("go", "build", "-o", binPath, ".")
-	build.Stdout, build.Stderr = os.Stdout, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building holdline:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { proctest.Main(m, &binPath) }
 
-// proc is a running holdline server started by a test.
+// proc is a running holdline process started by a test, and the base URL
+// of the server it runs (when it is one).
 type proc struct {
-	cmd  *exec.Cmd
+	*proctest.Proc
 	base string
-	mu   sync.Mutex
-	logs bytes.Buffer
-	done chan error
-}
-
-func (p *proc) Logs() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.logs.String()
 }
 
 // startServer runs `holdline serve` on a free port with data in dataDir and
@@ -60,65 +34,12 @@ func (p *proc) Logs() string {
 func startServer(t *testing.T, dataDir string, extra ...string) *proc {
 	t.Helper()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-format", "json"}, extra...)
-	cmd := exec.Command(binPath, args...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{cmd: cmd, done: make(chan error, 1)}
-	addrc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			p.mu.Lock()
-			p.logs.WriteString(line + "\n")
-			p.mu.Unlock()
-			var rec struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "holdline listening" {
-				addrc <- rec.Addr
-			}
-		}
-		p.done <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			if err := <-p.done; err != nil {
-				t.Logf("holdline stopped: %v", err)
-			}
-		}
-	})
-	select {
-	case addr := <-addrc:
-		p.base = "http://" + addr
-	case err := <-p.done:
-		t.Fatalf("holdline exited before listening: %v\n%s", err, p.Logs())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("holdline did not start\n%s", p.Logs())
-	}
-	if code, body := request(t, "GET", p.base+"/healthz", nil); code != 200 || strings.TrimSpace(body) != "ok" {
+	p, addr := proctest.Start(t, binPath, "holdline listening", args...)
+	srv := &proc{Proc: p, base: "http://" + addr}
+	if code, body := request(t, "GET", srv.base+"/healthz", nil); code != 200 || strings.TrimSpace(body) != "ok" {
 		t.Fatalf("/healthz = %d %q", code, body)
 	}
-	return p
-}
-
-// wait waits for the process to exit and returns its error.
-func (p *proc) wait(t *testing.T) error {
-	t.Helper()
-	select {
-	case err := <-p.done:
-		return err
-	case <-time.After(60 * time.Second):
-		t.Fatalf("holdline did not exit\n%s", p.Logs())
-		return nil
-	}
+	return srv
 }
 
 func request(t *testing.T, method, url string, body any) (int, string) {
@@ -230,10 +151,10 @@ func TestInteractionSurvivesSIGKILL(t *testing.T) {
 		t.Fatalf("pending callback has %d history records, want 2", n)
 	}
 
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	_ = p.wait(t)
+	_ = p.Wait(t)
 
 	p2 := startServer(t, data)
 	after := map[string]interaction{
@@ -269,10 +190,10 @@ func TestGracefulShutdown(t *testing.T) {
 	if code, body := request(t, "GET", p.base+"/readyz", nil); code != 200 {
 		t.Fatalf("/readyz = %d %s", code, body)
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.wait(t); err != nil {
+	if err := p.Wait(t); err != nil {
 		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.Logs())
 	}
 	if !strings.Contains(p.Logs(), `"msg":"store closed"`) {
@@ -378,10 +299,10 @@ func TestQueueManagerSurvivesSIGKILL(t *testing.T) {
 		}
 	}
 
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	_ = p.wait(t)
+	_ = p.Wait(t)
 	p2 := startServer(t, data, "--config", cfg)
 	for id, b := range before {
 		a := getInteraction(t, p2.base, "Site", id)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/holdline/holdline/internal/proctest"
 
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
@@ -35,54 +35,8 @@ import (
 // logged with it, if any.
 func startProcess(t *testing.T, ready string, args ...string) (*proc, string) {
 	t.Helper()
-	cmd := exec.Command(binPath, args...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{cmd: cmd, done: make(chan error, 1)}
-	readyc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			p.mu.Lock()
-			p.logs.WriteString(line + "\n")
-			p.mu.Unlock()
-			var rec struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == ready {
-				select {
-				case readyc <- rec.Addr:
-				default:
-				}
-			}
-		}
-		p.done <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			if err := <-p.done; err != nil {
-				t.Logf("holdline %s stopped: %v", args[0], err)
-			}
-		}
-	})
-	select {
-	case addr := <-readyc:
-		return p, addr
-	case err := <-p.done:
-		t.Fatalf("holdline %s exited before %q: %v\n%s", args[0], ready, err, p.Logs())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("holdline %s did not log %q\n%s", args[0], ready, p.Logs())
-	}
-	return nil, ""
+	p, addr := proctest.Start(t, binPath, ready, args...)
+	return &proc{Proc: p}, addr
 }
 
 // serveWith writes cfg into dir and starts a server on it.
@@ -228,10 +182,10 @@ func TestReferenceDialerCompletesCallbacksByPull(t *testing.T) {
 	if n := strings.Count(logs, `"outcome":"busy"`); n != 3 || strings.Count(logs, `"outcome":"answer"`) != 3 {
 		t.Errorf("dialer logged %d busy outcomes, want 3 of each:\n%s", n, logs)
 	}
-	if err := dialer.cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := dialer.Cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	if err := dialer.wait(t); err != nil || !strings.Contains(dialer.Logs(), `"msg":"dialer stopped"`) {
+	if err := dialer.Wait(t); err != nil || !strings.Contains(dialer.Logs(), `"msg":"dialer stopped"`) {
 		t.Fatalf("dialer after SIGINT: %v\n%s", err, dialer.Logs())
 	}
 }
@@ -506,10 +460,10 @@ func TestEveryDeliverySurvivesFailuresTimeoutsDowntimeAndSIGKILL(t *testing.T) {
 	if len(pending) != 9 {
 		t.Fatalf("before the kill: %d deliveries, want 9: %+v", len(pending), pending)
 	}
-	if err := srv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := srv.Cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	_ = srv.wait(t)
+	_ = srv.Wait(t)
 	srv = serveWith(t, data, cfg)
 	for _, c := range []string{"7004", "7005"} {
 		register(srv, c)

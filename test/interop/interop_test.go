@@ -24,9 +24,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/holdline/holdline/internal/proctest"
 
 	"github.com/holdline/holdline/internal/ptk"
 )
@@ -392,77 +393,25 @@ func deref(s *string) string {
 // buildHoldline builds cmd/holdline into a temporary folder.
 func buildHoldline(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "holdline")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/holdline/holdline/cmd/holdline").CombinedOutput()
+	bin, err := proctest.Build(t.TempDir())
 	if err != nil {
-		t.Fatalf("building holdline: %v\n%s", err, out)
+		t.Fatal(err)
 	}
 	return bin
 }
 
 // server is a running `holdline serve`.
 type server struct {
+	*proctest.Proc
 	base string
-	mu   sync.Mutex
-	logs bytes.Buffer
-}
-
-func (s *server) Logs() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.logs.String()
 }
 
 // startServer runs `holdline serve` (the embedded demo configuration) on a
 // free port with its data in dataDir, and waits until it logs its address.
 func startServer(t *testing.T, bin, dataDir string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-format", "json")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{}
-	addrc, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.logs.WriteString(line + "\n")
-			s.mu.Unlock()
-			var rec struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "holdline listening" {
-				select {
-				case addrc <- rec.Addr:
-				default:
-				}
-			}
-		}
-		done <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		if err := <-done; err != nil {
-			t.Logf("holdline stopped: %v", err)
-		}
-	})
-	select {
-	case addr := <-addrc:
-		s.base = "http://" + addr
-	case err := <-done:
-		done <- err
-		t.Fatalf("holdline exited before listening: %v\n%s", err, s.Logs())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("holdline did not log that it listens within 60 s\n%s", s.Logs())
-	}
-	return s
+	p, addr := proctest.Start(t, bin, "holdline listening", "serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-format", "json")
+	return &server{Proc: p, base: "http://" + addr}
 }
 
 func get(t *testing.T, url string) []byte {

@@ -186,12 +186,10 @@ func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceAppl
 		use        licenceUse
 	)
 	err = p.inTx(ctx, func(tx Tx) error {
-		// queueEWT's estimate, with its 95 % quantile.
-		w, err := p.waiting(ctx, tx, t, q)
+		e, err := p.joinEstimate(ctx, tx, t, q)
 		if err != nil {
 			return err
 		}
-		e := p.estimate(t, q, len(w))
 		ewt, ewt95 = e.Mean, e.P95
 		if t.Licenses != nil {
 			if use, err = p.licences(ctx, tx, t, app); err != nil {

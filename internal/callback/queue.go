@@ -4,11 +4,12 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/holdline/holdline/internal/ewt"
 )
 
-// The live view of a queue that the operations need: its mode now and the
-// interactions waiting in it. The Queue Manager issue replaces the seeded
-// estimate below with measured rates; the questions asked stay the same.
+// The interactions waiting in a queue, in virtual-queue order, and the
+// waits the Queue Manager's estimate gives them (qm.go measures the rates).
 
 // waitingStates are the states of interactions that will take an agent
 // before a caller joining the queue now.
@@ -41,13 +42,31 @@ func orderKey(it *Interaction) time.Time {
 	return it.CreatedAt
 }
 
-// queueEWT is the estimate for a caller joining the back of queue q now.
-func (p *Platform) queueEWT(ctx context.Context, tx Tx, t *Tenant, q *Queue) (time.Duration, error) {
-	w, err := p.waiting(ctx, tx, t, q)
+// waitingCount is len(p.waiting(...)) without reading the rows: a caller
+// joining now has that many interactions ahead.
+func (p *Platform) waitingCount(ctx context.Context, tx Tx, t *Tenant, q *Queue) (int, error) {
+	all, err := tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: waitingStates})
 	if err != nil {
 		return 0, err
 	}
-	return p.estimate(t, q, len(w)).Mean, nil
+	booked, err := tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name,
+		States: []State{StatePendingCallback}, Types: []InteractionType{TypeAppointment}})
+	return all - booked, err
+}
+
+// joinEstimate is the estimate for a caller joining the back of queue q now.
+func (p *Platform) joinEstimate(ctx context.Context, tx Tx, t *Tenant, q *Queue) (ewt.Estimate, error) {
+	n, err := p.waitingCount(ctx, tx, t, q)
+	if err != nil {
+		return ewt.Estimate{}, err
+	}
+	return p.estimate(t, q, n), nil
+}
+
+// queueEWT is the mean wait of a caller joining the back of queue q now.
+func (p *Platform) queueEWT(ctx context.Context, tx Tx, t *Tenant, q *Queue) (time.Duration, error) {
+	e, err := p.joinEstimate(ctx, tx, t, q)
+	return e.Mean, err
 }
 
 // remainingWait is the expected wait of it, from its place in the queue.

@@ -85,9 +85,13 @@ func (a *API) op(name string, h handlerFunc) http.Handler {
 		case err != nil:
 			httpStatus = httpStatusOf(code)
 			body = errorBody{Code: int(code), Name: code.Name(), Message: messageOf(err), RequestID: reqID}
-			if code == status.UnexpectedError {
+			switch {
+			case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+				// The client went away before the answer: nothing failed on our side.
+				a.log.InfoContext(ctx, "api request abandoned by the client", "op", name, "request", reqID, "err", err)
+			case code == status.UnexpectedError:
 				a.log.ErrorContext(ctx, "api request failed", "op", name, "request", reqID, "err", err)
-			} else {
+			default:
 				a.log.InfoContext(ctx, "api request refused", "op", name, "request", reqID, "code", code, "err", err)
 			}
 		}

@@ -215,6 +215,11 @@ func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *N
 }
 
 func (h *Handler) logRefusal(ctx context.Context, op *Operation, reqID string, code status.Code, err error) {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		// The client went away before the answer: nothing failed on our side.
+		h.log.InfoContext(ctx, "ptk request abandoned by the client", "op", op.Name, "request", reqID, "err", err)
+		return
+	}
 	if code == status.UnexpectedError {
 		h.log.ErrorContext(ctx, "ptk request failed", "op", op.Name, "request", reqID, "code", code, "err", err)
 		return

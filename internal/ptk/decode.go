@@ -92,6 +92,11 @@ type Envelope struct {
 	Version Version
 	// Op is the first child of the Body, or the bare root element.
 	Op *Node
+	// Unqualified marks an Envelope in no namespace: a client that lost its
+	// SOAP prefix (SOAP::Lite does when its version is set after its
+	// namespace). It is read as SOAP 1.1; the handler answers SOAP 1.2 when
+	// the Content-Type says so.
+	Unqualified bool
 }
 
 // FaultCode classifies a fault; each maps to the SOAP 1.1 and 1.2 codes.
@@ -156,8 +161,10 @@ type envDecoder struct {
 	env    *Envelope
 	stack  []frame
 	tokens int
-	// envNS is the envelope namespace, empty for a bare request.
+	// envNS is the envelope namespace (empty for a bare request, or an
+	// unqualified Envelope); enveloped says the root is an Envelope.
 	envNS         string
+	enveloped     bool
 	sawRoot       bool
 	sawBody       bool
 	rootClosed    bool
@@ -225,7 +232,7 @@ func (d *envDecoder) start(t xml.StartElement) error {
 	case parent != nil:
 		node = newNode(t)
 		parent.Children = append(parent.Children, node)
-	case d.envNS != "" && depth == 2 && t.Name.Local == "Body" && t.Name.Space == d.envNS && !d.sawBody:
+	case d.enveloped && depth == 2 && t.Name.Local == "Body" && t.Name.Space == d.envNS && !d.sawBody:
 		d.sawBody, d.bodyDepthOpen = true, true
 	case d.bodyDepthOpen && depth == 3 && d.env.Op == nil:
 		node = newNode(t)
@@ -249,12 +256,14 @@ func (d *envDecoder) root(t xml.StartElement) error {
 		d.env.Version = SOAP11
 	case NamespaceSOAP12:
 		d.env.Version = SOAP12
+	case "":
+		d.env.Version, d.env.Unqualified = SOAP11, true
 	default:
 		return &Fault{Code: FaultVersionMismatch, Reason: fmt.Sprintf(
 			"the Envelope's namespace %q is neither SOAP 1.1 (%s) nor SOAP 1.2 (%s)",
 			t.Name.Space, NamespaceSOAP11, NamespaceSOAP12)}
 	}
-	d.envNS = t.Name.Space
+	d.envNS, d.enveloped = t.Name.Space, true
 	d.stack = append(d.stack, frame{})
 	return nil
 }
@@ -282,7 +291,7 @@ func (d *envDecoder) finish() error {
 	case d.env.Version == Bare:
 		return nil
 	case !d.sawBody:
-		return clientFault("the Envelope has no Body in the namespace %s", d.envNS)
+		return clientFault("the Envelope has no Body in the namespace %q", d.envNS)
 	case d.env.Op == nil:
 		return clientFault("the Body is empty: it must hold the operation element")
 	}

@@ -30,6 +30,8 @@ func TestDecodeEnvelope(t *testing.T) {
 			version: SOAP11, op: "AddInteraction", space: "urn:holdline:ptk", tenant: "P"},
 		{name: "soap lite attributes", in: `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="` + s11 + `" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" soap:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><soap:Body><GetVersion><Tenant xsi:type="xsd:string">P</Tenant></GetVersion></soap:Body></soap:Envelope>`,
 			version: SOAP11, op: "GetVersion", tenant: "P"},
+		{name: "unqualified envelope (SOAP::Lite)", in: `<Envelope xmlns:namesp1="urn:holdline:ptk"><Body><namesp1:GetVersion><Tenant>P</Tenant></namesp1:GetVersion></Body></Envelope>`,
+			version: SOAP11, op: "GetVersion", space: "urn:holdline:ptk", tenant: "P"},
 		{name: "bare", in: `<GetSegmentState><Tenant>P</Tenant></GetSegmentState>`, version: Bare, op: "GetSegmentState", tenant: "P"},
 		{name: "latin-1", in: "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><GetStatus><Tenant>Portr\xe9e</Tenant></GetStatus>", version: Bare, op: "GetStatus", tenant: "Portrée"},
 		{name: "empty", in: ``, fault: "empty", faultVersion: SOAP11},

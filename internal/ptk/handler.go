@@ -98,6 +98,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	env, err := DecodeEnvelope(http.MaxBytesReader(w, r.Body, h.limits.MaxBody), h.limits)
+	if env.Unqualified && strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Type"))), "application/soap+xml") {
+		env.Version = SOAP12
+	}
 	if err != nil {
 		ex.fault(env.Version, "", err, http.StatusInternalServerError)
 		return

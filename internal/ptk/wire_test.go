@@ -153,6 +153,9 @@ func testDecodingVariants(t *testing.T) {
 		{"case-insensitive names", "text/xml", soap11(`<getsegmentstate><DATA><tenant>Portree</tenant><SEGMENT>VHT_Test</SEGMENT></DATA></getsegmentstate>`), nil, ptk.SOAP11},
 		{"soap lite", "text/xml", `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" soap:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetSegmentState xmlns="urn:holdline:ptk"><Tenant xsi:type="xsd:string">Portree</Tenant><Segment xsi:type="xsd:string">VHT_Test</Segment><Colour>red</Colour></GetSegmentState></soap:Body></soap:Envelope>`, nil, ptk.SOAP11},
 		{"bare", "text/xml", `<GetSegmentState><data>` + state + `</data></GetSegmentState>`, nil, ptk.Bare},
+		// SOAP::Lite loses its SOAP prefix when its version is set after its namespace.
+		{"unqualified envelope, soap 1.1", "text/xml", `<Envelope xmlns:namesp1="urn:holdline:ptk"><Body><namesp1:GetSegmentState>` + state + `</namesp1:GetSegmentState></Body></Envelope>`, nil, ptk.SOAP11},
+		{"unqualified envelope, soap 1.2", "application/soap+xml; charset=utf-8", `<Envelope xmlns:namesp1="urn:holdline:ptk"><Body><namesp1:GetSegmentState>` + state + `</namesp1:GetSegmentState></Body></Envelope>`, nil, ptk.SOAP12},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

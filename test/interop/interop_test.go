@@ -96,6 +96,55 @@ var clients = []client{
 	}},
 }
 
+// TestMoreClients runs two more stacks real integrations use, on a few
+// operations of each family over SOAP 1.1 and 1.2: PHP's SoapClient with the
+// WSDL, and SOAP::Lite without it (as hand-written Perl does).
+func TestMoreClients(t *testing.T) {
+	srv := startServer(t, buildHoldline(t), t.TempDir())
+	want := map[string]int{
+		"GetVersion": 107000, "GetSegmentState": 107000, "AddInteraction": 107000,
+		"CreateInteraction": 107000, "InteractionCancelled": 107002, "GetStatus": 106000,
+	}
+	for _, c := range []struct {
+		name, tool, install string
+		check, args         []string
+		calls               int
+	}{
+		{"php", "php", "Debian packages php-cli and php-soap", []string{"-r", "exit(class_exists('SoapClient') ? 0 : 1);"},
+			[]string{"php_client.php", srv.base + "/ptk?wsdl"}, 10},
+		{"soaplite", "perl", "Debian package libsoap-lite-perl", []string{"-MSOAP::Lite", "-e", "1"},
+			[]string{"soaplite_client.pl", srv.base + "/ptk"}, 6},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			need(t, c.name+" ("+c.install+")", exec.Command(c.tool, c.check...).Run())
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, c.tool, c.args...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			runErr := cmd.Run()
+			lines := 0
+			for _, raw := range bytes.Split(bytes.TrimSpace(stdout.Bytes()), []byte("\n")) {
+				var r struct {
+					Soap, Operation string
+					Fault           *string
+					Code            int
+				}
+				if err := json.Unmarshal(raw, &r); err != nil {
+					t.Fatalf("%s printed %q: %v\nstderr:\n%s", c.name, raw, err, stderr.Bytes())
+				}
+				lines++
+				if r.Fault != nil || r.Code != want[r.Operation] {
+					t.Errorf("%s SOAP %s %s: fault %v, code %d, want %d", c.name, r.Soap, r.Operation, r.Fault, r.Code, want[r.Operation])
+				}
+			}
+			if lines != c.calls || runErr != nil {
+				t.Errorf("%s: %d calls, want %d; %v\nstderr:\n%s\nserver log:\n%s", c.name, lines, c.calls, runErr, stderr.Bytes(), srv.Logs())
+			}
+		})
+	}
+}
+
 // TestClients runs every client against a fresh `holdline serve`.
 func TestClients(t *testing.T) {
 	missing := true

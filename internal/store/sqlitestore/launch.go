@@ -138,16 +138,23 @@ func (t *tx) LaunchClaim(ctx context.Context, p *callback.LaunchClaimParams) ([]
 // checkClaim refuses claim parameters that cannot lease anything sensibly:
 // they are a caller's bug, not an empty queue.
 func checkClaim(p *callback.LaunchClaimParams) error {
-	switch {
-	case p == nil:
+	if p == nil {
 		return errors.New("no parameters")
-	case p.Max < 1:
-		return fmt.Errorf("max %d is less than 1", p.Max)
-	case p.Owner == "":
+	}
+	return checkLease(p.Max, p.Owner, p.Lease, p.Now)
+}
+
+// checkLease refuses the parameters of a leasing claim (launches, outbox)
+// that cannot lease anything sensibly.
+func checkLease(maxRows int, owner string, lease time.Duration, now time.Time) error {
+	switch {
+	case maxRows < 1:
+		return fmt.Errorf("max %d is less than 1", maxRows)
+	case owner == "":
 		return errors.New("no owner")
-	case p.Lease <= 0:
-		return fmt.Errorf("lease %s is not positive", p.Lease)
-	case p.Now.IsZero():
+	case lease <= 0:
+		return fmt.Errorf("lease %s is not positive", lease)
+	case now.IsZero():
 		return errors.New("no claim time")
 	}
 	return nil

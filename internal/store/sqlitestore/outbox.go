@@ -1,6 +1,7 @@
 package sqlitestore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -125,10 +126,7 @@ func (t *tx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParams) ([]
 	}
 	// RETURNING has no order of its own.
 	slices.SortFunc(out, func(a, b callback.OutboxMessage) int {
-		if c := a.NextAt.Compare(b.NextAt); c != 0 {
-			return c
-		}
-		return int(a.ID - b.ID)
+		return cmp.Or(a.NextAt.Compare(b.NextAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }
@@ -136,19 +134,10 @@ func (t *tx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParams) ([]
 // checkOutboxClaim refuses claim parameters that cannot lease anything
 // sensibly: they are a caller's bug, not an empty outbox.
 func checkOutboxClaim(p *callback.OutboxClaimParams) error {
-	switch {
-	case p == nil:
+	if p == nil {
 		return errors.New("no parameters")
-	case p.Max < 1:
-		return fmt.Errorf("max %d is less than 1", p.Max)
-	case p.Owner == "":
-		return errors.New("no owner")
-	case p.Lease <= 0:
-		return fmt.Errorf("lease %s is not positive", p.Lease)
-	case p.Now.IsZero():
-		return errors.New("no claim time")
 	}
-	return nil
+	return checkLease(p.Max, p.Owner, p.Lease, p.Now)
 }
 
 // OutboxDelivered marks message id delivered at now whatever its state,

@@ -35,7 +35,7 @@ type Queue struct {
 	PendingASAP int                `json:"pendingAsap"`
 	Scheduled   int                `json:"scheduled"`
 	Dialling    int                `json:"launched"`
-	Agents      *Agents            `json:"agents,omitempty"`
+	Agents      Agents             `json:"agents"`
 	Rates       map[string]float64 `json:"rates"`
 }
 
@@ -47,10 +47,12 @@ type ManualMode struct {
 	By    string        `json:"by,omitempty"`
 }
 
-// Agents is the latest ACD report.
+// Agents is the latest ACD report; Known is false until an adapter has
+// pushed one (the counts are then 0).
 type Agents struct {
-	Staffed   int `json:"staffed"`
-	Available int `json:"available"`
+	Known     bool `json:"known"`
+	Staffed   int  `json:"staffed"`
+	Available int  `json:"available"`
 }
 
 func (a *API) getQueue(ctx context.Context, r *http.Request) (int, any, error) {
@@ -67,9 +69,7 @@ func (a *API) getQueue(ctx context.Context, r *http.Request) (int, any, error) {
 	if st.Manual != nil {
 		out.Manual = manualJSON(st.Manual)
 	}
-	if st.StaffingKnown {
-		out.Agents = &Agents{Staffed: st.Staffed, Available: st.Available}
-	}
+	out.Agents = Agents{Known: st.StaffingKnown, Staffed: st.Staffed, Available: st.Available}
 	return http.StatusOK, out, nil
 }
 

@@ -160,7 +160,8 @@ func TestQueueAPI(t *testing.T) {
 	b := setup(t)
 	base := b.srv.URL + "/api/v1/tenants/VHT/queues/VHT_Test"
 	code, q := do(t, "GET", base, "")
-	if code != 200 || q["mode"] != "Normal" || q["ewtSeconds"] != 30.0 || q["ewt95Seconds"].(float64) <= 30 || q["ewtSeeded"] != true || q["open"] != true {
+	if code != 200 || q["mode"] != "Normal" || q["ewtSeconds"] != 30.0 || q["ewt95Seconds"].(float64) <= 30 || q["ewtSeeded"] != true || q["open"] != true ||
+		q["agents"].(map[string]any)["known"] != false {
 		t.Fatalf("queue = %d %v", code, q)
 	}
 	code, m := do(t, "PUT", base+"/mode", `{"mode":"purge","by":"jane"}`)
@@ -176,7 +177,7 @@ func TestQueueAPI(t *testing.T) {
 	}
 	// Ten agents, four free: a caller with nobody ahead waits nothing.
 	code, q = do(t, "POST", base+"/acd", `{"agentsStaffed":10,"agentsAvailable":4}`)
-	if code != 200 || q["ewtSeconds"] != 0.0 || q["agents"].(map[string]any)["available"] != 4.0 {
+	if agents := q["agents"].(map[string]any); code != 200 || q["ewtSeconds"] != 0.0 || agents["known"] != true || agents["available"] != 4.0 || agents["staffed"] != 10.0 {
 		t.Fatalf("acd = %d %v", code, q)
 	}
 	for _, tc := range []struct {

@@ -108,24 +108,6 @@ func scanInteraction(row scanner) (*callback.Interaction, error) {
 	return &it, nil
 }
 
-// queryInteractions runs a query of interactionSelect and reads every row.
-func (t *tx) queryInteractions(ctx context.Context, query string, args ...any) ([]*callback.Interaction, error) {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*callback.Interaction
-	for rows.Next() {
-		it, err := scanInteraction(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}
-
 // InteractionGet returns the interaction with id, or ErrNotFound.
 func (t *tx) InteractionGet(ctx context.Context, id string) (*callback.Interaction, error) {
 	it, err := scanInteraction(t.tx.QueryRowContext(ctx, interactionSelect+" WHERE id = ?", id))
@@ -273,7 +255,7 @@ func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindPar
 		query += " LIMIT ?"
 		args = append(args, p.Limit)
 	}
-	out, err := t.queryInteractions(ctx, query, args...)
+	out, err := queryAll(ctx, t, scanInteraction, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("interaction find: %w", interpretError(err))
 	}

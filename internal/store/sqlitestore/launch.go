@@ -56,24 +56,6 @@ func scanLaunch(row scanner) (*callback.Launch, error) {
 	return &l, nil
 }
 
-// queryLaunches runs a query returning launchColumns and reads every row.
-func (t *tx) queryLaunches(ctx context.Context, query string, args ...any) ([]callback.Launch, error) {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []callback.Launch
-	for rows.Next() {
-		l, err := scanLaunch(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *l)
-	}
-	return out, rows.Err()
-}
-
 // LaunchInsert stores every field of l as given (a new launch normally has
 // no lease, no deliveries and no AckedAt). A Key already stored is
 // ErrConflict; an interaction that does not exist is ErrNotFound (the
@@ -121,7 +103,7 @@ func (t *tx) LaunchClaim(ctx context.Context, p *callback.LaunchClaimParams) ([]
 	// also holds every launch ever acknowledged, and repeat its condition.
 	where += " AND acked_at IS NULL AND (lease_expires IS NULL OR lease_expires <= ?)"
 	args = append(args, now, p.Max)
-	out, err := t.queryLaunches(ctx, `UPDATE launches
+	out, err := queryAll(ctx, t, value(scanLaunch), `UPDATE launches
 		SET lease_owner = ?, lease_expires = ?, deliveries = deliveries + 1
 		WHERE key IN (SELECT key FROM launches INDEXED BY launches_unacked WHERE `+where+launchOrder+` LIMIT ?)
 		RETURNING `+launchColumns, args...)
@@ -203,7 +185,7 @@ func (t *tx) LaunchFind(ctx context.Context, p *callback.LaunchFindParams) ([]ca
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
-	out, err := t.queryLaunches(ctx, query+launchOrder, args...)
+	out, err := queryAll(ctx, t, value(scanLaunch), query+launchOrder, args...)
 	if err != nil {
 		return nil, fmt.Errorf("launch find: %w", interpretError(err))
 	}

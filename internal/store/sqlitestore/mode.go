@@ -39,20 +39,8 @@ func (t *tx) QueueModeGet(ctx context.Context, tenant, queue string) (*callback.
 // QueueModeList returns every stored manual operation mode, whatever its
 // Until, ordered by tenant then queue, byte-wise (the BINARY collation).
 func (t *tx) QueueModeList(ctx context.Context) ([]callback.ModeOverride, error) {
-	rows, err := t.tx.QueryContext(ctx, modeSelect+" ORDER BY tenant, queue")
+	out, err := queryAll(ctx, t, value(scanMode), modeSelect+" ORDER BY tenant, queue")
 	if err != nil {
-		return nil, fmt.Errorf("queue mode list: %w", interpretError(err))
-	}
-	defer rows.Close()
-	var out []callback.ModeOverride
-	for rows.Next() {
-		o, err := scanMode(rows)
-		if err != nil {
-			return nil, fmt.Errorf("queue mode list: %w", err)
-		}
-		out = append(out, *o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("queue mode list: %w", interpretError(err))
 	}
 	return out, nil

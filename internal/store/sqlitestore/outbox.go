@@ -61,24 +61,6 @@ func scanOutbox(row scanner) (*callback.OutboxMessage, error) {
 	return &m, nil
 }
 
-// queryOutbox runs a query returning outboxReturning and reads every row.
-func (t *tx) queryOutbox(ctx context.Context, query string, args ...any) ([]callback.OutboxMessage, error) {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []callback.OutboxMessage
-	for rows.Next() {
-		m, err := scanOutbox(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *m)
-	}
-	return out, rows.Err()
-}
-
 // OutboxInsert stores every field of m as given but ID, which SQLite assigns
 // (AUTOINCREMENT: increasing, never reused), and sets m.ID. A (tenant,
 // destination, key) already stored is ErrConflict; a state outside
@@ -115,7 +97,7 @@ func (t *tx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParams) ([]
 	}
 	// Name the partial index of pending messages and repeat its condition,
 	// so that the planner never scans the settled ones.
-	out, err := t.queryOutbox(ctx, `UPDATE outbox
+	out, err := queryAll(ctx, t, value(scanOutbox), `UPDATE outbox
 		SET lease_owner = ?, lease_expires = ?, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_due
 			WHERE state = 'pending' AND (next_at IS NULL OR next_at <= ?) AND (lease_expires IS NULL OR lease_expires <= ?)
@@ -246,7 +228,7 @@ func (t *tx) OutboxFind(ctx context.Context, p *callback.OutboxFindParams) ([]ca
 		query += " LIMIT ?"
 		args = append(args, p.Limit)
 	}
-	out, err := t.queryOutbox(ctx, query, args...)
+	out, err := queryAll(ctx, t, value(scanOutbox), query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("outbox find: %w", interpretError(err))
 	}

@@ -36,7 +36,7 @@ func (t *tx) RecordAppend(ctx context.Context, r *callback.Record) error {
 // RecordList returns an interaction's history in append order; an unknown
 // interaction has an empty history.
 func (t *tx) RecordList(ctx context.Context, interactionID string) ([]callback.Record, error) {
-	out, err := t.queryRecords(ctx, recordSelect+" WHERE interaction_id = ? ORDER BY seq", interactionID)
+	out, err := queryAll(ctx, t, scanRecord, recordSelect+" WHERE interaction_id = ? ORDER BY seq", interactionID)
 	if err != nil {
 		return nil, fmt.Errorf("record list %s: %w", interactionID, interpretError(err))
 	}
@@ -83,34 +83,25 @@ func (t *tx) RecordFind(ctx context.Context, p *callback.RecordFindParams) ([]ca
 		query += " LIMIT ?"
 		args = append(args, p.Limit)
 	}
-	out, err := t.queryRecords(ctx, query, args...)
+	out, err := queryAll(ctx, t, scanRecord, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("record find: %w", interpretError(err))
 	}
 	return out, nil
 }
 
-// queryRecords runs a query of recordSelect and reads every row.
-func (t *tx) queryRecords(ctx context.Context, query string, args ...any) ([]callback.Record, error) {
-	rows, err := t.tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
+// scanRecord reads one row of recordSelect.
+func scanRecord(row scanner) (callback.Record, error) {
+	var (
+		r               callback.Record
+		at              sql.NullInt64
+		from, to, event string
+	)
+	if err := row.Scan(&r.Seq, &r.InteractionID, &r.Tenant, &r.Queue, &at, &from, &to, &event,
+		&r.Reason, &r.Method, &r.RequestID, &r.Detail); err != nil {
+		return r, err
 	}
-	defer rows.Close()
-	var out []callback.Record
-	for rows.Next() {
-		var (
-			r               callback.Record
-			at              sql.NullInt64
-			from, to, event string
-		)
-		if err := rows.Scan(&r.Seq, &r.InteractionID, &r.Tenant, &r.Queue, &at, &from, &to, &event,
-			&r.Reason, &r.Method, &r.RequestID, &r.Detail); err != nil {
-			return nil, err
-		}
-		r.At = timeOf(at)
-		r.From, r.To, r.Event = callback.State(from), callback.State(to), callback.Event(event)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	r.At = timeOf(at)
+	r.From, r.To, r.Event = callback.State(from), callback.State(to), callback.Event(event)
+	return r, nil
 }

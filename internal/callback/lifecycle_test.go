@@ -3,7 +3,6 @@ package callback_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -679,29 +678,9 @@ func TestSlotCapacityUnderConcurrency(t *testing.T) {
 	s.Tenant("Booked").Queue("Q").Appointments.Capacity = 3
 	b := setup(t, s)
 	at := time.Date(2026, 11, 27, 14, 30, 0, 0, time.UTC)
-	const n = 12
-	codes := make([]status.Code, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := b.platform.AddCallback(b.ctx, callback.AddParams{Tenant: "Booked", Segment: "S",
-				Contact: "41555527" + string(rune('0'+i/10)) + string(rune('0'+i%10)), AppointmentTime: at})
-			codes[i] = codeOf(err)
-		}()
-	}
-	wg.Wait()
-	ok := 0
-	for _, c := range codes {
-		switch c {
-		case status.RequestCompleted:
-			ok++
-		case status.AppointmentTimeFull:
-		default:
-			t.Fatalf("unexpected %v", c)
-		}
-	}
+	ok := raceAdds(t, b, 12, func(i int) callback.AddParams {
+		return callback.AddParams{Tenant: "Booked", Segment: "S", Contact: fmt.Sprintf("41555527%02d", i), AppointmentTime: at}
+	}, status.AppointmentTimeFull)
 	if ok != 3 {
 		t.Fatalf("%d bookings in a slot of 3", ok)
 	}

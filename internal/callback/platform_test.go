@@ -257,19 +257,17 @@ func TestCallbackDoubleCheck(t *testing.T) {
 	}
 }
 
-// Callback Double Check holds under concurrent requests: exactly one of many
-// simultaneous registrations for the same number wins.
-func TestCallbackDoubleCheckUnderConcurrency(t *testing.T) {
-	t.Parallel()
-	b := setup(t, nil)
-	const n = 16
+// raceAdds runs n AddCallback requests at once; each must succeed or be
+// refused with loser. It returns how many succeeded.
+func raceAdds(t *testing.T, b *testBundle, n int, params func(i int) callback.AddParams, loser status.Code) int {
+	t.Helper()
 	codes := make([]status.Code, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := b.platform.AddCallback(b.ctx, callback.AddParams{Tenant: "VHT", Segment: "VHT_Test", Contact: "8888"})
+			_, err := b.platform.AddCallback(b.ctx, params(i))
 			codes[i] = codeOf(err)
 		}()
 	}
@@ -279,11 +277,22 @@ func TestCallbackDoubleCheckUnderConcurrency(t *testing.T) {
 		switch c {
 		case status.RequestCompleted:
 			won++
-		case status.DuplicateContactInQueue:
+		case loser:
 		default:
 			t.Fatalf("unexpected code %v", c)
 		}
 	}
+	return won
+}
+
+// Callback Double Check holds under concurrent requests: exactly one of many
+// simultaneous registrations for the same number wins.
+func TestCallbackDoubleCheckUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	won := raceAdds(t, b, 16, func(int) callback.AddParams {
+		return callback.AddParams{Tenant: "VHT", Segment: "VHT_Test", Contact: "8888"}
+	}, status.DuplicateContactInQueue)
 	if won != 1 {
 		t.Fatalf("%d registrations won, want exactly 1", won)
 	}

@@ -1,16 +1,13 @@
 package callback
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/holdline/holdline/internal/doctest"
 	"github.com/holdline/holdline/internal/status"
 )
-
-var update = flag.Bool("update", false, "rewrite generated docs")
 
 // stateDoc renders docs/states.md from the state and transition tables, so
 // the documentation can never disagree with the code.
@@ -62,20 +59,7 @@ func stateDoc() string {
 
 func TestStatesDocIsCurrent(t *testing.T) {
 	t.Parallel()
-	const path = "../../docs/states.md"
-	want := stateDoc()
-	if *update {
-		if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/callback -run TestStatesDoc -update)", err)
-	}
-	if string(got) != want {
-		t.Fatalf("%s is out of date: run go test ./internal/callback -run TestStatesDoc -update", path)
-	}
+	doctest.File(t, "../../docs/states.md", stateDoc(), "go test ./internal/callback -run TestStatesDoc")
 }
 
 func stateName(s State) string {

@@ -1,14 +1,12 @@
 package ptk
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the generated part of docs/ptk.md")
+	"github.com/holdline/holdline/internal/doctest"
+)
 
 const (
 	docPath     = "../../docs/ptk.md"
@@ -21,25 +19,7 @@ const (
 // operation table; the text around it is written by hand.
 func TestPTKDocIsCurrent(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(docPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(raw)
-	i, j := strings.Index(doc, docBegin), strings.Index(doc, docEnd)
-	if i < 0 || j < i {
-		t.Fatalf("%s lacks the markers %q and %q", docPath, docBegin, docEnd)
-	}
-	want := doc[:i] + docBegin + "\n\n" + generatedDoc() + "\n" + doc[j:]
-	if *update {
-		if err := os.WriteFile(docPath, []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if doc != want {
-		t.Fatalf("%s is out of date: run go test ./internal/ptk -run TestPTKDoc -update", docPath)
-	}
+	doctest.Section(t, docPath, docBegin, docEnd, "\n\n"+generatedDoc()+"\n", "go test ./internal/ptk -run TestPTKDoc")
 }
 
 // generatedDoc renders the method reference from the operation table.

@@ -11,17 +11,17 @@ import (
 	"github.com/holdline/holdline/internal/schedule"
 )
 
-// Launching (behaviour.md §6), in the simple form the PTK issue needs: the
-// Queue Manager issue deepens the timing with measured rates, but the gates
-// and the order are already the rules.
+// Launching (behaviour.md §6; docs/queue-manager.md):
 //
 //   - An ASAP callback is launched, in virtual-queue order, when its expected
-//     remaining wait falls to the launch lead (Predictive), or at once in
-//     Rapid Purge. It never overtakes an earlier callback of its queue.
+//     remaining wait falls to the launch lead (Predictive), when the ACD
+//     reports an agent free for it (AgentPriority), or at once in Rapid
+//     Purge. It never overtakes an earlier callback of its queue.
 //   - A scheduled callback is launched at its appointment minus the lead,
 //     inside business hours.
 //   - The mode must dial that kind of callback; the tenant's outbound licences
-//     cap the callbacks launched or connected at once; a retry waits its DueAt.
+//     cap the callbacks launched or connected at once; a retry waits its DueAt;
+//     the customer's do-not-call hours hold a callback in its place.
 //   - A launch with no outcome within the outbound-start timeout counts as a
 //     failed attempt (Timeout).
 

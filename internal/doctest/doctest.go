@@ -37,7 +37,7 @@ func Section(t testing.TB, path, begin, end, content, rerun string) {
 func check(t testing.TB, path string, want func(doc string) (string, bool), rerun string) {
 	t.Helper()
 	raw, err := os.ReadFile(path)
-	if err != nil && !(*update && os.IsNotExist(err)) {
+	if err != nil && (!*update || !os.IsNotExist(err)) {
 		t.Fatalf("%v (run %s -update)", err, rerun)
 	}
 	doc := string(raw)

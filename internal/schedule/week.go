@@ -1,5 +1,6 @@
 // Package schedule holds the calendar arithmetic of a queue: weekly business
-// hours in the tenant's time zone, holidays, and (later) appointment slots.
+// hours in the tenant's time zone, closing times, and holidays (explicit
+// dates and national calendars).
 // It is pure: no I/O, no clock of its own.
 package schedule
 

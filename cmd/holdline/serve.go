@@ -12,10 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
-	"github.com/holdline/holdline/internal/console"
 	"github.com/holdline/holdline/internal/dispatch"
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
@@ -107,15 +107,12 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		return fmt.Errorf("start the platform: %w", err)
 	}
 	metrics.WatchInteractions(platform.CountByState, log)
-	tokens := make([]console.Token, len(cfg.Tokens))
-	for i, t := range cfg.Tokens {
-		tokens[i] = console.Token{Name: t.Name, SHA256: t.SHA256, Tenants: t.Tenants}
-	}
+	tokens := access.NewTokens(cfg.Tokens)
 	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens})
 	if err != nil {
 		return err
 	}
-	if len(tokens) == 0 {
+	if tokens.Empty() {
 		log.Warn("the JSON API is open: no auth.tokens are configured, so anyone who can reach /api/v1/ may use it (docs/integration.md)")
 	}
 	worker, err := dispatch.New(dispatch.Config{Outbox: platform, Settings: settings, Logger: log, Observer: metrics,

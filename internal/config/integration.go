@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/dispatch"
 )
@@ -26,19 +27,9 @@ type Config struct {
 	// Settings are the tenants, segments and queues.
 	Settings *callback.Settings
 	// Tokens are the JSON API's bearer tokens; none leaves the API open.
-	Tokens []Token
+	Tokens []access.Token
 	// Delivery tunes the outbox worker.
 	Delivery Delivery
-}
-
-// Token is a bearer token of the JSON API, scoped to tenants.
-type Token struct {
-	// Name says whose token it is (logs, the history's "by").
-	Name string
-	// SHA256 is the digest of the token: the file need not hold the token.
-	SHA256 [sha256.Size]byte
-	// Tenants are the tenants the token may act for; "*" is every tenant.
-	Tenants []string
 }
 
 // Delivery tunes the outbox worker (internal/dispatch).
@@ -50,7 +41,7 @@ type Delivery struct {
 }
 
 // AllTenants in a token's tenants grants every tenant.
-const AllTenants = "*"
+const AllTenants = access.AllTenants
 
 // Defaults of the integration keys; example.yaml states each of them.
 const (
@@ -273,7 +264,7 @@ func (w *walker) auth(n *yaml.Node, path string, c *Config) []tokenRef {
 			for i, item := range w.list(v, p) {
 				ip := index(p, i)
 				var (
-					t        Token
+					t        = access.Token{Permissions: access.AllPermissions}
 					nameNode *yaml.Node
 					ok       bool
 					ref      = tokenRef{path: ip}
@@ -284,7 +275,8 @@ func (w *walker) auth(n *yaml.Node, path string, c *Config) []tokenRef {
 							t.Name, nameNode = s, deref(v)
 						}
 					},
-					"token": func(v *yaml.Node, p string) { t.SHA256, ok = w.token(v, p) },
+					"token":       func(v *yaml.Node, p string) { t.SHA256, ok = w.token(v, p) },
+					"permissions": func(v *yaml.Node, p string) { setIf(&t.Permissions)(w.permissions(v, p)) },
 					"tenants": func(v *yaml.Node, p string) {
 						ref.node = deref(v)
 						t.Tenants = w.textList(v, p, func(s string) error {
@@ -316,6 +308,27 @@ func (w *walker) auth(n *yaml.Node, path string, c *Config) []tokenRef {
 		},
 	})
 	return refs
+}
+
+// permissions reads a list of permission names (access.Permissions); an
+// empty list is refused: a credential that may do nothing is a mistake.
+func (w *walker) permissions(n *yaml.Node, path string) (access.Permission, bool) {
+	var perms access.Permission
+	names := w.textList(n, path, func(s string) error {
+		p, ok := access.ParsePermission(s)
+		if !ok {
+			return fmt.Errorf("%q is not a permission (want %s)", s, access.PermissionNames())
+		}
+		perms |= p
+		return nil
+	})
+	if names == nil {
+		if d := deref(n); d.Kind == yaml.SequenceNode && len(d.Content) == 0 {
+			w.report(d, path, "name at least one permission (%s)", access.PermissionNames())
+		}
+		return 0, false
+	}
+	return perms, true
 }
 
 // tokenRef remembers where a token's tenants were written, to check them

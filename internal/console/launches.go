@@ -9,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/status"
 )
 
 // The dialer's side of the launch queue (pull delivery, for dialers behind
@@ -31,7 +33,7 @@ func (a *API) registerLaunches(mux *http.ServeMux) {
 	// or escaped as %2F in one segment.
 	mux.Handle("POST /api/v1/launches/{id}/{attempt}/ack", a.op("AckLaunch", a.ackLaunch))
 	mux.Handle("POST /api/v1/launches/{key}/ack", a.op("AckLaunch", a.ackLaunch))
-	mux.Handle("GET /api/v1/tenants/{tenant}/deliveries", a.op("ListDeliveries", a.listDeliveries))
+	mux.Handle("GET /api/v1/tenants/{tenant}/deliveries", a.tenantOp("ListDeliveries", access.Read, a.listDeliveries))
 }
 
 // claimRequest is the body of POST /api/v1/launches/claim.
@@ -67,15 +69,11 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 	case req.WaitSeconds < 0 || req.LeaseSeconds < 0 || req.LeaseSeconds > 3600:
 		return 0, nil, badRequest{errors.New(`"waitSeconds" and "leaseSeconds" must not be negative; "leaseSeconds" is at most 3600`)}
 	}
-	if err := authorize(ctx, req.Tenant); err != nil {
+	// A launch carries the number to dial: claiming takes contacts too.
+	if err := authorize(ctx, req.Tenant, access.Change|access.Contacts); err != nil {
 		return 0, nil, err
 	}
-	owner := req.Owner
-	if owner == "" {
-		if t := tokenOf(ctx); t != nil {
-			owner = t.Name
-		}
-	}
+	owner := byOrToken(ctx, req.Owner)
 	p := callback.ClaimParams{Tenant: req.Tenant, Queue: req.Queue, Max: req.Max, Owner: owner,
 		Lease: time.Duration(req.LeaseSeconds * float64(time.Second))}
 	wait := min(time.Duration(req.WaitSeconds*float64(time.Second)), MaxClaimWait)
@@ -142,13 +140,17 @@ func (a *API) ackLaunch(ctx context.Context, r *http.Request) (int, any, error) 
 	}
 	tenant := req.Tenant
 	if tenant == "" {
+		// The key names the launch; a launch of another tenant is not
+		// found, as any id of another tenant is, whoever owns it.
 		l, err := a.platform.Launch(ctx, key)
 		if err != nil {
 			return 0, nil, err
 		}
+		if err := authorize(ctx, l.Tenant, access.Change); err != nil {
+			return 0, nil, notFoundIfOther(err, status.Errorf(status.InteractionNotFound, "no launch %q", key))
+		}
 		tenant = l.Tenant
-	}
-	if err := authorize(ctx, tenant); err != nil {
+	} else if err := authorize(ctx, tenant, access.Change); err != nil {
 		return 0, nil, err
 	}
 	l, err := a.platform.AckLaunch(ctx, tenant, key)
@@ -173,7 +175,10 @@ type Delivery struct {
 	ExpiresAt     *time.Time           `json:"expiresAt,omitempty"`
 	SettledAt     *time.Time           `json:"settledAt,omitempty"`
 	LastError     string               `json:"lastError,omitempty"`
-	Payload       json.RawMessage      `json:"payload"`
+	// Payload is the message as sent; it is left out (PayloadHidden) for a
+	// principal without the contacts permission, as it carries numbers.
+	Payload       json.RawMessage `json:"payload,omitempty"`
+	PayloadHidden bool            `json:"payloadHidden,omitempty"`
 }
 
 // deliveriesAnswer is a page of deliveries; After continues it.
@@ -208,14 +213,18 @@ func (a *API) listDeliveries(ctx context.Context, r *http.Request) (int, any, er
 		return 0, nil, err
 	}
 	out := deliveriesAnswer{Deliveries: make([]Delivery, len(ms)), After: dq.AfterID}
+	showPayload := access.From(ctx).Can(access.Contacts)
 	for i, m := range ms {
-		payload := json.RawMessage(m.Payload)
-		if !json.Valid(payload) {
-			payload, _ = json.Marshal(string(m.Payload))
-		}
-		out.Deliveries[i] = Delivery{ID: m.ID, Destination: m.Destination, Key: m.Key, Type: m.Type, InteractionID: m.InteractionID,
+		d := Delivery{ID: m.ID, Destination: m.Destination, Key: m.Key, Type: m.Type, InteractionID: m.InteractionID,
 			State: m.State, Attempts: m.Attempts, CreatedAt: m.CreatedAt.UTC(), NextAt: timePtr(m.NextAt),
-			ExpiresAt: timePtr(m.ExpiresAt), SettledAt: timePtr(m.SettledAt), LastError: m.LastError, Payload: payload}
+			ExpiresAt: timePtr(m.ExpiresAt), SettledAt: timePtr(m.SettledAt), LastError: m.LastError, PayloadHidden: !showPayload}
+		if showPayload {
+			d.Payload = json.RawMessage(m.Payload)
+			if !json.Valid(d.Payload) {
+				d.Payload, _ = json.Marshal(string(m.Payload))
+			}
+		}
+		out.Deliveries[i] = d
 		out.After = m.ID
 	}
 	return http.StatusOK, out, nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 )
 
@@ -13,10 +14,10 @@ import (
 // ACD statistics a CTI adapter pushes.
 
 func (a *API) registerQueues(mux *http.ServeMux) {
-	mux.Handle("GET /api/v1/tenants/{tenant}/queues/{queue}", a.op("GetQueue", a.getQueue))
-	mux.Handle("PUT /api/v1/tenants/{tenant}/queues/{queue}/mode", a.op("SetQueueMode", a.setMode))
-	mux.Handle("DELETE /api/v1/tenants/{tenant}/queues/{queue}/mode", a.op("ClearQueueMode", a.clearMode))
-	mux.Handle("POST /api/v1/tenants/{tenant}/queues/{queue}/acd", a.op("ReportACD", a.reportACD))
+	mux.Handle("GET /api/v1/tenants/{tenant}/queues/{queue}", a.tenantOp("GetQueue", access.Read, a.getQueue))
+	mux.Handle("PUT /api/v1/tenants/{tenant}/queues/{queue}/mode", a.tenantOp("SetQueueMode", access.Change, a.setMode))
+	mux.Handle("DELETE /api/v1/tenants/{tenant}/queues/{queue}/mode", a.tenantOp("ClearQueueMode", access.Change, a.clearMode))
+	mux.Handle("POST /api/v1/tenants/{tenant}/queues/{queue}/acd", a.tenantOp("ReportACD", access.Change, a.reportACD))
 }
 
 // Queue is the JSON form of a queue's live state.
@@ -151,10 +152,11 @@ func (a *API) reportACD(ctx context.Context, r *http.Request) (int, any, error) 
 	return a.getQueue(ctx, r)
 }
 
-// byOrToken is who made a change: as the request says, or its token's name.
+// byOrToken is who made a change: as the request says, or its principal's
+// name when it was authenticated by a credential.
 func byOrToken(ctx context.Context, by string) string {
-	if t := tokenOf(ctx); by == "" && t != nil {
-		return t.Name
+	if p := access.From(ctx); by == "" && p != nil && p.Kind() != access.KindOpen {
+		return p.Name()
 	}
 	return by
 }

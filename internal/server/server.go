@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/console"
 	"github.com/holdline/holdline/internal/ptk"
@@ -48,7 +49,7 @@ type Config struct {
 	// PTK bounds one PTK request (body size, nesting, tokens); zero fields take the defaults.
 	PTK ptk.Limits
 	// Tokens are the JSON API's bearer tokens; none leaves /api/v1/ open.
-	Tokens []console.Token
+	Tokens *access.Tokens
 }
 
 // Server is Holdline's HTTP server.
@@ -56,6 +57,7 @@ type Server struct {
 	cfg     Config
 	handler http.Handler
 	api     *console.API
+	auth    *console.Auth
 }
 
 // New builds the server's routes.
@@ -95,8 +97,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	soap.Register(mux)
 	auth := console.NewAuth(cfg.Tokens, cfg.Logger, uuid.NewString)
-	return &Server{cfg: cfg, handler: recoverer(cfg.Logger, auth.Protect(mux)), api: api}, nil
+	return &Server{cfg: cfg, handler: recoverer(cfg.Logger, auth.Protect(mux)), api: api, auth: auth}, nil
 }
+
+// SetTokens replaces the JSON API's bearer tokens (a configuration reload);
+// requests in flight keep the principal they were given.
+func (s *Server) SetTokens(t *access.Tokens) { s.auth.SetTokens(t) }
 
 // Handler is the server's root handler (for tests with httptest).
 func (s *Server) Handler() http.Handler { return s.handler }

@@ -203,6 +203,11 @@ func (a *API) registerCallback(ctx context.Context, r *http.Request) (int, any, 
 		SourceApplication: req.SourceApplication, ClientID: req.ClientID, UserData: req.UserData,
 	}
 	if req.AppointmentTime != nil {
+		// A time that is given is a booking: the zero time is refused, not
+		// read as "ASAP".
+		if err := callback.CheckTime("appointmentTime", *req.AppointmentTime); err != nil {
+			return 0, nil, err
+		}
 		p.AppointmentTime = *req.AppointmentTime
 	}
 	it, err := a.platform.AddCallback(ctx, p)

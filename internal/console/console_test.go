@@ -332,6 +332,52 @@ func TestJSONBodiesAreStrict(t *testing.T) {
 	}
 }
 
+// Every numeric or time parameter of the REST API is range-checked: a value
+// out of range is refused naming the field, never overflowed, never read
+// as "none".
+func TestParametersOutOfRangeAreRefused(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	future := start.Add(24 * time.Hour).Format(time.RFC3339)
+	for _, c := range []struct {
+		name, method, path string
+		body               any
+		want               int
+		says               string
+	}{
+		{"claim lease of 100 ns", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "leaseSeconds": 1e-7}, 400, "leaseSeconds"},
+		{"claim lease of 0", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "leaseSeconds": 0}, 400, "leaseSeconds"},
+		{"claim lease over an hour", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "leaseSeconds": 3601}, 400, "leaseSeconds"},
+		{"claim lease of a second", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "leaseSeconds": 1}, 200, "launches"},
+		{"claim max 0", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "max": 0}, 400, `max`},
+		{"claim max 101", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "max": 101}, 400, `max`},
+		{"claim negative wait", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "waitSeconds": -0.5}, 400, "waitSeconds"},
+		{"claim wait not a number", "POST", "/api/v1/launches/claim", map[string]any{"tenant": "VHTLab", "waitSeconds": "long"}, 400, "waitSeconds"},
+		{"mode until year 9999", "PUT", "/api/v1/tenants/VHT/queues/VHT_Test/mode", map[string]any{"mode": "Purge", "until": "9999-12-31T23:59:59Z"}, 400, "until"},
+		{"mode until zero", "PUT", "/api/v1/tenants/VHT/queues/VHT_Test/mode", map[string]any{"mode": "Purge", "until": "0001-01-01T00:00:00Z"}, 400, "until"},
+		{"mode until past", "PUT", "/api/v1/tenants/VHT/queues/VHT_Test/mode", map[string]any{"mode": "Purge", "until": "2020-01-01T00:00:00Z"}, 400, "until"},
+		{"mode until tomorrow", "PUT", "/api/v1/tenants/VHT/queues/VHT_Test/mode", map[string]any{"mode": "Normal", "until": future}, 200, `"Normal"`},
+		{"ACD of 2^63-1 agents", "POST", "/api/v1/tenants/VHT/queues/VHT_Test/acd", `{"agentsStaffed":9223372036854775807,"agentsAvailable":9223372036854775807}`, 400, "agentsStaffed"},
+		{"ACD over 100,000 agents", "POST", "/api/v1/tenants/VHT/queues/VHT_Test/acd", map[string]any{"agentsStaffed": 100001, "agentsAvailable": 0}, 400, "agentsStaffed"},
+		{"ACD more available than staffed", "POST", "/api/v1/tenants/VHT/queues/VHT_Test/acd", map[string]any{"agentsStaffed": 3, "agentsAvailable": 4}, 400, "agentsAvailable"},
+		{"ACD of 100,000 agents", "POST", "/api/v1/tenants/VHT/queues/VHT_Test/acd", map[string]any{"agentsStaffed": 100000, "agentsAvailable": 10}, 200, `"staffed": 100000`},
+		{"appointment at the zero time", "POST", "/api/v1/tenants/VHTLab/callbacks", map[string]any{"segment": "PTK_VHT_TEST", "contact": "80001", "appointmentTime": "0001-01-01T00:00:00Z"}, 400, `"code": 108004`},
+		{"appointment in 1999", "POST", "/api/v1/tenants/VHTLab/callbacks", map[string]any{"segment": "PTK_VHT_TEST", "contact": "80001", "appointmentTime": "1999-12-31T10:00:00Z"}, 400, "appointmentTime"},
+		{"appointment in the past", "POST", "/api/v1/tenants/VHTLab/callbacks", map[string]any{"segment": "PTK_VHT_TEST", "contact": "80001", "appointmentTime": "2020-06-01T10:00:00Z"}, 400, `"code": 108019`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, body, _ := b.call(t, b.ctx, c.method, c.path, "", c.body)
+			if code != c.want || !strings.Contains(body, c.says) {
+				t.Fatalf("%s %s = %d %s, want %d saying %s", c.method, c.path, code, body, c.want, c.says)
+			}
+		})
+	}
+	// Nothing refused was registered.
+	if its, err := b.platform.Find(b.ctx, callback.FindParams{Tenant: "VHTLab", Contact: "80001"}); err == nil && len(its) > 0 {
+		t.Fatalf("a refused registration was stored: %+v", its[0].Interaction)
+	}
+}
+
 // A long poll answers as soon as the Queue Manager commits a launch.
 func TestAWaitingClaimWakesWhenALaunchIsCommitted(t *testing.T) {
 	t.Parallel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,15 +42,23 @@ type claimRequest struct {
 	Tenant string `json:"tenant"`
 	// Queue limits the claim to one queue.
 	Queue string `json:"queue,omitempty"`
-	// Max is the most launches wanted (default 1, at most 100).
-	Max int `json:"max,omitempty"`
-	// WaitSeconds is how long to wait for a launch when none is due (at most 30).
+	// Max is the most launches wanted (1 to 100, default 1).
+	Max *int `json:"max,omitempty"`
+	// WaitSeconds is how long to wait for a launch when none is due (0 to
+	// 30; more is waited as 30).
 	WaitSeconds float64 `json:"waitSeconds,omitempty"`
-	// Owner names the dialer (default: the token's name, or "dialer").
+	// Owner names the dialer (default: the token's name).
 	Owner string `json:"owner,omitempty"`
-	// LeaseSeconds is how long the dialer keeps them unacknowledged (default 30).
-	LeaseSeconds float64 `json:"leaseSeconds,omitempty"`
+	// LeaseSeconds is how long the dialer keeps them unacknowledged (1 to
+	// 3600, default 30).
+	LeaseSeconds *float64 `json:"leaseSeconds,omitempty"`
 }
+
+// Bounds of a claim's parameters.
+const (
+	maxClaimMax   = 100
+	maxClaimLease = time.Hour
+)
 
 // claimAnswer is the answer of a claim.
 type claimAnswer struct {
@@ -61,22 +70,29 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 	if err := decode(r, &req); err != nil {
 		return 0, nil, err
 	}
+	p := callback.ClaimParams{Tenant: req.Tenant, Queue: req.Queue, Max: 1, Lease: callback.DefaultLease}
 	switch {
 	case strings.TrimSpace(req.Tenant) == "":
 		return 0, nil, badRequest{errors.New(`"tenant" is required`)}
-	case req.Max < 0 || req.Max > 100:
-		return 0, nil, badRequest{errors.New(`"max" must be 1 to 100`)}
-	case req.WaitSeconds < 0 || req.LeaseSeconds < 0 || req.LeaseSeconds > 3600:
-		return 0, nil, badRequest{errors.New(`"waitSeconds" and "leaseSeconds" must not be negative; "leaseSeconds" is at most 3600`)}
+	case req.Max != nil && (*req.Max < 1 || *req.Max > maxClaimMax):
+		return 0, nil, badRequest{fmt.Errorf(`"max" must be 1 to %d`, maxClaimMax)}
+	case req.WaitSeconds < 0:
+		return 0, nil, badRequest{errors.New(`"waitSeconds" must not be negative`)}
+	case req.LeaseSeconds != nil && (*req.LeaseSeconds < 1 || *req.LeaseSeconds > maxClaimLease.Seconds()):
+		return 0, nil, badRequest{fmt.Errorf(`"leaseSeconds" must be 1 to %d`, int(maxClaimLease.Seconds()))}
+	}
+	if req.Max != nil {
+		p.Max = *req.Max
+	}
+	if req.LeaseSeconds != nil {
+		p.Lease = time.Duration(*req.LeaseSeconds * float64(time.Second))
 	}
 	// A launch carries the number to dial: claiming takes contacts too.
 	if err := authorize(ctx, req.Tenant, access.Change|access.Contacts); err != nil {
 		return 0, nil, err
 	}
-	owner := byOrToken(ctx, req.Owner)
-	p := callback.ClaimParams{Tenant: req.Tenant, Queue: req.Queue, Max: req.Max, Owner: owner,
-		Lease: time.Duration(req.LeaseSeconds * float64(time.Second))}
-	wait := min(time.Duration(req.WaitSeconds*float64(time.Second)), MaxClaimWait)
+	p.Owner = byOrToken(ctx, req.Owner)
+	wait := claimWait(req.WaitSeconds)
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
@@ -108,6 +124,13 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 		}
 		recheck.Stop()
 	}
+}
+
+// claimWait is how long a claim waits for seconds asked: at most
+// MaxClaimWait, capped before it becomes a Duration, which a huge number
+// would overflow.
+func claimWait(seconds float64) time.Duration {
+	return time.Duration(min(max(seconds, 0), MaxClaimWait.Seconds()) * float64(time.Second))
 }
 
 // ackRequest is the optional body of an acknowledgement.

@@ -112,6 +112,9 @@ func (a *API) setMode(ctx context.Context, r *http.Request) (int, any, error) {
 	}
 	var until time.Time
 	if req.Until != nil {
+		if err := callback.CheckTime("until", *req.Until); err != nil {
+			return 0, nil, err
+		}
 		until = *req.Until
 	}
 	m, err := a.platform.SetMode(ctx, r.PathValue("tenant"), r.PathValue("queue"), req.Mode, until, byOrToken(ctx, req.By))
@@ -140,11 +143,11 @@ func (a *API) reportACD(ctx context.Context, r *http.Request) (int, any, error) 
 	if err := decode(r, &req); err != nil {
 		return 0, nil, err
 	}
-	switch {
-	case req.AgentsStaffed == nil || req.AgentsAvailable == nil:
+	if req.AgentsStaffed == nil || req.AgentsAvailable == nil {
 		return 0, nil, badRequest{errors.New(`"agentsStaffed" and "agentsAvailable" are required`)}
-	case *req.AgentsStaffed < 0 || *req.AgentsAvailable < 0 || *req.AgentsAvailable > *req.AgentsStaffed:
-		return 0, nil, badRequest{errors.New("agents available must be between 0 and agents staffed")}
+	}
+	if err := callback.CheckStaffing(*req.AgentsStaffed, *req.AgentsAvailable); err != nil {
+		return 0, nil, badRequest{err}
 	}
 	if err := a.platform.Staffing(ctx, r.PathValue("tenant"), r.PathValue("queue"), *req.AgentsStaffed, *req.AgentsAvailable); err != nil {
 		return 0, nil, err

@@ -34,7 +34,7 @@ import (
 const (
 	tokenA     = "token-of-tenant-a-0001"
 	secretOfB  = "secret-of-tenant-b"
-	contactOfB = "80009"
+	contactOfB = "7700913"
 )
 
 // fataler is what the helpers need of a *testing.T or a *rapid.T.

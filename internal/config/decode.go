@@ -128,9 +128,9 @@ func (w *walker) settings(root *yaml.Node) *Config {
 	c := &Config{Settings: s, Delivery: newDelivery()}
 	count := 0
 	var names []named
-	var tokens []tokenRef
+	var credentials []tenantsRef
 	present := w.object(root, "", fields{
-		"auth":     func(v *yaml.Node, p string) { tokens = w.auth(v, p, c) },
+		"auth":     func(v *yaml.Node, p string) { credentials = w.auth(v, p, c) },
 		"delivery": func(v *yaml.Node, p string) { w.delivery(v, p, &c.Delivery) },
 		"tenants": func(v *yaml.Node, p string) {
 			items := w.list(v, p)
@@ -152,7 +152,7 @@ func (w *walker) settings(root *yaml.Node) *Config {
 		w.report(keyLine(present, "tenants", root), "tenants", "at least one tenant is required")
 	}
 	w.duplicates(names, "tenant name")
-	w.checkTokenTenants(c, tokens)
+	w.checkTenantsOf(c, credentials)
 	return c
 }
 

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -28,6 +25,8 @@ type Config struct {
 	Settings *callback.Settings
 	// Tokens are the JSON API's bearer tokens; none leaves the API open.
 	Tokens []access.Token
+	// PTK are the SOAP PTK's credentials; none leaves the SOAP front open.
+	PTK []access.Credential
 	// Delivery tunes the outbox worker.
 	Delivery Delivery
 }
@@ -249,141 +248,6 @@ func (w *walker) headers(n *yaml.Node, path string, into map[string]string) {
 		}
 		if s, ok := w.secret(p.value, kp); ok {
 			into[http.CanonicalHeaderKey(p.name)] = s
-		}
-	}
-}
-
-// auth reads the JSON API's bearer tokens; tenants are checked against the
-// configured ones by the caller.
-func (w *walker) auth(n *yaml.Node, path string, c *Config) []tokenRef {
-	var refs []tokenRef
-	w.object(n, path, fields{
-		"tokens": func(v *yaml.Node, p string) {
-			var names []named
-			digests := map[[sha256.Size]byte]string{}
-			for i, item := range w.list(v, p) {
-				ip := index(p, i)
-				var (
-					t        = access.Token{Permissions: access.AllPermissions}
-					nameNode *yaml.Node
-					ok       bool
-					ref      = tokenRef{path: ip}
-				)
-				present := w.object(item, ip, fields{
-					"name": func(v *yaml.Node, p string) {
-						if s, good := w.name(v, p); good {
-							t.Name, nameNode = s, deref(v)
-						}
-					},
-					"token":       func(v *yaml.Node, p string) { t.SHA256, ok = w.token(v, p) },
-					"permissions": func(v *yaml.Node, p string) { setIf(&t.Permissions)(w.permissions(v, p)) },
-					"tenants": func(v *yaml.Node, p string) {
-						ref.node = deref(v)
-						t.Tenants = w.textList(v, p, func(s string) error {
-							if strings.TrimSpace(s) == "" {
-								return fmt.Errorf("must not be empty")
-							}
-							return nil
-						})
-					},
-				})
-				w.require(item, ip, present, "name", "token", "tenants")
-				if present == nil || t.Name == "" || !ok || len(t.Tenants) == 0 {
-					if present != nil && present["tenants"] != nil && len(t.Tenants) == 0 {
-						w.report(present["tenants"], join(ip, "tenants"), `name at least one tenant, or "*" for all`)
-					}
-					continue
-				}
-				if other, dup := digests[t.SHA256]; dup {
-					w.report(deref(item), join(ip, "token"), "the same token as %s: give each client its own", other)
-					continue
-				}
-				digests[t.SHA256] = ip
-				c.Tokens = append(c.Tokens, t)
-				ref.index = len(c.Tokens) - 1
-				refs = append(refs, ref)
-				names = append(names, named{t.Name, join(ip, "name"), nameNode})
-			}
-			w.duplicates(names, "token name")
-		},
-	})
-	return refs
-}
-
-// permissions reads a list of permission names (access.Permissions); an
-// empty list is refused: a credential that may do nothing is a mistake.
-func (w *walker) permissions(n *yaml.Node, path string) (access.Permission, bool) {
-	var perms access.Permission
-	names := w.textList(n, path, func(s string) error {
-		p, ok := access.ParsePermission(s)
-		if !ok {
-			return fmt.Errorf("%q is not a permission (want %s)", s, access.PermissionNames())
-		}
-		perms |= p
-		return nil
-	})
-	if names == nil {
-		if d := deref(n); d.Kind == yaml.SequenceNode && len(d.Content) == 0 {
-			w.report(d, path, "name at least one permission (%s)", access.PermissionNames())
-		}
-		return 0, false
-	}
-	return perms, true
-}
-
-// tokenRef remembers where a token's tenants were written, to check them
-// once the tenants are known.
-type tokenRef struct {
-	index int
-	path  string
-	node  *yaml.Node
-}
-
-var sha256RE = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
-
-// token reads a bearer token and returns its digest: "sha256:<hex>" (the
-// file holds no secret), "env:NAME", or the token itself (at least 16
-// characters).
-func (w *walker) token(n *yaml.Node, path string) ([sha256.Size]byte, bool) {
-	var d [sha256.Size]byte
-	raw, ok := w.text(n, path)
-	if !ok {
-		return d, false
-	}
-	if hexDigest, isDigest := strings.CutPrefix(raw, "sha256:"); isDigest {
-		if !sha256RE.MatchString(hexDigest) {
-			w.report(deref(n), path, "sha256: must be followed by 64 hex digits (the output of `printf %%s TOKEN | sha256sum`)")
-			return d, false
-		}
-		b, _ := hex.DecodeString(hexDigest)
-		copy(d[:], b)
-		return d, true
-	}
-	s, ok := w.secret(n, path)
-	if !ok {
-		return d, false
-	}
-	if len(s) < minTokenLength || strings.ContainsAny(s, " \t\r\n") {
-		w.report(deref(n), path, "a token must be at least %d characters without spaces (or written as sha256:<hex>)", minTokenLength)
-		return d, false
-	}
-	return sha256.Sum256([]byte(s)), true
-}
-
-// checkTokenTenants reports tenants of tokens that are not configured, and
-// writes the others in their configured spelling.
-func (w *walker) checkTokenTenants(c *Config, refs []tokenRef) {
-	for _, ref := range refs {
-		t := &c.Tokens[ref.index]
-		for i, name := range t.Tenants {
-			if name == AllTenants {
-				continue
-			}
-			if tn := c.Settings.Tenant(name); tn != nil {
-				t.Tenants[i] = tn.Name
-			} else {
-				w.report(ref.node, index(join(ref.path, "tenants"), i), "no tenant named %q (or \"*\" for all)", name)
-			}
 		}
 	}
 }

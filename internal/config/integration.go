@@ -30,6 +30,8 @@ type Config struct {
 	Tokens []access.Token
 	// Delivery tunes the outbox worker.
 	Delivery Delivery
+	// Server is where and how the server listens (server.go).
+	Server Server
 }
 
 // Delivery tunes the outbox worker (internal/dispatch).

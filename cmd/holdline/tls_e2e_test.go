@@ -166,7 +166,8 @@ func TestServeHTTPS(t *testing.T) {
 
 // With a client CA, a client without a certificate of that CA is refused
 // at the handshake; one with such a certificate is served. The files come
-// from the configuration file, relative to its folder.
+// from the configuration file, relative to its folder; SIGHUP reads the
+// file again, keeping everything when it does not load.
 func TestMutualTLS(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -199,6 +200,28 @@ server:
 	if out, err := curl(t, "--cacert", ca.CertFile, "--cert", agent.CertFile, "--key", agent.KeyFile, p.base+"/healthz"); err != nil || strings.TrimSpace(out) != "ok" {
 		t.Errorf("curl with a client certificate: %v %s", err, out)
 	}
+
+	// A client CA file that is not there: the reload fails, saying where.
+	write := func(server string) {
+		t.Helper()
+		tlstest.WriteFile(t, cfg, []byte(qmConfig+"server:\n  tls: "+server+"\n"))
+	}
+	write("{cert: holdline.pem, key: holdline-key.pem, clientCA: gone.pem}")
+	p.Signal(t, syscall.SIGHUP)
+	failed := logLine(t, p.Proc, "reload failed: the running configuration is kept", 1)
+	if want := cfg + `: server.tls.clientCA: cannot read "` + filepath.Join(dir, "gone.pem") + `": no such file or directory`; failed["err"] != want {
+		t.Errorf("the failed reload's error is %v, want %s", failed["err"], want)
+	}
+	if _, err := fetch(httpsClient(ca), p.base+"/healthz"); err == nil {
+		t.Error("after a failed reload, a client without a certificate was served")
+	}
+	// Without the client CA, clients need no certificate from now on.
+	write("{cert: holdline.pem, key: holdline-key.pem}")
+	p.Signal(t, syscall.SIGHUP)
+	if ok := logLine(t, p.Proc, "reloaded", 1); ok["certificate"].(map[string]any)["clientCA"] != nil {
+		t.Errorf("the reload's log line still names a client CA: %v", ok)
+	}
+	mustFetch(t, httpsClient(ca), p.base+"/healthz")
 }
 
 // SIGHUP replaces the certificate for new handshakes while an established

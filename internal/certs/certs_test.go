@@ -121,7 +121,7 @@ func listen(t *testing.T, h *certs.Holder) string {
 				return
 			}
 			go func() {
-				defer c.Close()
+				defer func() { _ = c.Close() }()
 				sc := bufio.NewScanner(c)
 				for sc.Scan() {
 					if _, err := c.Write([]byte("ok\n")); err != nil {
@@ -183,7 +183,7 @@ func TestHolderServesTheCurrentBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer old.Close()
+	defer func() { _ = old.Close() }()
 	if peer(old).SerialNumber.Cmp(first.Serial) != 0 {
 		t.Fatalf("served %v, want the first certificate", peer(old).Subject)
 	}
@@ -206,7 +206,7 @@ func TestHolderServesTheCurrentBundle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a client with a certificate of the client CA: %v", err)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	if peer(c).SerialNumber.Cmp(second.Serial) != 0 {
 		t.Errorf("after the swap served %v, want the second certificate", peer(c).Subject)
 	}

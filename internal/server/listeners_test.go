@@ -92,7 +92,7 @@ func TestServeStopsWhenAListenerFails(t *testing.T) {
 		t.Fatal("Serve waited for its context")
 	}
 	if c, err := net.Dial("tcp", public.Addr().String()); err == nil {
-		c.Close()
+		_ = c.Close()
 		t.Error("the public listener still accepts connections")
 	}
 }

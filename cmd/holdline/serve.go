@@ -99,6 +99,11 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if !callback.ValidNode(f.node) {
 		return fmt.Errorf("--node %d: want 0-9999", f.node)
 	}
+	// SIGHUP is caught from the start, so that one sent while the server
+	// starts waits for the reloader instead of killing the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	cfg, source, err := loadConfig(f.config)
 	if err != nil {
 		return err
@@ -163,11 +168,6 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	}
 	log.Info("holdline listening", append(attrs, "config", source, "data", dbPath, "node", f.node, "version", version, "pid", os.Getpid())...)
 
-	// The Queue Manager's timed work (launches, timeouts) and the outbox's
-	// delivery stop with the server, before the store closes: the worker
-	// lets the deliveries in flight finish and records them first.
-	bgCtx, stopBG := context.WithCancel(ctx)
-	qmDone, dispatchDone, reloadDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	// SIGHUP reloads what can change without a restart: each part checks
 	// its new value, and nothing changes unless all are good.
 	reloader := reload.New(func(context.Context) (*config.Config, error) {
@@ -176,9 +176,13 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	}, log)
 	reloader.Add(f.listenersPart(listen, log))
 	reloader.Add(f.certificatePart(certificate, log))
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+
+	// The Queue Manager's timed work (launches, timeouts), the outbox's
+	// delivery and the reloader stop with the server, before the store
+	// closes: the worker lets the deliveries in flight finish and records
+	// them first.
+	bgCtx, stopBG := context.WithCancel(ctx)
+	qmDone, dispatchDone, reloadDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(reloadDone)
 		reloader.Run(bgCtx, hup)

@@ -270,10 +270,7 @@ func TestSIGHUPReloadsTheCertificate(t *testing.T) {
 	if a := mustFetch(t, established, p.base+"/healthz"); !a.reused {
 		t.Error("the established connection was dropped")
 	}
-	p.Signal(t, syscall.SIGTERM)
-	if err := p.Wait(t); err != nil {
-		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.Logs())
-	}
+	stopGracefully(t, p)
 }
 
 // --admin-addr moves the probes and metrics to a second listener; both
@@ -299,13 +296,7 @@ func TestAdminAddr(t *testing.T) {
 	if code, _ := request(t, "GET", p.base+"/ptk?wsdl", nil); code != 200 {
 		t.Errorf("public /ptk?wsdl = %d", code)
 	}
-	p.Signal(t, syscall.SIGTERM)
-	if err := p.Wait(t); err != nil {
-		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.Logs())
-	}
-	if !strings.Contains(p.Logs(), `"msg":"store closed"`) {
-		t.Fatalf("store not closed cleanly:\n%s", p.Logs())
-	}
+	stopGracefully(t, p)
 }
 
 // TLS files that do not load stop serve before it opens anything, naming

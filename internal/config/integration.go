@@ -29,6 +29,8 @@ type Config struct {
 	PTK []access.Credential
 	// Delivery tunes the outbox worker.
 	Delivery Delivery
+	// Server is where and how the server listens (server.go).
+	Server Server
 }
 
 // Delivery tunes the outbox worker (internal/dispatch).

@@ -141,14 +141,12 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		return fmt.Errorf("start the platform: %w", err)
 	}
 	metrics.WatchInteractions(platform.CountByState, log)
-	tokens := access.NewTokens(cfg.Tokens)
-	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens})
+	tokens, creds := access.NewTokens(cfg.Tokens), access.NewCredentials(cfg.PTK, nil)
+	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens, Credentials: creds})
 	if err != nil {
 		return err
 	}
-	if tokens.Empty() {
-		log.Warn("the JSON API is open: no auth.tokens are configured, so anyone who can reach /api/v1/ may use it (docs/integration.md)")
-	}
+	warnOpen(log, tokens, creds)
 	worker, err := dispatch.New(dispatch.Config{Outbox: platform, Settings: settings, Logger: log, Observer: metrics,
 		Owner: fmt.Sprintf("node-%d/%d", f.node, os.Getpid()), UserAgent: "Holdline/" + version,
 		Backoff: dispatch.Backoff{Initial: cfg.Delivery.BackoffInitial, Max: cfg.Delivery.BackoffMax}})
@@ -176,6 +174,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	}, log)
 	reloader.Add(f.listenersPart(listen, log))
 	reloader.Add(f.certificatePart(certificate, log))
+	reloader.Add(credentialsPart(srv, log))
 
 	// The Queue Manager's timed work (launches, timeouts), the outbox's
 	// delivery and the reloader stop with the server, before the store
@@ -202,6 +201,33 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	<-reloadDone
 	log.Info("queue manager and delivery stopped")
 	return err
+}
+
+// warnOpen says which fronts take requests without credentials.
+func warnOpen(log *slog.Logger, tokens *access.Tokens, creds *access.Credentials) {
+	if tokens.Empty() {
+		log.Warn("the JSON API is open: no auth.tokens are configured, so anyone who can reach /api/v1/ may use it (docs/security.md)")
+	}
+	if creds.Empty() {
+		log.Warn("the SOAP PTK is open: no auth.ptk credentials are configured, so anyone who can reach /ptk may use it; keep it behind network controls (docs/security.md)")
+	}
+}
+
+// credentialsPart reloads the JSON API's tokens and the PTK's credentials:
+// a request authenticated before keeps its principal, the nonces seen stay
+// seen, and passwords are checked anew.
+func credentialsPart(srv *server.Server, log *slog.Logger) reload.Part[*config.Config] {
+	return reload.Part[*config.Config]{Name: "credentials", Prepare: func(_ context.Context, c *config.Config) (reload.Change, error) {
+		tokens, creds := access.NewTokens(c.Tokens), access.NewCredentials(c.PTK, nil)
+		return reload.Change{
+			Install: func() {
+				srv.SetTokens(tokens)
+				srv.SetCredentials(creds)
+				warnOpen(log, tokens, creds)
+			},
+			Attrs: []slog.Attr{slog.Int("tokens", tokens.Len()), slog.Int("ptkCredentials", creds.Len())},
+		}, nil
+	}}
 }
 
 // loadConfig reads the configuration file, or the embedded demo when path is empty.

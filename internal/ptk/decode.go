@@ -92,6 +92,8 @@ type Envelope struct {
 	Version Version
 	// Op is the first child of the Body, or the bare root element.
 	Op *Node
+	// Security is the SOAP header's WS-Security element, if any.
+	Security *Node
 	// Unqualified marks an Envelope in no namespace: a client that lost its
 	// SOAP prefix (SOAP::Lite does when its version is set after its
 	// namespace). It is read as SOAP 1.1; the handler answers SOAP 1.2 when
@@ -187,6 +189,10 @@ type envDecoder struct {
 	sawBody       bool
 	rootClosed    bool
 	bodyDepthOpen bool
+	// headerOpen is set inside the envelope's Header, whose only child kept
+	// is the WS-Security element.
+	sawHeader  bool
+	headerOpen bool
 }
 
 func (d *envDecoder) run() error {
@@ -255,6 +261,11 @@ func (d *envDecoder) start(t xml.StartElement) error {
 	case d.bodyDepthOpen && depth == 3 && d.env.Op == nil:
 		node = newNode(t)
 		d.env.Op = node
+	case d.enveloped && depth == 2 && t.Name.Local == "Header" && t.Name.Space == d.envNS && !d.sawHeader && !d.sawBody:
+		d.sawHeader, d.headerOpen = true, true
+	case d.headerOpen && depth == 3 && t.Name.Local == "Security" && t.Name.Space == NamespaceWSSE && d.env.Security == nil:
+		node = newNode(t)
+		d.env.Security = node
 	}
 	d.stack = append(d.stack, frame{node: node})
 	return nil
@@ -296,7 +307,7 @@ func (d *envDecoder) end() {
 	case 0:
 		d.rootClosed = true
 	case 1:
-		d.bodyDepthOpen = false
+		d.bodyDepthOpen, d.headerOpen = false, false
 	}
 }
 

@@ -162,7 +162,8 @@ type bundle struct {
 	clock    *clock.Fake
 }
 
-func setup(t *testing.T) *bundle {
+// setup starts a server; opts change its configuration (credentials...).
+func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 	t.Helper()
 	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "holdline.db"))
 	if err != nil {
@@ -179,7 +180,11 @@ func setup(t *testing.T) *bundle {
 		t.Fatal(err)
 	}
 	m := telemetry.New("test")
-	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}})
+	cfg := server.Config{Platform: p, Store: st, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,6 +51,8 @@ type Config struct {
 	PTK ptk.Limits
 	// Tokens are the JSON API's bearer tokens; none leaves /api/v1/ open.
 	Tokens *access.Tokens
+	// Credentials are the SOAP PTK's; none leaves /ptk open.
+	Credentials *access.Credentials
 }
 
 // Server is Holdline's HTTP server.
@@ -61,6 +63,7 @@ type Server struct {
 	handler, public, admin http.Handler
 	api                    *console.API
 	auth                   *console.Auth
+	soap                   *ptk.Handler
 }
 
 // New builds the server's routes.
@@ -75,7 +78,8 @@ func New(cfg Config) (*Server, error) {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	api := console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
-	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString, Limits: cfg.PTK})
+	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString,
+		Limits: cfg.PTK, Credentials: cfg.Credentials})
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	for _, mux := range []*http.ServeMux{all, admin} {
 		registerProbes(mux, cfg)
 	}
-	return &Server{cfg: cfg, api: api, auth: auth,
+	return &Server{cfg: cfg, api: api, auth: auth, soap: soap,
 		handler: recoverer(cfg.Logger, auth.Protect(all)),
 		public:  recoverer(cfg.Logger, auth.Protect(public)),
 		admin:   recoverer(cfg.Logger, admin),
@@ -121,6 +125,10 @@ func registerProbes(mux *http.ServeMux, cfg Config) {
 // SetTokens replaces the JSON API's bearer tokens (a configuration reload)
 // on every listener; requests in flight keep the principal they were given.
 func (s *Server) SetTokens(t *access.Tokens) { s.auth.SetTokens(t) }
+
+// SetCredentials replaces the SOAP PTK's credentials (a configuration
+// reload); requests in flight keep the principal they were given.
+func (s *Server) SetCredentials(c *access.Credentials) { s.soap.SetCredentials(c) }
 
 // Handler is the server's root handler with every route, as one listener
 // serves it (for tests with httptest).

@@ -97,7 +97,7 @@ func fill(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	for _, chunk := range []int{1 << 20, 4 << 10, 512, 1} {
 		buf := make([]byte, chunk)
 		for {

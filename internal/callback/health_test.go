@@ -9,10 +9,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/clock"
-	"github.com/holdline/holdline/internal/config"
 	"github.com/holdline/holdline/internal/status"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/store/storetest"
 )
 
@@ -55,23 +52,12 @@ type faultyBundle struct {
 
 func setupFaulty(t *testing.T) *faultyBundle {
 	t.Helper()
-	ctx := callback.WithOrigin(context.Background(), callback.Origin{Method: "Test", RequestID: "req-1"})
-	st, err := sqlitestore.Open(ctx, t.TempDir()+"/holdline.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	faulty := storetest.NewFaulty(st)
-	logs := &logBook{}
-	clk := clock.NewFake(start)
-	p, err := callback.New(callback.Deps{Store: faulty, Clock: clk, Settings: config.Demo(), Node: 7, Logger: slog.New(logs)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return &faultyBundle{testBundle: &testBundle{ctx: ctx, clock: clk, platform: p, store: faulty}, faulty: faulty, logs: logs}
+	b := &faultyBundle{logs: &logBook{}}
+	b.testBundle = setupWith(t, nil, func(s callback.Store) callback.Store {
+		b.faulty = storetest.NewFaulty(s)
+		return b.faulty
+	}, slog.New(b.logs))
+	return b
 }
 
 const (

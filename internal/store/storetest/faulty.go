@@ -90,6 +90,12 @@ func (t *faultyTx) did(err error) error {
 	return err
 }
 
+// noting passes a Tx method's results through, noting a write when it
+// succeeded.
+func noting[T any](t *faultyTx) func(T, error) (T, error) {
+	return func(v T, err error) (T, error) { return v, t.did(err) }
+}
+
 func (t *faultyTx) InteractionInsert(ctx context.Context, it *callback.Interaction) error {
 	return t.did(t.Tx.InteractionInsert(ctx, it))
 }
@@ -123,8 +129,7 @@ func (t *faultyTx) LaunchClaim(ctx context.Context, p *callback.LaunchClaimParam
 }
 
 func (t *faultyTx) LaunchAck(ctx context.Context, key string, now time.Time) (*callback.Launch, error) {
-	l, err := t.Tx.LaunchAck(ctx, key, now)
-	return l, t.did(err)
+	return noting[*callback.Launch](t)(t.Tx.LaunchAck(ctx, key, now))
 }
 
 func (t *faultyTx) OutboxInsert(ctx context.Context, m *callback.OutboxMessage) error {
@@ -140,21 +145,17 @@ func (t *faultyTx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParam
 }
 
 func (t *faultyTx) OutboxDelivered(ctx context.Context, id int64, now time.Time) (*callback.OutboxMessage, error) {
-	m, err := t.Tx.OutboxDelivered(ctx, id, now)
-	return m, t.did(err)
+	return noting[*callback.OutboxMessage](t)(t.Tx.OutboxDelivered(ctx, id, now))
 }
 
 func (t *faultyTx) OutboxRetry(ctx context.Context, p *callback.OutboxRetryParams) (*callback.OutboxMessage, error) {
-	m, err := t.Tx.OutboxRetry(ctx, p)
-	return m, t.did(err)
+	return noting[*callback.OutboxMessage](t)(t.Tx.OutboxRetry(ctx, p))
 }
 
 func (t *faultyTx) OutboxDiscard(ctx context.Context, p *callback.OutboxDiscardParams) (*callback.OutboxMessage, error) {
-	m, err := t.Tx.OutboxDiscard(ctx, p)
-	return m, t.did(err)
+	return noting[*callback.OutboxMessage](t)(t.Tx.OutboxDiscard(ctx, p))
 }
 
 func (t *faultyTx) SequenceNext(ctx context.Context, name string) (int64, error) {
-	v, err := t.Tx.SequenceNext(ctx, name)
-	return v, t.did(err)
+	return noting[int64](t)(t.Tx.SequenceNext(ctx, name))
 }

@@ -96,6 +96,16 @@ func noting[T any](t *faultyTx) func(T, error) (T, error) {
 	return func(v T, err error) (T, error) { return v, t.did(err) }
 }
 
+// claimed is noting for a claim: a claim that leased nothing wrote nothing.
+func claimed[T any](t *faultyTx) func([]T, error) ([]T, error) {
+	return func(v []T, err error) ([]T, error) {
+		if len(v) > 0 {
+			_ = t.did(err)
+		}
+		return v, err
+	}
+}
+
 func (t *faultyTx) InteractionInsert(ctx context.Context, it *callback.Interaction) error {
 	return t.did(t.Tx.InteractionInsert(ctx, it))
 }
@@ -121,11 +131,7 @@ func (t *faultyTx) LaunchInsert(ctx context.Context, l *callback.Launch) error {
 }
 
 func (t *faultyTx) LaunchClaim(ctx context.Context, p *callback.LaunchClaimParams) ([]callback.Launch, error) {
-	ls, err := t.Tx.LaunchClaim(ctx, p)
-	if len(ls) > 0 { // claiming nothing writes nothing
-		_ = t.did(err)
-	}
-	return ls, err
+	return claimed[callback.Launch](t)(t.Tx.LaunchClaim(ctx, p))
 }
 
 func (t *faultyTx) LaunchAck(ctx context.Context, key string, now time.Time) (*callback.Launch, error) {
@@ -137,11 +143,7 @@ func (t *faultyTx) OutboxInsert(ctx context.Context, m *callback.OutboxMessage) 
 }
 
 func (t *faultyTx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParams) ([]callback.OutboxMessage, error) {
-	ms, err := t.Tx.OutboxClaim(ctx, p)
-	if len(ms) > 0 { // claiming nothing writes nothing
-		_ = t.did(err)
-	}
-	return ms, err
+	return claimed[callback.OutboxMessage](t)(t.Tx.OutboxClaim(ctx, p))
 }
 
 func (t *faultyTx) OutboxDelivered(ctx context.Context, id int64, now time.Time) (*callback.OutboxMessage, error) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/store/storetest"
@@ -54,17 +55,11 @@ func (c codeCase) name() string {
 	return n
 }
 
-// readOnly are the methods that use the store but never write to it: a full
-// disk does not stop them, a store that cannot be reached does.
-var readOnly = map[string]bool{
-	"FindInteraction": true, "GetInteractionData": true, "GetNextAvailableAppointmentTimes": true,
-	"GetSegmentState": true, "GetStatus": true,
-}
-
 // unavailableCases derive, from the first success case of every method that
 // lists 109004 as reachable, the same request on a store that refuses it —
 // a full disk for the methods that write, a store that cannot be reached for
-// those that only read — which must answer 109004 PlatformUnavailable.
+// those that only read (access.Read: a full disk does not stop them) —
+// which must answer 109004 PlatformUnavailable.
 func unavailableCases() []codeCase {
 	var out []codeCase
 	for _, op := range ptk.Operations() {
@@ -76,7 +71,7 @@ func unavailableCases() []codeCase {
 				continue
 			}
 			c.code, c.fault = status.PlatformUnavailable, storetest.FullDisk
-			if readOnly[op.Name] {
+			if op.Need == access.Read {
 				c.fault = storetest.Unreachable
 			}
 			out = append(out, c)

@@ -49,7 +49,8 @@ func newServeCmd() *cobra.Command {
 listener (or the last three on --admin-addr). Without --config it serves the
 embedded demo configuration (tenants VHTLab, Portree and VHT of the PTK
 reference's examples, open 24/7). State is kept in a SQLite database under
---data.
+--data, which one server at a time may use: it holds the folder's lock file
+(holdline.lock) while it runs.
 
 With --tls-cert and --tls-key it serves HTTPS (TLS 1.2 or later); with
 --tls-client-ca as well, only clients with a certificate of that CA (mutual
@@ -118,14 +119,28 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		certificate = certs.NewHolder(b)
 	}
 	settings := cfg.Settings
+	// The data folder's lock first: a second server on it stops here,
+	// before it touches the database.
+	unlock, err := lockDataDir(f.data)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := unlock(); err != nil {
+			log.Error("releasing the data folder's lock failed", "err", err)
+		}
+	}()
 	dbPath := filepath.Join(f.data, "holdline.db")
 	st, err := sqlitestore.Open(ctx, dbPath)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", dbPath, err)
 	}
 	defer func() {
+		// Close checkpoints the WAL into the database file: its failure
+		// leaves the committed data in the WAL, for the next start.
 		if err := st.Close(); err != nil {
-			log.Error("closing the store failed", "err", err)
+			log.Error("closing the store failed: the WAL was not checkpointed into the database file; the next start reads it",
+				"path", dbPath, "err", err)
 			return
 		}
 		log.Info("store closed", "path", dbPath)

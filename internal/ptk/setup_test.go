@@ -25,6 +25,7 @@ import (
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
+	"github.com/holdline/holdline/internal/store/storetest"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
@@ -159,7 +160,9 @@ type bundle struct {
 	srv      *httptest.Server
 	platform *callback.Platform
 	store    *sqlitestore.Store
-	clock    *clock.Fake
+	// faulty wraps store for the platform and the server: tests make it fail.
+	faulty *storetest.Faulty
+	clock  *clock.Fake
 }
 
 // setup starts a server; opts change its configuration (credentials...).
@@ -170,9 +173,10 @@ func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	faulty := storetest.NewFaulty(st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := clock.NewFake(now)
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: testSettings(t), Node: 1, Logger: log})
+	p, err := callback.New(callback.Deps{Store: faulty, Clock: clk, Settings: testSettings(t), Node: 1, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +184,7 @@ func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 		t.Fatal(err)
 	}
 	m := telemetry.New("test")
-	cfg := server.Config{Platform: p, Store: st, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
+	cfg := server.Config{Platform: p, Store: faulty, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -193,7 +197,7 @@ func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 		srv.Close()
 		record(t, m)
 	})
-	return &bundle{srv: srv, platform: p, store: st, clock: clk}
+	return &bundle{srv: srv, platform: p, store: st, faulty: faulty, clock: clk}
 }
 
 // reply is an answer of the SOAP endpoint.

@@ -21,6 +21,7 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/console"
 	"github.com/holdline/holdline/internal/ptk"
+	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
@@ -39,7 +40,8 @@ const (
 type Config struct {
 	// Platform is the domain service; required.
 	Platform *callback.Platform
-	// Store is pinged by /readyz; required.
+	// Store is pinged by /readyz, which also answers 503 while the
+	// platform's store refuses writes (Platform.StoreError); required.
 	Store callback.Store
 	// Metrics are served at /metrics; required.
 	Metrics *telemetry.Metrics
@@ -115,6 +117,13 @@ func registerProbes(mux *http.ServeMux, cfg Config) {
 			cfg.Logger.WarnContext(ctx, "not ready: store unreachable", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, "store unreachable")
+			return
+		}
+		// A full disk still answers a ping: not ready while writes fail.
+		// The platform logged the cause once when it turned.
+		if err := cfg.Platform.StoreError(); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, status.Message(err))
 			return
 		}
 		fmt.Fprintln(w, "ready")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -29,7 +30,7 @@ func TestFlagsOverrideTheServerSection(t *testing.T) {
 			config.Server{Addr: ":8443", AdminAddr: "127.0.0.1:9090", TLS: certs.Files{Cert: "a", Key: "b", ClientCA: "c"}}},
 	}
 	for _, tc := range cases {
-		if got := tc.flags.server(file); got != tc.want {
+		if got := tc.flags.server(file); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
 		}
 	}

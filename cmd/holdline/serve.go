@@ -23,6 +23,7 @@ import (
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/telemetry"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // serveFlags are the options of `holdline serve`. The listener flags
@@ -157,7 +158,9 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	}
 	metrics.WatchInteractions(platform.CountByState, log)
 	tokens, creds := access.NewTokens(cfg.Tokens), access.NewCredentials(cfg.PTK, nil)
-	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens, Credentials: creds})
+	limiter := throttle.New(limitsOf(cfg), nil, metrics)
+	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log,
+		Tokens: tokens, Credentials: creds, Limiter: limiter})
 	if err != nil {
 		return err
 	}
@@ -190,6 +193,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	reloader.Add(f.listenersPart(listen, log))
 	reloader.Add(f.certificatePart(certificate, log))
 	reloader.Add(credentialsPart(srv, log))
+	reloader.Add(limitsPart(limiter))
 
 	// The Queue Manager's timed work (launches, timeouts), the outbox's
 	// delivery and the reloader stop with the server, before the store
@@ -242,6 +246,26 @@ func credentialsPart(srv *server.Server, log *slog.Logger) reload.Part[*config.C
 			},
 			Attrs: []slog.Attr{slog.Int("tokens", tokens.Len()), slog.Int("ptkCredentials", creds.Len())},
 		}, nil
+	}}
+}
+
+// limitsOf is the limiter's configuration: the limits section, and the
+// server section's trusted proxies.
+func limitsOf(c *config.Config) throttle.Config {
+	l := c.Limits
+	l.TrustedProxies = c.Server.TrustedProxies
+	return l
+}
+
+// limitsPart reloads the rates, exempt addresses and trusted proxies; the
+// buckets are kept.
+func limitsPart(l *throttle.Limiter) reload.Part[*config.Config] {
+	return reload.Part[*config.Config]{Name: "limits", Prepare: func(_ context.Context, c *config.Config) (reload.Change, error) {
+		lc := limitsOf(c)
+		return reload.Change{Install: func() { l.SetConfig(lc) }, Attrs: []slog.Attr{
+			slog.Float64("principal", lc.Principal.PerSecond), slog.Float64("address", lc.Address.PerSecond),
+			slog.Float64("failedAuth", lc.FailedAuth.PerSecond), slog.Int("exempt", len(lc.Exempt)),
+			slog.Int("trustedProxies", len(lc.TrustedProxies))}}, nil
 	}}
 }
 

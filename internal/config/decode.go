@@ -18,6 +18,7 @@ import (
 	"github.com/holdline/holdline/internal/contact"
 	"github.com/holdline/holdline/internal/license"
 	"github.com/holdline/holdline/internal/schedule"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // This file is the schema: one function per section, each reading its keys
@@ -131,7 +132,7 @@ func keyLine(present map[string]*yaml.Node, key string, parent *yaml.Node) *yaml
 // settings reads the top level.
 func (w *walker) settings(root *yaml.Node) *Config {
 	s := &callback.Settings{}
-	c := &Config{Settings: s, Delivery: newDelivery(), Server: newServer()}
+	c := &Config{Settings: s, Delivery: newDelivery(), Server: newServer(), Limits: throttle.DefaultConfig()}
 	count := 0
 	var names []named
 	var credentials []tenantsRef
@@ -139,6 +140,7 @@ func (w *walker) settings(root *yaml.Node) *Config {
 		"auth":     func(v *yaml.Node, p string) { credentials = w.auth(v, p, c) },
 		"delivery": func(v *yaml.Node, p string) { w.delivery(v, p, &c.Delivery) },
 		"server":   func(v *yaml.Node, p string) { w.server(v, p, &c.Server) },
+		"limits":   func(v *yaml.Node, p string) { w.limits(v, p, &c.Limits) },
 		"tenants": func(v *yaml.Node, p string) {
 			items := w.list(v, p)
 			count = len(items)

@@ -221,8 +221,9 @@ func TestExampleDefaultsMatchCode(t *testing.T) {
 		return c
 	}
 	ca, cb := load(withDefaults, "stated defaults"), load(withoutKeys, "keys left out")
-	if !reflect.DeepEqual(ca.Tokens, cb.Tokens) || ca.Delivery != cb.Delivery || ca.Server != cb.Server {
-		t.Errorf("tokens, delivery or server:\nstated %+v %+v %+v\ncode   %+v %+v %+v", ca.Tokens, ca.Delivery, ca.Server, cb.Tokens, cb.Delivery, cb.Server)
+	if !reflect.DeepEqual(ca.Tokens, cb.Tokens) || ca.Delivery != cb.Delivery || !reflect.DeepEqual(ca.Server, cb.Server) || !reflect.DeepEqual(ca.Limits, cb.Limits) {
+		t.Errorf("tokens, delivery, server or limits:\nstated %+v %+v %+v %+v\ncode   %+v %+v %+v %+v",
+			ca.Tokens, ca.Delivery, ca.Server, ca.Limits, cb.Tokens, cb.Delivery, cb.Server, cb.Limits)
 	}
 	a, b := ca.Settings, cb.Settings
 	if !reflect.DeepEqual(a, b) {

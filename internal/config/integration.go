@@ -12,6 +12,7 @@ import (
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/dispatch"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // The schema of the integrations (docs/integration.md): launches pushed to
@@ -27,6 +28,9 @@ type Config struct {
 	Tokens []access.Token
 	// PTK are the SOAP PTK's credentials; none leaves the SOAP front open.
 	PTK []access.Credential
+	// Limits are the clients' rates (the trusted proxies are the server
+	// section's).
+	Limits throttle.Config
 	// Delivery tunes the outbox worker.
 	Delivery Delivery
 	// Server is where and how the server listens (server.go).

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 
@@ -26,6 +27,9 @@ type Server struct {
 	// empty serves plain HTTP. The files were checked when the
 	// configuration was read.
 	TLS certs.Files
+	// TrustedProxies are the reverse proxies and load balancers whose
+	// X-Forwarded-For header is believed (rate limits, logs).
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultAddr is the public listener's address when neither the file nor
@@ -45,8 +49,9 @@ func (w *walker) server(n *yaml.Node, path string, s *Server) {
 				w.report(deref(v), p, "must not be empty")
 			}
 		},
-		"adminAddr": func(v *yaml.Node, p string) { setIf(&s.AdminAddr)(w.listenAddr(v, p)) },
-		"tls":       func(v *yaml.Node, p string) { w.tls(v, p, &s.TLS) },
+		"adminAddr":      func(v *yaml.Node, p string) { setIf(&s.AdminAddr)(w.listenAddr(v, p)) },
+		"tls":            func(v *yaml.Node, p string) { w.tls(v, p, &s.TLS) },
+		"trustedProxies": func(v *yaml.Node, p string) { s.TrustedProxies = w.prefixes(v, p) },
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -64,7 +65,7 @@ func TestServerSection(t *testing.T) {
 			if got := issueStrings(issues); !slices.Equal(got, tc.want) {
 				t.Fatalf("issues:\n got %q\nwant %q", got, tc.want)
 			}
-			if len(tc.want) == 0 && c.Server != tc.srv {
+			if len(tc.want) == 0 && !reflect.DeepEqual(c.Server, tc.srv) {
 				t.Errorf("server = %+v, want %+v", c.Server, tc.srv)
 			}
 		})

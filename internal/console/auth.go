@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/holdline/holdline/internal/access"
 )
@@ -19,17 +23,32 @@ import (
 // only who the request is: which tenant it acts on is decided afterwards, by
 // the handler that decodes the request, through access.Principal.Allow.
 
-// Auth checks the bearer tokens of /api/v1/ requests. Its tokens can be
-// replaced while it serves (SetTokens, on a configuration reload).
+// Auth checks the bearer tokens of /api/v1/ requests, and how fast each
+// client sends them. Its tokens can be replaced while it serves (SetTokens,
+// on a configuration reload).
 type Auth struct {
-	tokens atomic.Pointer[access.Tokens]
-	log    *slog.Logger
-	newID  func() string
+	tokens  atomic.Pointer[access.Tokens]
+	limiter Limiter
+	log     *slog.Logger
+	newID   func() string
 }
 
-// NewAuth returns the authentication of the JSON API; no tokens leaves it open.
-func NewAuth(tokens *access.Tokens, log *slog.Logger, newID func() string) *Auth {
-	a := &Auth{log: log, newID: newID}
+// Limiter decides whether a client may send one more request (a token
+// bucket per principal, or per address without credentials), and how fast
+// an address may fail to authenticate.
+type Limiter interface {
+	Allow(r *http.Request, front string, p *access.Principal) (retryAfter time.Duration, ok bool)
+	Failed(r *http.Request, front string) (retryAfter time.Duration, ok bool)
+	Blocked(r *http.Request, front string) (retryAfter time.Duration, blocked bool)
+}
+
+// front names the JSON API in the limiter's buckets and metrics.
+const front = "api"
+
+// NewAuth returns the authentication of the JSON API; no tokens leaves it
+// open. limiter may be nil (no limits).
+func NewAuth(tokens *access.Tokens, limiter Limiter, log *slog.Logger, newID func() string) *Auth {
+	a := &Auth{log: log, newID: newID, limiter: limiter}
 	a.SetTokens(tokens)
 	return a
 }
@@ -62,14 +81,45 @@ func (a *Auth) Protect(next http.Handler) http.Handler {
 		tokens := a.tokens.Load()
 		p := access.Open
 		if !tokens.Empty() {
+			if a.limiter != nil {
+				if wait, blocked := a.limiter.Blocked(r, front); blocked {
+					a.tooMany(w, r, wait)
+					return
+				}
+			}
 			if p = tokens.Authenticate(bearer(r)); p == nil {
+				if wait, ok := a.failed(r); !ok {
+					a.tooMany(w, r, wait)
+					return
+				}
 				w.Header().Set("WWW-Authenticate", `Bearer realm="holdline"`)
 				a.refuse(w, r, http.StatusUnauthorized, "Unauthorized", "a valid bearer token is required (Authorization: Bearer TOKEN)")
 				return
 			}
 		}
+		if a.limiter != nil {
+			if wait, ok := a.limiter.Allow(r, front, p); !ok {
+				a.tooMany(w, r, wait)
+				return
+			}
+		}
 		next.ServeHTTP(w, r.WithContext(access.WithPrincipal(r.Context(), p)))
 	})
+}
+
+// failed counts a failed authentication of the request's address.
+func (a *Auth) failed(r *http.Request) (time.Duration, bool) {
+	if a.limiter == nil {
+		return 0, true
+	}
+	return a.limiter.Failed(r, front)
+}
+
+// tooMany answers a request over its client's rate.
+func (a *Auth) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	a.refuse(w, r, http.StatusTooManyRequests, "TooManyRequests", fmt.Sprintf("too many requests from this client: retry after %d s", secs))
 }
 
 // bearer is the token of an "Authorization: Bearer TOKEN" header, or "".

@@ -77,7 +77,7 @@ func setup(t *testing.T, toks []access.Token) *testBundle {
 		t.Fatal(err)
 	}
 	soap.Register(mux)
-	srv := httptest.NewServer(console.NewAuth(access.NewTokens(toks), log, newID).Protect(mux))
+	srv := httptest.NewServer(console.NewAuth(access.NewTokens(toks), nil, log, newID).Protect(mux))
 	t.Cleanup(srv.Close)
 	return &testBundle{ctx: ctx, clock: clk, platform: p, api: api, server: srv}
 }

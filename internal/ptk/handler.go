@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -49,7 +51,21 @@ type Config struct {
 	Limits Limits
 	// Credentials are the SOAP front's; none leaves it open.
 	Credentials *access.Credentials
+	// Limiter bounds how fast each client may call; nil: no limits.
+	Limiter Limiter
 }
+
+// Limiter decides whether a client may send one more request (a token
+// bucket per principal, or per address without credentials), and how fast
+// an address may fail to authenticate.
+type Limiter interface {
+	Allow(r *http.Request, front string, p *access.Principal) (retryAfter time.Duration, ok bool)
+	Failed(r *http.Request, front string) (retryAfter time.Duration, ok bool)
+	Blocked(r *http.Request, front string) (retryAfter time.Duration, blocked bool)
+}
+
+// front names the SOAP PTK in the limiter's buckets and metrics.
+const front = "ptk"
 
 // Handler serves the PTK: SOAP at Path and PathASMX (and the WSDL on GET
 // ?wsdl), JSON at PathJSON.
@@ -60,6 +76,7 @@ type Handler struct {
 	newID    func() string
 	limits   Limits
 	creds    atomic.Pointer[access.Credentials]
+	limiter  Limiter
 }
 
 // New returns the PTK endpoint.
@@ -73,7 +90,7 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.NewID == nil {
 		cfg.NewID = uuid.NewString
 	}
-	h := &Handler{platform: cfg.Platform, log: cfg.Logger, observer: cfg.Observer, newID: cfg.NewID, limits: cfg.Limits.withDefaults()}
+	h := &Handler{platform: cfg.Platform, log: cfg.Logger, observer: cfg.Observer, newID: cfg.NewID, limits: cfg.Limits.withDefaults(), limiter: cfg.Limiter}
 	h.SetCredentials(cfg.Credentials)
 	return h, nil
 }
@@ -93,6 +110,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodPost:
 	case http.MethodGet, http.MethodHead:
+		if !h.allow(ex, Bare, r, nil) {
+			return
+		}
 		if doc, ok := documentOf(r); ok {
 			h.serveDocument(w, r, doc)
 			return
@@ -104,10 +124,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fault(Bare, "", clientFault("HTTP method %s is not allowed: use POST (or GET ?wsdl)", r.Method), http.StatusMethodNotAllowed)
 		return
 	}
-	// HTTP Basic is checked before any work is spent on the body.
+	// An address that failed to authenticate too often, HTTP Basic, and the
+	// client's rate are checked before any work is spent on the body; a
+	// UsernameToken can only be once it is read.
+	if h.blocked(ex, versionOfContentType(r), r) {
+		return
+	}
 	who, err := h.authenticateBasic(r.Context(), r)
 	if err != nil {
-		ex.authFault(versionOfContentType(r), err)
+		h.authFault(ex, versionOfContentType(r), r, err)
+		return
+	}
+	if who != nil && !h.allow(ex, versionOfContentType(r), r, who) {
 		return
 	}
 	env, err := DecodeEnvelope(http.MaxBytesReader(w, r.Body, h.limits.MaxBody), h.limits)
@@ -120,7 +148,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if who == nil {
 		if who, err = h.authenticateToken(r.Context(), env); err != nil {
-			ex.authFault(env.Version, err)
+			h.authFault(ex, env.Version, r, err)
+			return
+		}
+		if !h.allow(ex, env.Version, r, who) {
 			return
 		}
 	}
@@ -172,10 +203,51 @@ func (ex *exchange) observe(method string, code status.Code) {
 }
 
 // authFault answers a request without a good credential: HTTP 401 with a
-// Client.Authentication fault, and the Basic challenge.
-func (ex *exchange) authFault(v Version, err error) {
+// Client.Authentication fault, and the Basic challenge; or, when its
+// address has failed too often, 429.
+func (h *Handler) authFault(ex *exchange, v Version, r *http.Request, err error) {
+	if h.limiter != nil {
+		if wait, ok := h.limiter.Failed(r, front); !ok {
+			ex.tooMany(v, wait)
+			return
+		}
+	}
 	ex.w.Header().Set("WWW-Authenticate", `Basic realm="holdline PTK", charset="UTF-8"`)
 	ex.fault(v, "", authenticationFault(err), http.StatusUnauthorized)
+}
+
+// blocked answers 429 to a request from an address that has failed to
+// authenticate too often, while credentials are required.
+func (h *Handler) blocked(ex *exchange, v Version, r *http.Request) bool {
+	if h.limiter == nil || h.Open() {
+		return false
+	}
+	wait, blocked := h.limiter.Blocked(r, front)
+	if blocked {
+		ex.tooMany(v, wait)
+	}
+	return blocked
+}
+
+// allow counts a request of who (access.Open or nil: counted by its
+// address) and answers it 429 when its client is over its rate.
+func (h *Handler) allow(ex *exchange, v Version, r *http.Request, who *access.Principal) bool {
+	if h.limiter == nil {
+		return true
+	}
+	wait, ok := h.limiter.Allow(r, front, who)
+	if !ok {
+		ex.tooMany(v, wait)
+	}
+	return ok
+}
+
+// tooMany answers a request over its client's rate: HTTP 429 with
+// Retry-After and a Server fault saying when to try again.
+func (ex *exchange) tooMany(v Version, wait time.Duration) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	ex.w.Header().Set("Retry-After", strconv.Itoa(secs))
+	ex.fault(v, "", &Fault{Code: FaultServer, Reason: fmt.Sprintf("too many requests from this client: retry after %d s", secs)}, http.StatusTooManyRequests)
 }
 
 // faultStatus is the HTTP status of a fault answering err: 403 for a

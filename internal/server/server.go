@@ -23,6 +23,7 @@ import (
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/telemetry"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // Default timeouts of the HTTP server.
@@ -55,6 +56,9 @@ type Config struct {
 	Tokens *access.Tokens
 	// Credentials are the SOAP PTK's; none leaves /ptk open.
 	Credentials *access.Credentials
+	// Limiter bounds how fast each client may call the PTK and the JSON
+	// API; nil: no limits.
+	Limiter *throttle.Limiter
 }
 
 // Server is Holdline's HTTP server.
@@ -80,12 +84,17 @@ func New(cfg Config) (*Server, error) {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	api := console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
-	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString,
-		Limits: cfg.PTK, Credentials: cfg.Credentials})
+	pc := ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString,
+		Limits: cfg.PTK, Credentials: cfg.Credentials}
+	var limiter console.Limiter
+	if cfg.Limiter != nil { // a nil *Limiter in an interface would not be nil
+		pc.Limiter, limiter = cfg.Limiter, cfg.Limiter
+	}
+	soap, err := ptk.New(pc)
 	if err != nil {
 		return nil, err
 	}
-	auth := console.NewAuth(cfg.Tokens, cfg.Logger, uuid.NewString)
+	auth := console.NewAuth(cfg.Tokens, limiter, cfg.Logger, uuid.NewString)
 	// Each listener gets its own mux with the routes it serves: every route
 	// on one listener, or the probes and metrics apart on the admin one.
 	all, public, admin := http.NewServeMux(), http.NewServeMux(), http.NewServeMux()

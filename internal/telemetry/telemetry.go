@@ -14,6 +14,7 @@ import (
 
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // Metrics is the set of Holdline's metrics, registered on their own registry.
@@ -25,6 +26,7 @@ type Metrics struct {
 	requestDuration *prometheus.HistogramVec
 	txDuration      *prometheus.HistogramVec
 	deliveries      *prometheus.CounterVec
+	limited         *prometheus.CounterVec
 }
 
 // New creates the metrics and registers them, with the Go and process collectors.
@@ -49,6 +51,10 @@ func New(version string) *Metrics {
 			Name: "holdline_deliveries_total",
 			Help: "Outbox delivery attempts (pushed launches, events, notifications), by kind and outcome (delivered, retry, expired).",
 		}, []string{"kind", "outcome"}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "holdline_rate_limited_total",
+			Help: "Requests refused with 429 because their client was over its rate, by front (ptk, api) and bucket (principal, address, failedAuth).",
+		}, []string{"front", "class"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "holdline_build_info",
@@ -56,7 +62,7 @@ func New(version string) *Metrics {
 		ConstLabels: prometheus.Labels{"version": version},
 	})
 	build.Set(1)
-	m.Registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.deliveries, build,
+	m.Registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.deliveries, m.limited, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -64,6 +70,11 @@ func New(version string) *Metrics {
 // ObserveDelivery counts one outbox delivery attempt.
 func (m *Metrics) ObserveDelivery(kind, outcome string, _ time.Duration) {
 	m.deliveries.WithLabelValues(kind, outcome).Inc()
+}
+
+// ObserveLimited counts a request refused for its client's rate.
+func (m *Metrics) ObserveLimited(front string, class throttle.Class) {
+	m.limited.WithLabelValues(front, string(class)).Inc()
 }
 
 // ObserveRequest counts one API request and its latency.

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+
+	"github.com/holdline/holdline/internal/status"
 )
 
 // The JSON mirror: the same operations at POST /api/v1/ptk/{Method}, JSON in
@@ -32,7 +34,7 @@ func (h *Handler) serveJSON(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	op, name, ok := Lookup(r.PathValue("method"))
 	if !ok {
-		ex.jsonError(http.StatusNotFound, "", "UnknownMethod", fmt.Sprintf("unknown method %q; known: %s", r.PathValue("method"), operationNames()))
+		ex.jsonError(http.StatusNotFound, "", "UnknownMethod", fmt.Sprintf("unknown method %s; known: %s", status.Quote(r.PathValue("method")), operationNames()))
 		return
 	}
 	req, err := decodeJSONRequest(op, http.MaxBytesReader(w, r.Body, h.limits.MaxBody), h.limits)
@@ -124,7 +126,7 @@ func jsonToNode(name string, v any, t *Type, depth, maxDepth int) (*Node, error)
 			}
 		}
 	case []any:
-		return nil, fmt.Errorf("%s: an array of arrays is not allowed", name)
+		return nil, fmt.Errorf("%s: an array of arrays is not allowed", status.Quote(name))
 	case string:
 		n.Text = x
 	case json.Number:

@@ -164,6 +164,12 @@ type bundle struct {
 
 func setup(t *testing.T) *bundle {
 	t.Helper()
+	return setupWith(t, ptk.Limits{MaxBody: 64 << 10})
+}
+
+// setupWith is setup with the PTK endpoint's limits lim.
+func setupWith(t *testing.T, lim ptk.Limits) *bundle {
+	t.Helper()
 	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "holdline.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +185,7 @@ func setup(t *testing.T) *bundle {
 		t.Fatal(err)
 	}
 	m := telemetry.New("test")
-	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}})
+	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: m, Logger: log, PTK: lim})
 	if err != nil {
 		t.Fatal(err)
 	}

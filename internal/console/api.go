@@ -122,7 +122,11 @@ type errorBody struct {
 // badRequest marks a body the API could not decode.
 type badRequest struct{ err error }
 
-func (b badRequest) Error() string { return "request body: " + b.err.Error() }
+// Error says what is wrong; a decoder's message may quote the client's
+// input (an unknown field's name), so it is cut to status.MaxMessage.
+func (b badRequest) Error() string {
+	return "request body: " + status.Clip(b.err.Error(), status.MaxMessage)
+}
 
 func messageOf(err error) string {
 	if m := status.Message(err); m != "" {
@@ -150,12 +154,19 @@ func httpStatusOf(code status.Code) int {
 	}
 }
 
+// decode reads the JSON body into v. User data past its limits, found while
+// decoding (userdata.List stops at the first pair or list too many), is the
+// PTK's refusal 108040, as it would be once merged; anything else that
+// cannot be read is an InvalidRequest, its message cut to a bounded length.
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		if errors.Is(err, io.EOF) {
+		switch {
+		case errors.Is(err, io.EOF):
 			return badRequest{errors.New("empty body; a JSON object is required")}
+		case errors.Is(err, userdata.ErrInvalid):
+			return status.Wrap(status.UserDataFailedValidation, err, err.Error())
 		}
 		return badRequest{err}
 	}

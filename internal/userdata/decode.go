@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync/atomic"
 
 	"github.com/holdline/holdline/internal/status"
@@ -122,75 +121,60 @@ func decodeListValue(dec *json.Decoder, b *Budget, depth int) (l List, isNull bo
 	return l, false, nil
 }
 
-// decodePair reads one pair of a list at depth: an object, or null.
-func decodePair(dec *json.Decoder, b *Budget, depth int) (Pair, error) {
-	tok, err := dec.Token()
+// pairJSON is one pair as decodePair reads it: jsonPair, but with a list
+// member that decodes within the tree's Budget.
+type pairJSON struct {
+	Key    string     `json:"key"`
+	String *string    `json:"string"`
+	Int    *int64     `json:"integer"`
+	Binary *string    `json:"binary"`
+	List   listMember `json:"list"`
+}
+
+// listMember is the list member of a pair being decoded: encoding/json hands
+// it its bytes as soon as it meets it, and it decodes them at once, within
+// the Budget of the tree, one level deeper.
+type listMember struct {
+	budget *Budget
+	depth  int
+	list   List
+	set    bool
+}
+
+// UnmarshalJSON decodes the member's list, or forgets it for null.
+func (m *listMember) UnmarshalJSON(b []byte) error {
+	l, isNull, err := decodeListValue(json.NewDecoder(bytes.NewReader(b)), m.budget, m.depth)
 	if err != nil {
+		return err
+	}
+	m.list, m.set = l, !isNull
+	return nil
+}
+
+// decodePair reads one pair of a list at depth: an object, as encoding/json
+// fills a struct (names match case-insensitively, unknown members are
+// ignored, a later member replaces an earlier one), or null, an empty pair.
+// Of several value members the first of string, integer, binary, list is
+// taken; a pair without one is an empty string.
+func decodePair(dec *json.Decoder, b *Budget, depth int) (Pair, error) {
+	j := pairJSON{List: listMember{budget: b, depth: depth + 1}}
+	if err := dec.Decode(&j); err != nil {
 		return Pair{}, err
 	}
-	if tok == nil {
-		return Pair{Value: Str("")}, nil
-	}
-	if tok != json.Delim('{') {
-		return Pair{}, fmt.Errorf(`a user-data pair must be an object {"key": …, "string"|"integer"|"binary"|"list": …}, not %s`, jsonKind(tok))
-	}
-	// As json.Unmarshal would fill jsonPair: a later member replaces an
-	// earlier one of the same name, null included.
-	var (
-		key      string
-		str, bin *string
-		num      *int64
-		list     *List
-	)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return Pair{}, err
-		}
-		name, _ := tok.(string)
-		switch {
-		case strings.EqualFold(name, "key"):
-			err = dec.Decode(&key)
-		case strings.EqualFold(name, "string"):
-			err = dec.Decode(&str)
-		case strings.EqualFold(name, "integer"):
-			err = dec.Decode(&num)
-		case strings.EqualFold(name, "binary"):
-			err = dec.Decode(&bin)
-		case strings.EqualFold(name, "list"):
-			var l List
-			var isNull bool
-			if l, isNull, err = decodeListValue(dec, b, depth+1); err == nil {
-				list = &l
-				if isNull {
-					list = nil
-				}
-			}
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
-		}
-		if err != nil {
-			return Pair{}, err
-		}
-	}
-	if _, err := dec.Token(); err != nil { // the closing '}'
-		return Pair{}, err
-	}
-	p := Pair{Key: key, Value: Str("")}
+	p := Pair{Key: j.Key, Value: Str("")}
 	switch {
-	case str != nil:
-		p.Value = Str(*str)
-	case num != nil:
-		p.Value = Int(*num)
-	case bin != nil:
-		raw, err := hex.DecodeString(*bin)
+	case j.String != nil:
+		p.Value = Str(*j.String)
+	case j.Int != nil:
+		p.Value = Int(*j.Int)
+	case j.Binary != nil:
+		raw, err := hex.DecodeString(*j.Binary)
 		if err != nil {
-			return Pair{}, fmt.Errorf("%w: key %s: binary value is not hexadecimal", ErrInvalid, status.Quote(key))
+			return Pair{}, fmt.Errorf("%w: key %s: binary value is not hexadecimal", ErrInvalid, status.Quote(j.Key))
 		}
 		p.Value = Bin(raw)
-	case list != nil:
-		p.Value = Value{Kind: ListKind, List: *list}
+	case j.List.set:
+		p.Value = Value{Kind: ListKind, List: j.List.list}
 	}
 	return p, nil
 }

@@ -45,20 +45,20 @@ func TestDecodeEnvelope(t *testing.T) {
 		{name: "second body, unqualified envelope", in: `<Envelope><Body><GetStatus/></Body><Body/></Envelope>`,
 			fault: "more than one Body", faultVersion: SOAP11},
 		{name: "utf-8 bom", in: "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?><GetStatus><Tenant>Portrée</Tenant></GetStatus>", version: Bare, op: "GetStatus", tenant: "Portrée"},
-		{name: "utf-16 le with declaration", in: utf16Body(binary.LittleEndian, `<?xml version="1.0" encoding="UTF-16"?><s:Envelope xmlns:s="`+s11+`"><s:Body><GetStatus><Tenant>Portrée 😀</Tenant></GetStatus></s:Body></s:Envelope>`),
+		{name: "utf-16 le with declaration", in: UTF16Body(binary.LittleEndian, `<?xml version="1.0" encoding="UTF-16"?><s:Envelope xmlns:s="`+s11+`"><s:Body><GetStatus><Tenant>Portrée 😀</Tenant></GetStatus></s:Body></s:Envelope>`),
 			version: SOAP11, op: "GetStatus", tenant: "Portrée 😀"},
-		{name: "utf-16 be without declaration", in: utf16Body(binary.BigEndian, `<s:Envelope xmlns:s="`+s12+`"><s:Body><GetStatus><Tenant>東京</Tenant></GetStatus></s:Body></s:Envelope>`),
+		{name: "utf-16 be without declaration", in: UTF16Body(binary.BigEndian, `<s:Envelope xmlns:s="`+s12+`"><s:Body><GetStatus><Tenant>東京</Tenant></GetStatus></s:Body></s:Envelope>`),
 			version: SOAP12, op: "GetStatus", tenant: "東京"},
-		{name: "utf-16 be declared utf-16be", in: utf16Body(binary.BigEndian, `<?xml version="1.0" encoding="utf-16BE"?><GetStatus><Tenant>P</Tenant></GetStatus>`),
+		{name: "utf-16 be declared utf-16be", in: UTF16Body(binary.BigEndian, `<?xml version="1.0" encoding="utf-16BE"?><GetStatus><Tenant>P</Tenant></GetStatus>`),
 			version: Bare, op: "GetStatus", tenant: "P"},
-		{name: "utf-16 declaring latin-1", in: utf16Body(binary.LittleEndian, `<?xml version="1.0" encoding="ISO-8859-1"?><GetStatus/>`),
+		{name: "utf-16 declaring latin-1", in: UTF16Body(binary.LittleEndian, `<?xml version="1.0" encoding="ISO-8859-1"?><GetStatus/>`),
 			fault: `the XML declaration's encoding "ISO-8859-1" contradicts the UTF-16 byte-order mark`, faultVersion: SOAP11},
 		{name: "utf-8 bom declaring utf-16", in: "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-16\"?><GetStatus/>",
 			fault: "contradicts the UTF-8 byte-order mark", faultVersion: SOAP11},
-		{name: "utf-16 odd length", in: utf16Body(binary.LittleEndian, `<GetStatus/>`) + "x", fault: "odd number of bytes", faultVersion: Bare},
-		{name: "utf-16 lone high surrogate", in: utf16Body(binary.LittleEndian, `<GetStatus>`) + "\x00\xD8<\x00", fault: "invalid UTF-16: high surrogate U+D800 followed by U+003C", faultVersion: Bare},
-		{name: "utf-16 lone low surrogate", in: utf16Body(binary.BigEndian, `<GetStatus>`) + "\xDC\x00", fault: "invalid UTF-16: low surrogate U+DC00", faultVersion: Bare},
-		{name: "utf-16 surrogate at the end", in: utf16Body(binary.BigEndian, `<GetStatus>`) + "\xD8\x00", fault: "high surrogate U+D800 at the end", faultVersion: Bare},
+		{name: "utf-16 odd length", in: UTF16Body(binary.LittleEndian, `<GetStatus/>`) + "x", fault: "odd number of bytes", faultVersion: Bare},
+		{name: "utf-16 lone high surrogate", in: UTF16Body(binary.LittleEndian, `<GetStatus>`) + "\x00\xD8<\x00", fault: "invalid UTF-16: high surrogate U+D800 followed by U+003C", faultVersion: Bare},
+		{name: "utf-16 lone low surrogate", in: UTF16Body(binary.BigEndian, `<GetStatus>`) + "\xDC\x00", fault: "invalid UTF-16: low surrogate U+DC00", faultVersion: Bare},
+		{name: "utf-16 surrogate at the end", in: UTF16Body(binary.BigEndian, `<GetStatus>`) + "\xD8\x00", fault: "high surrogate U+D800 at the end", faultVersion: Bare},
 		{name: "soap lite attributes", in: `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="` + s11 + `" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" soap:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><soap:Body><GetVersion><Tenant xsi:type="xsd:string">P</Tenant></GetVersion></soap:Body></soap:Envelope>`,
 			version: SOAP11, op: "GetVersion", tenant: "P"},
 		{name: "unqualified envelope (SOAP::Lite)", in: `<Envelope xmlns:namesp1="urn:holdline:ptk"><Body><namesp1:GetVersion><Tenant>P</Tenant></namesp1:GetVersion></Body></Envelope>`,
@@ -107,8 +107,9 @@ func TestDecodeEnvelope(t *testing.T) {
 	}
 }
 
-// utf16Body is s in UTF-16 with the byte order's mark first.
-func utf16Body(order binary.AppendByteOrder, s string) string {
+// UTF16Body is s in UTF-16 with the byte order's mark first (exported for
+// the wire tests of package ptk_test).
+func UTF16Body(order binary.AppendByteOrder, s string) string {
 	b := order.AppendUint16(nil, 0xFEFF)
 	for _, u := range utf16.Encode([]rune(s)) {
 		b = order.AppendUint16(b, u)
@@ -192,8 +193,8 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	f.Add([]byte(soapEnv(NamespaceSOAP11, `<GetStatus/><GetVersion/>`)))
 	f.Add([]byte(`<s:Envelope xmlns:s="` + NamespaceSOAP12 + `"><s:Header><w:Security xmlns:w="urn:w"/></s:Header><s:Body><GetStatus/></s:Body><s:Body/></s:Envelope>`))
 	f.Add([]byte("\xEF\xBB\xBF" + soapEnv(NamespaceSOAP11, `<GetVersion/>`)))
-	f.Add([]byte(utf16Body(binary.LittleEndian, `<?xml version="1.0" encoding="UTF-16"?>`+soapEnv(NamespaceSOAP11, `<GetStatus><Tenant>é😀</Tenant></GetStatus>`))))
-	f.Add([]byte(utf16Body(binary.BigEndian, soapEnv(NamespaceSOAP12, `<GetVersion/>`)) + "\xD8\x00"))
+	f.Add([]byte(UTF16Body(binary.LittleEndian, `<?xml version="1.0" encoding="UTF-16"?>`+soapEnv(NamespaceSOAP11, `<GetStatus><Tenant>é😀</Tenant></GetStatus>`))))
+	f.Add([]byte(UTF16Body(binary.BigEndian, soapEnv(NamespaceSOAP12, `<GetVersion/>`)) + "\xD8\x00"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		env, err := DecodeEnvelope(bytes.NewReader(in), Limits{MaxBody: 1 << 16})
 		if err != nil {

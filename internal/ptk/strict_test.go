@@ -7,21 +7,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/userdata"
 )
-
-// inUTF16 is s in UTF-16 in the given byte order, its byte-order mark first.
-func inUTF16(order binary.AppendByteOrder, s string) string {
-	b := order.AppendUint16(nil, 0xFEFF)
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = order.AppendUint16(b, u)
-	}
-	return string(b)
-}
 
 // TestEnvelopeStrictness sends, through the real server, the requests the
 // wire refuses since the attacker audit (a second Body, a second operation)
@@ -51,12 +41,12 @@ func TestEnvelopeStrictness(t *testing.T) {
 		{"two bare roots", "text/xml", state + state, ptk.SOAP11, "soap:Client", "malformed XML: more than one root element"},
 		{"a header block is skipped", "text/xml", `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><w:Security xmlns:w="urn:w" soap:mustUnderstand="1"><w:Token>t</w:Token></w:Security></soap:Header><soap:Body>` + state + `</soap:Body></soap:Envelope>`,
 			ptk.SOAP11, "", ""},
-		{"UTF-16 LE declared UTF-16", "text/xml; charset=utf-16", inUTF16(binary.LittleEndian, decl+soap11(state)), ptk.SOAP11, "", ""},
-		{"UTF-16 BE, SOAP 1.2", "application/soap+xml; charset=utf-16", inUTF16(binary.BigEndian, soap12(state)), ptk.SOAP12, "", ""},
+		{"UTF-16 LE declared UTF-16", "text/xml; charset=utf-16", ptk.UTF16Body(binary.LittleEndian, decl+soap11(state)), ptk.SOAP11, "", ""},
+		{"UTF-16 BE, SOAP 1.2", "application/soap+xml; charset=utf-16", ptk.UTF16Body(binary.BigEndian, soap12(state)), ptk.SOAP12, "", ""},
 		{"UTF-8 with a byte-order mark", "text/xml", "\xEF\xBB\xBF" + `<?xml version="1.0" encoding="utf-8"?>` + soap11(state), ptk.SOAP11, "", ""},
 		{"UTF-16 declared without a byte-order mark", "text/xml", decl + soap11(state),
 			ptk.SOAP11, "soap:Client", `the XML declaration's encoding "UTF-16" is not supported: send UTF-8, or UTF-16 starting with a byte-order mark`},
-		{"UTF-16 with a broken surrogate", "text/xml", inUTF16(binary.LittleEndian, `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetSegmentState>`) + "\x00\xDC",
+		{"UTF-16 with a broken surrogate", "text/xml", ptk.UTF16Body(binary.LittleEndian, `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetSegmentState>`) + "\x00\xDC",
 			ptk.SOAP11, "soap:Client", "the request could not be read: invalid UTF-16: low surrogate U+DC00 without a high one"},
 	}
 	b := setup(t)
@@ -117,15 +107,9 @@ func TestFaultsRepeatABoundedPrefixOfTheInput(t *testing.T) {
 		})
 	}
 	// The JSON mirror's unknown method, from the URL path.
-	resp, err := http.Post(b.srv.URL+"/api/v1/ptk/"+strings.Repeat("M", 5000), "application/json", strings.NewReader(`{}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var v map[string]string
-	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil || resp.StatusCode != 404 ||
-		!strings.HasPrefix(v["message"], `unknown method "`+strings.Repeat("M", status.MaxQuoted)+`…" (5000 bytes); known: `) {
-		t.Fatalf("HTTP %d %v %v", resp.StatusCode, v, err)
+	code, v := postJSON(t, b, strings.Repeat("M", 5000), `{}`)
+	if msg, _ := v["message"].(string); code != 404 || !strings.HasPrefix(msg, `unknown method "`+strings.Repeat("M", status.MaxQuoted)+`…" (5000 bytes); known: `) {
+		t.Fatalf("HTTP %d %v", code, v)
 	}
 }
 
@@ -185,7 +169,7 @@ func TestUserDataLimitsOnThePTK(t *testing.T) {
 	}
 	t.Run("json mirror, 30,000 keys", func(t *testing.T) {
 		t.Parallel()
-		v := postJSON(t, b, "AddInteraction", `{"Tenant":"Rules","Segment":"Open","Contact":"80010","Options":{"UserData":`+userDataJSON(30_000)+`}}`)
+		v := answerJSON(t, b, "AddInteraction", `{"Tenant":"Rules","Segment":"Open","Contact":"80010","Options":{"UserData":`+userDataJSON(30_000)+`}}`)
 		st := v["Header"].(map[string]any)["Status"].(map[string]any)
 		if st["Code"] != json.Number("108040") || !strings.Contains(st["ErrorMessage"].(string), "MaxKeys") {
 			t.Fatalf("status %v", st)
@@ -193,7 +177,9 @@ func TestUserDataLimitsOnThePTK(t *testing.T) {
 	})
 }
 
-func postJSON(t *testing.T, b *bundle, method, body string) map[string]any {
+// postJSON sends body to the JSON mirror's method and returns the HTTP
+// status and the decoded answer (numbers as json.Number).
+func postJSON(t *testing.T, b *bundle, method, body string) (int, map[string]any) {
 	t.Helper()
 	resp, err := http.Post(b.srv.URL+"/api/v1/ptk/"+method, "application/json", strings.NewReader(body))
 	if err != nil {
@@ -203,8 +189,18 @@ func postJSON(t *testing.T, b *bundle, method, body string) map[string]any {
 	dec := json.NewDecoder(resp.Body)
 	dec.UseNumber()
 	var v map[string]any
-	if err := dec.Decode(&v); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("HTTP %d: %v %v", resp.StatusCode, v, err)
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("HTTP %d: %v", resp.StatusCode, err)
+	}
+	return resp.StatusCode, v
+}
+
+// answerJSON is postJSON for a request the mirror must answer with HTTP 200.
+func answerJSON(t *testing.T, b *bundle, method, body string) map[string]any {
+	t.Helper()
+	code, v := postJSON(t, b, method, body)
+	if code != 200 {
+		t.Fatalf("HTTP %d: %v", code, v)
 	}
 	return v
 }
@@ -220,7 +216,7 @@ func TestPTKUserDataDecodingStopsAtTheLimit(t *testing.T) {
 		send func() status.Code
 	}{
 		{"json mirror, 30,000 keys", func() status.Code {
-			v := postJSON(t, b, "CreateInteraction", `{"Tenant":"Rules","Segment":"Open","UserDataContainer":`+userDataJSON(30_000)+`}`)
+			v := answerJSON(t, b, "CreateInteraction", `{"Tenant":"Rules","Segment":"Open","UserDataContainer":`+userDataJSON(30_000)+`}`)
 			n, _ := v["ResultCode"].(json.Number).Int64()
 			return status.Code(n)
 		}},

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -61,19 +60,19 @@ status 1; a valid file prints a summary to standard output.`,
 func runConfigCheck(stdin io.Reader, stdout, stderr io.Writer, path string) error {
 	name := path
 	var (
-		data []byte
-		err  error
+		c   *config.Config
+		err error
 	)
 	if path == "-" {
 		name = "<stdin>"
-		data, err = io.ReadAll(stdin)
+		data, rerr := io.ReadAll(stdin)
+		if rerr != nil {
+			return fmt.Errorf("read configuration: %w", rerr)
+		}
+		c, err = config.ParseConfig(data, name)
 	} else {
-		data, err = os.ReadFile(path)
+		c, err = config.LoadConfig(path) // relative TLS paths: the file's folder
 	}
-	if err != nil {
-		return fmt.Errorf("read configuration: %w", err)
-	}
-	settings, err := config.Parse(data, name)
 	var cerr *config.Error
 	if errors.As(err, &cerr) {
 		for _, is := range cerr.Issues {
@@ -84,15 +83,22 @@ func runConfigCheck(stdin io.Reader, stdout, stderr io.Writer, path string) erro
 		return exitError{code: 1}
 	}
 	if err != nil {
-		return fmt.Errorf("check %s: %w", name, err)
+		return err // the file cannot be read: "read configuration: open FILE: ..."
 	}
 	segments, queues := 0, 0
-	for _, t := range settings.Tenants {
+	for _, t := range c.Settings.Tenants {
 		segments += len(t.Segments)
 		queues += len(t.Queues)
 	}
-	if _, err := fmt.Fprintf(stdout, "%s: ok (%s, %s, %s)\n", name,
-		plural(len(settings.Tenants), "tenant"), plural(segments, "segment"), plural(queues, "queue")); err != nil {
+	tls := ""
+	switch {
+	case c.Server.TLS.ClientCA != "":
+		tls = ", mutual TLS"
+	case c.Server.TLS.Enabled():
+		tls = ", TLS"
+	}
+	if _, err := fmt.Fprintf(stdout, "%s: ok (%s, %s, %s%s)\n", name,
+		plural(len(c.Settings.Tenants), "tenant"), plural(segments, "segment"), plural(queues, "queue"), tls); err != nil {
 		return fmt.Errorf("write the summary: %w", err)
 	}
 	return nil

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/holdline/holdline/internal/tlstest"
 )
 
 // runCLI runs holdline in-process with args and stdin, returning its output
@@ -121,6 +124,45 @@ func TestConfigCheckUsage(t *testing.T) {
 			var ee exitError
 			if err == nil || errors.As(err, &ee) || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Fatalf("error = %v, want one containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// config check loads the TLS files, relative to the file's folder, and
+// names the key of each one that does not load.
+func TestConfigCheckTLSFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ca := tlstest.NewCA(t, dir, "main")
+	ca.Server(t, "server")
+	tenants := "tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q}]\n"
+	cases := []struct {
+		name, server, wantOut, wantErr string
+	}{
+		{"TLS", "tls: {cert: server.pem, key: server-key.pem}", ": ok (1 tenant, 1 segment, 1 queue, TLS)\n", ""},
+		{"mutual TLS", "tls: {cert: server.pem, key: server-key.pem, clientCA: main-ca.pem}", ": ok (1 tenant, 1 segment, 1 queue, mutual TLS)\n", ""},
+		{"key missing", "tls: {cert: server.pem}", "", ": server.tls.key: is required with a cert\n"},
+		{"unreadable cert", "tls: {cert: nothing.pem, key: server-key.pem}", "",
+			`: server.tls.cert: cannot read "` + filepath.Join(dir, "nothing.pem") + `": no such file or directory` + "\n"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			file := filepath.Join(dir, fmt.Sprintf("holdline-%d.yaml", i))
+			if err := os.WriteFile(file, []byte(tenants+"server:\n  "+tc.server+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, errOut, err := runCLI(t, "", "config", "check", file)
+			if tc.wantErr != "" {
+				var ee exitError
+				if !errors.As(err, &ee) || errOut != file+tc.wantErr {
+					t.Fatalf("config check = %v, stderr %q; want %q", err, errOut, file+tc.wantErr)
+				}
+				return
+			}
+			if err != nil || out != file+tc.wantOut {
+				t.Fatalf("config check = %q, %v, stderr %q; want %q", out, err, errOut, file+tc.wantOut)
 			}
 		})
 	}

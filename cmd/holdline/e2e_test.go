@@ -190,9 +190,14 @@ func TestGracefulShutdown(t *testing.T) {
 	if code, body := request(t, "GET", p.base+"/readyz", nil); code != 200 {
 		t.Fatalf("/readyz = %d %s", code, body)
 	}
-	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	stopGracefully(t, p)
+}
+
+// stopGracefully sends SIGTERM and checks that the process exits 0 after
+// closing its store.
+func stopGracefully(t *testing.T, p *proc) {
+	t.Helper()
+	p.Signal(t, syscall.SIGTERM)
 	if err := p.Wait(t); err != nil {
 		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.Logs())
 	}

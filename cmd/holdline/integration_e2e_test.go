@@ -541,7 +541,7 @@ func TestATokenOfOneTenantCannotTouchAnother(t *testing.T) {
 		{"ClaimWithoutToken", "POST", "/api/v1/launches/claim", "", map[string]any{"tenant": "Site"}, 401},
 		{"ClaimWithABadToken", "POST", "/api/v1/launches/claim", "not-a-configured-token", map[string]any{"tenant": "Site"}, 401},
 		{"ClaimOthers", "POST", "/api/v1/launches/claim", otherToken, map[string]any{"tenant": "Site"}, 403},
-		{"AckOthers", "POST", "/api/v1/launches/" + key + "/ack", otherToken, nil, 403},
+		{"AckOthers", "POST", "/api/v1/launches/" + key + "/ack", otherToken, nil, 404},
 		{"ReadOthersEvents", "GET", "/api/v1/tenants/Site/deliveries", otherToken, nil, 403},
 		{"ReadOthersInteraction", "GET", "/api/v1/tenants/Site/interactions/" + id, otherToken, nil, 403},
 		{"PTKJSONForOthers", "POST", "/api/v1/ptk/FindInteraction", otherToken, map[string]any{"Tenant": "Site", "InteractionId": id}, 403},

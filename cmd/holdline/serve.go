@@ -5,31 +5,39 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/certs"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
-	"github.com/holdline/holdline/internal/console"
 	"github.com/holdline/holdline/internal/dispatch"
+	"github.com/holdline/holdline/internal/reload"
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
-// serveFlags are the options of `holdline serve`.
+// serveFlags are the options of `holdline serve`. The listener flags
+// override the configuration's server section key by key.
 type serveFlags struct {
-	config    string
-	addr      string
-	data      string
-	node      int
-	logFormat string
-	logLevel  string
+	config      string
+	addr        string
+	adminAddr   string
+	tlsCert     string
+	tlsKey      string
+	tlsClientCA string
+	data        string
+	node        int
+	logFormat   string
+	logLevel    string
 }
 
 func newServeCmd() *cobra.Command {
@@ -38,9 +46,17 @@ func newServeCmd() *cobra.Command {
 		Use:   "serve",
 		Short: "Run the platform (the embedded demo configuration unless --config is given)",
 		Long: `Run Holdline: the PTK endpoint, the REST API, /healthz, /readyz and /metrics on one
-listener. Without --config it serves the embedded demo configuration (tenants
-VHTLab, Portree and VHT of the PTK reference's examples, open 24/7). State is
-kept in a SQLite database under --data.`,
+listener (or the last three on --admin-addr). Without --config it serves the
+embedded demo configuration (tenants VHTLab, Portree and VHT of the PTK
+reference's examples, open 24/7). State is kept in a SQLite database under
+--data.
+
+With --tls-cert and --tls-key it serves HTTPS (TLS 1.2 or later); with
+--tls-client-ca as well, only clients with a certificate of that CA (mutual
+TLS). SIGHUP reads the configuration file and the certificate files again and
+replaces the certificate for new connections; if anything does not load, the
+running certificate is kept and the log says why. Each listener flag overrides
+its key of the configuration's server section.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd.Context(), f, cmd.ErrOrStderr())
@@ -48,7 +64,11 @@ kept in a SQLite database under --data.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.config, "config", "", "configuration file (YAML); empty serves the embedded demo")
-	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fl.StringVar(&f.addr, "addr", "", "address to listen on (default: the configuration's server.addr, "+config.DefaultAddr+")")
+	fl.StringVar(&f.adminAddr, "admin-addr", "", "address of a second, plain-HTTP listener for /healthz, /readyz and /metrics,\nwhich leave the public one (default: the configuration's server.adminAddr; none)")
+	fl.StringVar(&f.tlsCert, "tls-cert", "", "certificate chain (PEM) to serve HTTPS with (default: server.tls.cert)")
+	fl.StringVar(&f.tlsKey, "tls-key", "", "the certificate's private key (PEM) (default: server.tls.key)")
+	fl.StringVar(&f.tlsClientCA, "tls-client-ca", "", "CA certificates (PEM) clients must present a certificate of: mutual TLS\n(default: server.tls.clientCA)")
 	fl.StringVar(&f.data, "data", "./holdline-data", "directory for the database")
 	fl.IntVar(&f.node, "node", 1, "this node's number (0-9999), written into interaction ids")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -79,9 +99,23 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if !callback.ValidNode(f.node) {
 		return fmt.Errorf("--node %d: want 0-9999", f.node)
 	}
+	// SIGHUP is caught from the start, so that one sent while the server
+	// starts waits for the reloader instead of killing the process.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	cfg, source, err := loadConfig(f.config)
 	if err != nil {
 		return err
+	}
+	listen := f.server(cfg.Server)
+	var certificate *certs.Holder
+	if listen.TLS.Enabled() {
+		b, err := f.loadTLS(listen.TLS, cfg.Server.TLS, log)
+		if err != nil {
+			return err
+		}
+		certificate = certs.NewHolder(b)
 	}
 	settings := cfg.Settings
 	dbPath := filepath.Join(f.data, "holdline.db")
@@ -107,15 +141,12 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		return fmt.Errorf("start the platform: %w", err)
 	}
 	metrics.WatchInteractions(platform.CountByState, log)
-	tokens := make([]console.Token, len(cfg.Tokens))
-	for i, t := range cfg.Tokens {
-		tokens[i] = console.Token{Name: t.Name, SHA256: t.SHA256, Tenants: t.Tenants}
-	}
+	tokens := access.NewTokens(cfg.Tokens)
 	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens})
 	if err != nil {
 		return err
 	}
-	if len(tokens) == 0 {
+	if tokens.Empty() {
 		log.Warn("the JSON API is open: no auth.tokens are configured, so anyone who can reach /api/v1/ may use it (docs/integration.md)")
 	}
 	worker, err := dispatch.New(dispatch.Config{Outbox: platform, Settings: settings, Logger: log, Observer: metrics,
@@ -124,18 +155,38 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", f.addr)
+	ls, err := openListeners(listen, certificate)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", f.addr, err)
+		return err
 	}
-	log.Info("holdline listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String(),
-		"config", source, "data", dbPath, "node", f.node, "version", version, "pid", os.Getpid())
+	attrs := []any{"addr", ls.Public.Addr().String(), "url", listenURL(ls.Public, certificate != nil)}
+	if ls.Admin != nil {
+		attrs = append(attrs, "adminAddr", ls.Admin.Addr().String(), "adminURL", listenURL(ls.Admin, false))
+	}
+	if certificate != nil {
+		attrs = append(attrs, "certificate", certificate.Current())
+	}
+	log.Info("holdline listening", append(attrs, "config", source, "data", dbPath, "node", f.node, "version", version, "pid", os.Getpid())...)
 
-	// The Queue Manager's timed work (launches, timeouts) and the outbox's
-	// delivery stop with the server, before the store closes: the worker
-	// lets the deliveries in flight finish and records them first.
+	// SIGHUP reloads what can change without a restart: each part checks
+	// its new value, and nothing changes unless all are good.
+	reloader := reload.New(func(context.Context) (*config.Config, error) {
+		c, _, err := loadConfig(f.config)
+		return c, err
+	}, log)
+	reloader.Add(f.listenersPart(listen, log))
+	reloader.Add(f.certificatePart(certificate, log))
+
+	// The Queue Manager's timed work (launches, timeouts), the outbox's
+	// delivery and the reloader stop with the server, before the store
+	// closes: the worker lets the deliveries in flight finish and records
+	// them first.
 	bgCtx, stopBG := context.WithCancel(ctx)
-	qmDone, dispatchDone := make(chan struct{}), make(chan struct{})
+	qmDone, dispatchDone, reloadDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(reloadDone)
+		reloader.Run(bgCtx, hup)
+	}()
 	go func() {
 		defer close(qmDone)
 		_ = platform.Run(bgCtx, callback.DefaultTickInterval)
@@ -144,10 +195,11 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		defer close(dispatchDone)
 		_ = worker.Run(bgCtx)
 	}()
-	err = srv.Serve(ctx, ln)
+	err = srv.Serve(ctx, ls)
 	stopBG()
 	<-qmDone
 	<-dispatchDone
+	<-reloadDone
 	log.Info("queue manager and delivery stopped")
 	return err
 }

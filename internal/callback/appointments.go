@@ -24,7 +24,21 @@ func ParseTime(s string) (time.Time, error) {
 		}
 		t = t2.Truncate(time.Second)
 	}
-	return t.UTC(), nil
+	return t.UTC(), CheckTime("the time", t)
+}
+
+// earliestTime is the earliest time the platform reads as a time: earlier
+// ones (the zero time 0001-01-01T00:00:00Z some clients send for "none")
+// are mistakes, not requests for "no time".
+var earliestTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// CheckTime refuses a time before the year 2000 with 108004 InvalidDateTime,
+// naming what (the field) in the message.
+func CheckTime(what string, t time.Time) error {
+	if t.Before(earliestTime) {
+		return status.Errorf(status.InvalidDateTime, "%s %s is not a real time (before the year %d)", what, t.UTC().Format(time.RFC3339), earliestTime.Year())
+	}
+	return nil
 }
 
 // FormatTime writes t in the PTK's time format.

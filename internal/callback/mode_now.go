@@ -190,6 +190,9 @@ func (p *Platform) ModeOf(ctx context.Context, tenant, queue string) (*ModeInfo,
 	return out, nil
 }
 
+// MaxModeDuration is how far ahead a manual mode's end may be set: a year.
+const MaxModeDuration = 366 * 24 * time.Hour
+
 // SetMode switches a queue to mode by hand, durably, until until (zero: until
 // cleared or the next scheduled change). by names who did it, for the log.
 func (p *Platform) SetMode(ctx context.Context, tenant, queue, mode string, until time.Time, by string) (*ModeInfo, error) {
@@ -202,8 +205,13 @@ func (p *Platform) SetMode(ctx context.Context, tenant, queue, mode string, unti
 		return nil, status.Errorf(status.InvalidOperationModeReturned, "%q is not an operation mode (one of %s)", mode, joinValues(Modes))
 	}
 	now := p.Now()
-	if !until.IsZero() && !until.After(now) {
-		return nil, status.Errorf(status.InvalidDateTime, "until %s is not in the future", FormatTime(until))
+	switch {
+	case until.IsZero():
+	case !until.After(now):
+		return nil, status.Errorf(status.InvalidDateTime, "until %s is not in the future", until.UTC().Format(time.RFC3339))
+	case until.After(now.Add(MaxModeDuration)):
+		return nil, status.Errorf(status.InvalidDateTime, "until %s is more than %d days ahead: a manual mode lasts at most that long (leave until out to keep it until cleared)",
+			until.UTC().Format(time.RFC3339), MaxModeDuration/(24*time.Hour))
 	}
 	o := &ModeOverride{Tenant: t.Name, Queue: q.Name, Mode: m, SetAt: now, Until: until.UTC(), By: by}
 	p.modes.mu.Lock()

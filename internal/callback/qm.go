@@ -197,6 +197,20 @@ func (p *Platform) replay(ctx context.Context, tx Tx) error {
 	return nil
 }
 
+// MaxAgents bounds the agents an ACD report may count: more is a broken
+// adapter, and would make the EWT 0 and launch a burst of callbacks.
+const MaxAgents = 100_000
+
+// CheckStaffing refuses agent counts no ACD can report: negative, above
+// MaxAgents, or more available than staffed.
+func CheckStaffing(staffed, available int) error {
+	if staffed < 0 || staffed > MaxAgents || available < 0 || available > staffed {
+		return fmt.Errorf("agentsStaffed must be 0 to %d and agentsAvailable 0 to agentsStaffed: %d staffed and %d available is not possible",
+			MaxAgents, staffed, available)
+	}
+	return nil
+}
+
 // Staffing records the ACD statistics a CTI adapter reports for a queue:
 // agents staffed and available. They refine the EWT and drive Agent
 // Priority launches.
@@ -205,8 +219,8 @@ func (p *Platform) Staffing(ctx context.Context, tenant, queue string, staffed, 
 	if err != nil {
 		return err
 	}
-	if staffed < 0 || available < 0 || available > staffed {
-		return fmt.Errorf("staffing of %s/%s: %d staffed and %d available is not possible", t.Name, q.Name, staffed, available)
+	if err := CheckStaffing(staffed, available); err != nil {
+		return fmt.Errorf("staffing of %s/%s: %w", t.Name, q.Name, err)
 	}
 	p.queues[keyOf(t, q)].with(p.Now(), func(tr *ewt.Tracker, now time.Time) { tr.Staffing(now, staffed, available) })
 	p.log.DebugContext(ctx, "ACD statistics", "tenant", t.Name, "queue", q.Name, "staffed", staffed, "available", available)

@@ -15,6 +15,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	// The embedded time zone database is the fallback when the machine has
@@ -83,11 +84,11 @@ func (e *Error) Error() string {
 
 // Load reads and parses the configuration file at path.
 func Load(path string) (*callback.Settings, error) {
-	data, err := os.ReadFile(path)
+	c, err := LoadConfig(path)
 	if err != nil {
-		return nil, fmt.Errorf("read configuration: %w", err)
+		return nil, err
 	}
-	return Parse(data, path)
+	return c.Settings, nil
 }
 
 // Parse reads a configuration document's settings; source names it in
@@ -102,8 +103,9 @@ func Parse(data []byte, source string) (*callback.Settings, error) {
 }
 
 // ParseConfig reads a whole configuration document: the settings, the API
-// tokens and the delivery tuning. When the document has problems it
-// returns an *Error listing all of them.
+// tokens, the delivery tuning and the server's listeners. Relative file
+// paths are read from the working directory. When the document has
+// problems it returns an *Error listing all of them.
 func ParseConfig(data []byte, source string) (*Config, error) {
 	c, issues := decode(data, nil)
 	if len(issues) > 0 {
@@ -112,13 +114,18 @@ func ParseConfig(data []byte, source string) (*Config, error) {
 	return c, nil
 }
 
-// LoadConfig reads and parses the whole configuration file at path.
+// LoadConfig reads and parses the whole configuration file at path. The
+// relative file paths it holds (server.tls) are read from the file's folder.
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read configuration: %w", err)
 	}
-	return ParseConfig(data, path)
+	c, issues := decodeIn(data, nil, os.LookupEnv, filepath.Dir(path))
+	if len(issues) > 0 {
+		return nil, &Error{Source: path, Issues: issues}
+	}
+	return c, nil
 }
 
 // Check validates a configuration document and returns every problem found,

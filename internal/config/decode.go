@@ -33,11 +33,17 @@ func decode(data []byte, keys map[string][]string) (*Config, []Issue) {
 
 // decodeWith is decode with env as the environment.
 func decodeWith(data []byte, keys map[string][]string, env func(string) (string, bool)) (*Config, []Issue) {
+	return decodeIn(data, keys, env, "")
+}
+
+// decodeIn is decodeWith with the relative file paths of the document read
+// from dir ("" is the working directory).
+func decodeIn(data []byte, keys map[string][]string, env func(string) (string, bool), dir string) (*Config, []Issue) {
 	root, issues := parseYAML(data)
 	if len(issues) > 0 {
 		return nil, issues
 	}
-	w := &walker{keys: keys, env: env}
+	w := &walker{keys: keys, env: env, dir: dir}
 	s := w.settings(root)
 	slices.SortStableFunc(w.issues, func(a, b Issue) int { return sortLine(a) - sortLine(b) })
 	return s, w.issues
@@ -125,13 +131,14 @@ func keyLine(present map[string]*yaml.Node, key string, parent *yaml.Node) *yaml
 // settings reads the top level.
 func (w *walker) settings(root *yaml.Node) *Config {
 	s := &callback.Settings{}
-	c := &Config{Settings: s, Delivery: newDelivery()}
+	c := &Config{Settings: s, Delivery: newDelivery(), Server: newServer()}
 	count := 0
 	var names []named
-	var tokens []tokenRef
+	var credentials []tenantsRef
 	present := w.object(root, "", fields{
-		"auth":     func(v *yaml.Node, p string) { tokens = w.auth(v, p, c) },
+		"auth":     func(v *yaml.Node, p string) { credentials = w.auth(v, p, c) },
 		"delivery": func(v *yaml.Node, p string) { w.delivery(v, p, &c.Delivery) },
+		"server":   func(v *yaml.Node, p string) { w.server(v, p, &c.Server) },
 		"tenants": func(v *yaml.Node, p string) {
 			items := w.list(v, p)
 			count = len(items)
@@ -152,7 +159,7 @@ func (w *walker) settings(root *yaml.Node) *Config {
 		w.report(keyLine(present, "tenants", root), "tenants", "at least one tenant is required")
 	}
 	w.duplicates(names, "tenant name")
-	w.checkTokenTenants(c, tokens)
+	w.checkTenantsOf(c, credentials)
 	return c
 }
 

@@ -221,8 +221,8 @@ func TestExampleDefaultsMatchCode(t *testing.T) {
 		return c
 	}
 	ca, cb := load(withDefaults, "stated defaults"), load(withoutKeys, "keys left out")
-	if !reflect.DeepEqual(ca.Tokens, cb.Tokens) || ca.Delivery != cb.Delivery {
-		t.Errorf("tokens or delivery:\nstated %+v %+v\ncode   %+v %+v", ca.Tokens, ca.Delivery, cb.Tokens, cb.Delivery)
+	if !reflect.DeepEqual(ca.Tokens, cb.Tokens) || ca.Delivery != cb.Delivery || ca.Server != cb.Server {
+		t.Errorf("tokens, delivery or server:\nstated %+v %+v %+v\ncode   %+v %+v %+v", ca.Tokens, ca.Delivery, ca.Server, cb.Tokens, cb.Delivery, cb.Server)
 	}
 	a, b := ca.Settings, cb.Settings
 	if !reflect.DeepEqual(a, b) {

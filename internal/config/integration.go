@@ -1,9 +1,6 @@
 package config
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/dispatch"
 )
@@ -26,19 +24,13 @@ type Config struct {
 	// Settings are the tenants, segments and queues.
 	Settings *callback.Settings
 	// Tokens are the JSON API's bearer tokens; none leaves the API open.
-	Tokens []Token
+	Tokens []access.Token
+	// PTK are the SOAP PTK's credentials; none leaves the SOAP front open.
+	PTK []access.Credential
 	// Delivery tunes the outbox worker.
 	Delivery Delivery
-}
-
-// Token is a bearer token of the JSON API, scoped to tenants.
-type Token struct {
-	// Name says whose token it is (logs, the history's "by").
-	Name string
-	// SHA256 is the digest of the token: the file need not hold the token.
-	SHA256 [sha256.Size]byte
-	// Tenants are the tenants the token may act for; "*" is every tenant.
-	Tenants []string
+	// Server is where and how the server listens (server.go).
+	Server Server
 }
 
 // Delivery tunes the outbox worker (internal/dispatch).
@@ -50,7 +42,7 @@ type Delivery struct {
 }
 
 // AllTenants in a token's tenants grants every tenant.
-const AllTenants = "*"
+const AllTenants = access.AllTenants
 
 // Defaults of the integration keys; example.yaml states each of them.
 const (
@@ -258,119 +250,6 @@ func (w *walker) headers(n *yaml.Node, path string, into map[string]string) {
 		}
 		if s, ok := w.secret(p.value, kp); ok {
 			into[http.CanonicalHeaderKey(p.name)] = s
-		}
-	}
-}
-
-// auth reads the JSON API's bearer tokens; tenants are checked against the
-// configured ones by the caller.
-func (w *walker) auth(n *yaml.Node, path string, c *Config) []tokenRef {
-	var refs []tokenRef
-	w.object(n, path, fields{
-		"tokens": func(v *yaml.Node, p string) {
-			var names []named
-			digests := map[[sha256.Size]byte]string{}
-			for i, item := range w.list(v, p) {
-				ip := index(p, i)
-				var (
-					t        Token
-					nameNode *yaml.Node
-					ok       bool
-					ref      = tokenRef{path: ip}
-				)
-				present := w.object(item, ip, fields{
-					"name": func(v *yaml.Node, p string) {
-						if s, good := w.name(v, p); good {
-							t.Name, nameNode = s, deref(v)
-						}
-					},
-					"token": func(v *yaml.Node, p string) { t.SHA256, ok = w.token(v, p) },
-					"tenants": func(v *yaml.Node, p string) {
-						ref.node = deref(v)
-						t.Tenants = w.textList(v, p, func(s string) error {
-							if strings.TrimSpace(s) == "" {
-								return fmt.Errorf("must not be empty")
-							}
-							return nil
-						})
-					},
-				})
-				w.require(item, ip, present, "name", "token", "tenants")
-				if present == nil || t.Name == "" || !ok || len(t.Tenants) == 0 {
-					if present != nil && present["tenants"] != nil && len(t.Tenants) == 0 {
-						w.report(present["tenants"], join(ip, "tenants"), `name at least one tenant, or "*" for all`)
-					}
-					continue
-				}
-				if other, dup := digests[t.SHA256]; dup {
-					w.report(deref(item), join(ip, "token"), "the same token as %s: give each client its own", other)
-					continue
-				}
-				digests[t.SHA256] = ip
-				c.Tokens = append(c.Tokens, t)
-				ref.index = len(c.Tokens) - 1
-				refs = append(refs, ref)
-				names = append(names, named{t.Name, join(ip, "name"), nameNode})
-			}
-			w.duplicates(names, "token name")
-		},
-	})
-	return refs
-}
-
-// tokenRef remembers where a token's tenants were written, to check them
-// once the tenants are known.
-type tokenRef struct {
-	index int
-	path  string
-	node  *yaml.Node
-}
-
-var sha256RE = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
-
-// token reads a bearer token and returns its digest: "sha256:<hex>" (the
-// file holds no secret), "env:NAME", or the token itself (at least 16
-// characters).
-func (w *walker) token(n *yaml.Node, path string) ([sha256.Size]byte, bool) {
-	var d [sha256.Size]byte
-	raw, ok := w.text(n, path)
-	if !ok {
-		return d, false
-	}
-	if hexDigest, isDigest := strings.CutPrefix(raw, "sha256:"); isDigest {
-		if !sha256RE.MatchString(hexDigest) {
-			w.report(deref(n), path, "sha256: must be followed by 64 hex digits (the output of `printf %%s TOKEN | sha256sum`)")
-			return d, false
-		}
-		b, _ := hex.DecodeString(hexDigest)
-		copy(d[:], b)
-		return d, true
-	}
-	s, ok := w.secret(n, path)
-	if !ok {
-		return d, false
-	}
-	if len(s) < minTokenLength || strings.ContainsAny(s, " \t\r\n") {
-		w.report(deref(n), path, "a token must be at least %d characters without spaces (or written as sha256:<hex>)", minTokenLength)
-		return d, false
-	}
-	return sha256.Sum256([]byte(s)), true
-}
-
-// checkTokenTenants reports tenants of tokens that are not configured, and
-// writes the others in their configured spelling.
-func (w *walker) checkTokenTenants(c *Config, refs []tokenRef) {
-	for _, ref := range refs {
-		t := &c.Tokens[ref.index]
-		for i, name := range t.Tenants {
-			if name == AllTenants {
-				continue
-			}
-			if tn := c.Settings.Tenant(name); tn != nil {
-				t.Tenants[i] = tn.Name
-			} else {
-				w.report(ref.node, index(join(ref.path, "tenants"), i), "no tenant named %q (or \"*\" for all)", name)
-			}
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 )
 
@@ -88,8 +89,8 @@ notifications:
 auth:
   tokens:
     - {name: plain, token: 'a-long-enough-token', tenants: [t]}
-    - {name: hashed, token: 'sha256:`+hex64+`', tenants: ['*']}
-    - {name: fromenv, token: 'env:TOKEN', tenants: [T]}
+    - {name: hashed, token: 'sha256:`+hex64+`', tenants: ['*'], permissions: [READ]}
+    - {name: fromenv, token: 'env:TOKEN', tenants: [T], permissions: [change, contacts]}
 delivery: {backoff: {initial: 2s, max: 1m}}
 `)...)
 	c, issues := decodeWith(data, nil, env(map[string]string{"DIALER_SECRET": "s3cret", "SMS_KEY": "Bearer k", "TOKEN": "token-from-the-environment"}))
@@ -113,14 +114,14 @@ delivery: {backoff: {initial: 2s, max: 1m}}
 		n.SMS.Headers["Authorization"] != "Bearer k" || n.SMS.Expiry != DefaultSMSExpiry || n.SMS.Body == "" {
 		t.Errorf("notifications: %+v %+v", n, n.SMS)
 	}
-	want := []Token{
-		{Name: "plain", SHA256: sha256.Sum256([]byte("a-long-enough-token")), Tenants: []string{"T"}},
-		{Name: "hashed", Tenants: []string{"*"}},
-		{Name: "fromenv", SHA256: sha256.Sum256([]byte("token-from-the-environment")), Tenants: []string{"T"}},
+	want := []access.Token{
+		{Name: "plain", SHA256: sha256.Sum256([]byte("a-long-enough-token")), Tenants: []string{"T"}, Permissions: access.AllPermissions},
+		{Name: "hashed", Tenants: []string{"*"}, Permissions: access.Read},
+		{Name: "fromenv", SHA256: sha256.Sum256([]byte("token-from-the-environment")), Tenants: []string{"T"}, Permissions: access.Change | access.Contacts},
 	}
 	copy(want[1].SHA256[:], mustHex(t, hex64))
-	if !slices.EqualFunc(c.Tokens, want, func(a, b Token) bool {
-		return a.Name == b.Name && a.SHA256 == b.SHA256 && slices.Equal(a.Tenants, b.Tenants)
+	if !slices.EqualFunc(c.Tokens, want, func(a, b access.Token) bool {
+		return a.Name == b.Name && a.SHA256 == b.SHA256 && slices.Equal(a.Tenants, b.Tenants) && a.Permissions == b.Permissions
 	}) {
 		t.Errorf("tokens:\n got  %+v\n want %+v", c.Tokens, want)
 	}

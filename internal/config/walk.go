@@ -42,6 +42,9 @@ type walker struct {
 	keys map[string][]string
 	// env looks up environment variables (secrets written "env:NAME").
 	env func(name string) (string, bool)
+	// dir is the folder relative file paths are read from: the
+	// configuration file's ("" is the working directory).
+	dir string
 }
 
 // fields is the schema of one mapping: the handler of each allowed key.

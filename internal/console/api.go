@@ -4,17 +4,19 @@
 package console
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
 	"time"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/strictjson"
 	"github.com/holdline/holdline/internal/userdata"
 )
 
@@ -49,16 +51,28 @@ const maxBody = 1 << 20
 
 // Register adds the API's routes to mux.
 func (a *API) Register(mux *http.ServeMux) {
-	mux.Handle("POST /api/v1/tenants/{tenant}/callbacks", a.op("RegisterCallback", a.registerCallback))
-	mux.Handle("GET /api/v1/tenants/{tenant}/interactions/{id}", a.op("GetInteraction", a.getInteraction))
-	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/cancel", a.op("CancelInteraction", a.cancel))
-	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/userdata", a.op("UpdateUserData", a.updateUserData))
+	mux.Handle("POST /api/v1/tenants/{tenant}/callbacks", a.tenantOp("RegisterCallback", access.Change, a.registerCallback))
+	mux.Handle("GET /api/v1/tenants/{tenant}/interactions/{id}", a.tenantOp("GetInteraction", access.Read, a.getInteraction))
+	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/cancel", a.tenantOp("CancelInteraction", access.Change, a.cancel))
+	mux.Handle("POST /api/v1/tenants/{tenant}/interactions/{id}/userdata", a.tenantOp("UpdateUserData", access.Change, a.updateUserData))
 	a.registerQueues(mux)
 	a.registerLaunches(mux)
 }
 
 // handlerFunc answers one operation: a value to encode with the HTTP status, or an error.
 type handlerFunc func(ctx context.Context, r *http.Request) (int, any, error)
+
+// tenantOp wraps an operation on the tenant its path names ({tenant}, as the
+// router decoded it, which the handler passes on to the platform): the
+// principal must be allowed need on it before anything else is done.
+func (a *API) tenantOp(name string, need access.Permission, h handlerFunc) http.Handler {
+	return a.op(name, func(ctx context.Context, r *http.Request) (int, any, error) {
+		if err := authorize(ctx, r.PathValue("tenant"), need); err != nil {
+			return 0, nil, err
+		}
+		return h(ctx, r)
+	})
+}
 
 // op wraps an operation: request id, origin for the history, body limit,
 // error mapping, logging and metrics.
@@ -72,7 +86,7 @@ func (a *API) op(name string, h handlerFunc) http.Handler {
 		code := status.Of(err)
 		var br badRequest
 		switch {
-		case errors.Is(err, errForbidden):
+		case errors.Is(err, access.ErrDenied):
 			code = 0
 			httpStatus = http.StatusForbidden
 			body = errorBody{Name: "Forbidden", Message: err.Error(), RequestID: reqID}
@@ -154,18 +168,24 @@ func httpStatusOf(code status.Code) int {
 	}
 }
 
-// decode reads the JSON body into v. User data past its limits, found while
+// decode reads a JSON body into v: bounded and strict (internal/strictjson:
+// size, tokens, depth, no key written twice, nothing after the object) and
+// with no field v does not know. User data past its limits, found while
 // decoding (userdata.List stops at the first pair or list too many), is the
 // PTK's refusal 108040, as it would be once merged; anything else that
-// cannot be read is an InvalidRequest, its message cut to a bounded length.
+// cannot be read is an InvalidRequest.
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	data, err := strictjson.Read(r.Body, strictjson.Limits{MaxBytes: maxBody})
+	if err != nil {
+		return badRequest{err}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return badRequest{errors.New("empty body; a JSON object is required")}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		switch {
-		case errors.Is(err, io.EOF):
-			return badRequest{errors.New("empty body; a JSON object is required")}
-		case errors.Is(err, userdata.ErrInvalid):
+		if errors.Is(err, userdata.ErrInvalid) {
 			return status.Wrap(status.UserDataFailedValidation, err, err.Error())
 		}
 		return badRequest{err}
@@ -193,13 +213,18 @@ func (a *API) registerCallback(ctx context.Context, r *http.Request) (int, any, 
 		SourceApplication: req.SourceApplication, ClientID: req.ClientID, UserData: req.UserData,
 	}
 	if req.AppointmentTime != nil {
+		// A time that is given is a booking: the zero time is refused, not
+		// read as "ASAP".
+		if err := callback.CheckTime("appointmentTime", *req.AppointmentTime); err != nil {
+			return 0, nil, err
+		}
 		p.AppointmentTime = *req.AppointmentTime
 	}
 	it, err := a.platform.AddCallback(ctx, p)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, interactionJSON(it, nil), nil
+	return http.StatusCreated, interactionJSON(ctx, it, nil), nil
 }
 
 func (a *API) getInteraction(ctx context.Context, r *http.Request) (int, any, error) {
@@ -207,7 +232,7 @@ func (a *API) getInteraction(ctx context.Context, r *http.Request) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, interactionJSON(it, hist), nil
+	return http.StatusOK, interactionJSON(ctx, it, hist), nil
 }
 
 // cancelRequest is the body of POST .../cancel.
@@ -226,7 +251,7 @@ func (a *API) cancel(ctx context.Context, r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, interactionJSON(it, nil), nil
+	return http.StatusOK, interactionJSON(ctx, it, nil), nil
 }
 
 // userDataRequest is the body of POST .../userdata.
@@ -243,7 +268,7 @@ func (a *API) updateUserData(ctx context.Context, r *http.Request) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, interactionJSON(it, nil), nil
+	return http.StatusOK, interactionJSON(ctx, it, nil), nil
 }
 
 // Interaction is the JSON form of an interaction.
@@ -285,10 +310,13 @@ type Record struct {
 	Detail    string         `json:"detail,omitempty"`
 }
 
-func interactionJSON(it *callback.Interaction, hist []callback.Record) Interaction {
+// interactionJSON is the JSON view of it (with its history when given), as
+// the request's principal may see it: the contact masked without the
+// contacts permission.
+func interactionJSON(ctx context.Context, it *callback.Interaction, hist []callback.Record) Interaction {
 	out := Interaction{
 		ID: it.ID, Tenant: it.Tenant, Segment: it.Segment, Queue: it.Queue, Type: it.Type,
-		State: it.State, Status: it.State.Report(), Final: it.State.Final(), Contact: it.Contact,
+		State: it.State, Status: it.State.Report(), Final: it.State.Final(), Contact: access.From(ctx).Contact(it.Contact),
 		ExternalTrackingID: it.ExternalTrackingID, SourceApplication: it.SourceApplication,
 		ClientID: it.ClientID, AppointmentTime: timePtr(it.AppointmentTime), QueuedAt: timePtr(it.QueuedAt),
 		DueAt: timePtr(it.DueAt), Attempts: it.Attempts, Result: it.Result, LinkedID: it.LinkedID,

@@ -1,198 +1,100 @@
 package console
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
+	"sync/atomic"
+
+	"github.com/holdline/holdline/internal/access"
 )
 
-// Authentication of the JSON API: configured bearer tokens, each scoped to
-// tenants. With no token configured the API is open (the embedded demo).
-// With tokens, every request under /api/v1/ needs one (401 otherwise) and
-// may only touch its tenants' resources (403 otherwise): the tenant in the
-// path, the Tenant of a PTK JSON request, the tenant of a launch claimed or
-// acknowledged. The SOAP PTK is not under /api/v1/ and stays open, as in
-// the original product.
+// Authentication of the JSON API: configured bearer tokens, each resolved to
+// an access.Principal. With no token configured the API is open (the
+// embedded demo): every request acts as access.Open. With tokens, every
+// request under /api/v1/ needs one (401 otherwise). Authentication decides
+// only who the request is: which tenant it acts on is decided afterwards, by
+// the handler that decodes the request, through access.Principal.Allow.
 
-// Token is a bearer token of the JSON API.
-type Token struct {
-	// Name says whose token it is.
-	Name string
-	// SHA256 is the token's digest.
-	SHA256 [sha256.Size]byte
-	// Tenants are the tenants it may act for; "*" is every tenant.
-	Tenants []string
-}
-
-// AllTenants in Token.Tenants grants every tenant.
-const AllTenants = "*"
-
-// may reports whether the token may act for tenant.
-func (t *Token) may(tenant string) bool {
-	for _, name := range t.Tenants {
-		if name == AllTenants || strings.EqualFold(name, tenant) {
-			return true
-		}
-	}
-	return false
-}
-
-// all reports whether the token may act for every tenant.
-func (t *Token) all() bool {
-	for _, name := range t.Tenants {
-		if name == AllTenants {
-			return true
-		}
-	}
-	return false
-}
-
-// Auth checks the bearer tokens of /api/v1/ requests.
+// Auth checks the bearer tokens of /api/v1/ requests. Its tokens can be
+// replaced while it serves (SetTokens, on a configuration reload).
 type Auth struct {
-	tokens []Token
+	tokens atomic.Pointer[access.Tokens]
 	log    *slog.Logger
 	newID  func() string
 }
 
 // NewAuth returns the authentication of the JSON API; no tokens leaves it open.
-func NewAuth(tokens []Token, log *slog.Logger, newID func() string) *Auth {
-	return &Auth{tokens: tokens, log: log, newID: newID}
+func NewAuth(tokens *access.Tokens, log *slog.Logger, newID func() string) *Auth {
+	a := &Auth{log: log, newID: newID}
+	a.SetTokens(tokens)
+	return a
+}
+
+// SetTokens replaces the accepted tokens; requests already authenticated
+// keep the principal they were given.
+func (a *Auth) SetTokens(tokens *access.Tokens) {
+	if tokens == nil {
+		tokens = access.NewTokens(nil)
+	}
+	a.tokens.Store(tokens)
 }
 
 // Open reports whether the API is open (no token configured).
-func (a *Auth) Open() bool { return a == nil || len(a.tokens) == 0 }
+func (a *Auth) Open() bool { return a == nil || a.tokens.Load().Empty() }
 
 // apiPrefix is the path of everything Protect guards.
 const apiPrefix = "/api/v1/"
 
-type tokenKey struct{}
-
-// tokenOf returns the token a request was authenticated with, or nil when
-// the API is open.
-func tokenOf(ctx context.Context) *Token {
-	t, _ := ctx.Value(tokenKey{}).(*Token)
-	return t
-}
-
-// errForbidden is an operation touching a tenant its token may not.
-var errForbidden = errors.New("forbidden")
-
-// authorize refuses tenant when the request's token may not act for it.
-func authorize(ctx context.Context, tenant string) error {
-	if t := tokenOf(ctx); t != nil && !t.may(tenant) {
-		return forbidden{tenant: tenant, token: t.Name}
-	}
-	return nil
-}
-
-// forbidden is authorize's refusal; the op wrapper answers it with 403.
-type forbidden struct{ tenant, token string }
-
-func (f forbidden) Error() string {
-	return "token " + f.token + " may not act for tenant " + strconv.Quote(f.tenant)
-}
-
-func (f forbidden) Is(target error) bool { return target == errForbidden }
-
-// Protect guards next: requests under /api/v1/ need a valid bearer token,
-// and the tenant they name in their path (or, for the PTK JSON mirror, in
-// their body) must be one of the token's. Other paths pass untouched.
+// Protect guards next: a request under /api/v1/ carries the principal of
+// its bearer token in its context (access.Open when no token is configured),
+// or is answered 401. Other paths pass untouched: their fronts authenticate
+// in their own way.
 func (a *Auth) Protect(next http.Handler) http.Handler {
-	if a.Open() {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, apiPrefix) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		tok := a.token(r)
-		if tok == nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="holdline"`)
-			a.refuse(w, r, http.StatusUnauthorized, "Unauthorized", "a valid bearer token is required (Authorization: Bearer TOKEN)")
-			return
+		tokens := a.tokens.Load()
+		p := access.Open
+		if !tokens.Empty() {
+			if p = tokens.Authenticate(bearer(r)); p == nil {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="holdline"`)
+				a.refuse(w, r, http.StatusUnauthorized, "Unauthorized", "a valid bearer token is required (Authorization: Bearer TOKEN)")
+				return
+			}
 		}
-		tenant, named, err := requestTenant(r, tok)
-		if err != nil {
-			a.refuse(w, r, http.StatusBadRequest, "InvalidRequest", err.Error())
-			return
-		}
-		if named && !tok.may(tenant) {
-			a.refuse(w, r, http.StatusForbidden, "Forbidden", forbidden{tenant: tenant, token: tok.Name}.Error())
-			return
-		}
-		if !named && strings.HasPrefix(r.URL.Path, apiPrefix+"ptk/") && !tok.all() {
-			a.refuse(w, r, http.StatusForbidden, "Forbidden", "token "+tok.Name+" is limited to some tenants: the request must name its Tenant")
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, tok)))
+		next.ServeHTTP(w, r.WithContext(access.WithPrincipal(r.Context(), p)))
 	})
 }
 
-// token returns the configured token the request carries, or nil. Every
-// configured digest is compared, in constant time.
-func (a *Auth) token(r *http.Request) *Token {
+// bearer is the token of an "Authorization: Bearer TOKEN" header, or "".
+func bearer(r *http.Request) string {
 	scheme, raw, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
-		return nil
-	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(raw)))
-	var found *Token
-	for i := range a.tokens {
-		if subtle.ConstantTimeCompare(sum[:], a.tokens[i].SHA256[:]) == 1 {
-			found = &a.tokens[i]
-		}
-	}
-	return found
-}
-
-// requestTenant finds the tenant a request names: the {tenant} of
-// /api/v1/tenants/{tenant}/..., or the Tenant of a PTK JSON request (whose
-// body is read and put back). named is false when it names none.
-func requestTenant(r *http.Request, tok *Token) (tenant string, named bool, err error) {
-	if rest, ok := strings.CutPrefix(r.URL.EscapedPath(), apiPrefix+"tenants/"); ok {
-		seg, _, _ := strings.Cut(rest, "/")
-		t, err := url.PathUnescape(seg)
-		if err != nil {
-			return "", false, errors.New("the tenant in the path is not a valid path segment")
-		}
-		return t, t != "", nil
-	}
-	if !strings.HasPrefix(r.URL.Path, apiPrefix+"ptk/") || r.Body == nil || tok.all() {
-		return "", false, nil
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	if err != nil {
-		return "", false, errors.New("the request body could not be read")
-	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	tenant = bodyTenant(body)
-	return tenant, tenant != "", nil
-}
-
-// bodyTenant is the Tenant of a PTK JSON request (its key in any case), or
-// "" when there is none; a malformed body has none, and the PTK answers it.
-func bodyTenant(body []byte) string {
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil {
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return ""
 	}
-	for k, v := range fields {
-		var s string
-		if strings.EqualFold(k, "Tenant") && json.Unmarshal(v, &s) == nil && strings.TrimSpace(s) != "" {
-			return strings.TrimSpace(s)
-		}
+	return strings.TrimSpace(raw)
+}
+
+// authorize applies the authorization rule to tenant, decoded from the
+// request by its handler, for the principal Protect put in ctx.
+func authorize(ctx context.Context, tenant string, need access.Permission) error {
+	return access.From(ctx).Allow(tenant, need)
+}
+
+// notFoundIfOther turns a refusal for another tenant into the answer an id
+// of another tenant gets anywhere: not found, naming nobody.
+func notFoundIfOther(err error, notFound error) error {
+	var d *access.Denied
+	if errors.As(err, &d) && d.OtherTenant {
+		return notFound
 	}
-	return ""
+	return err
 }
 
 // refuse answers a request Protect stops, in the API's error shape.

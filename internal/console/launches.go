@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/status"
 )
 
 // The dialer's side of the launch queue (pull delivery, for dialers behind
@@ -31,7 +34,7 @@ func (a *API) registerLaunches(mux *http.ServeMux) {
 	// or escaped as %2F in one segment.
 	mux.Handle("POST /api/v1/launches/{id}/{attempt}/ack", a.op("AckLaunch", a.ackLaunch))
 	mux.Handle("POST /api/v1/launches/{key}/ack", a.op("AckLaunch", a.ackLaunch))
-	mux.Handle("GET /api/v1/tenants/{tenant}/deliveries", a.op("ListDeliveries", a.listDeliveries))
+	mux.Handle("GET /api/v1/tenants/{tenant}/deliveries", a.tenantOp("ListDeliveries", access.Read, a.listDeliveries))
 }
 
 // claimRequest is the body of POST /api/v1/launches/claim.
@@ -39,15 +42,23 @@ type claimRequest struct {
 	Tenant string `json:"tenant"`
 	// Queue limits the claim to one queue.
 	Queue string `json:"queue,omitempty"`
-	// Max is the most launches wanted (default 1, at most 100).
-	Max int `json:"max,omitempty"`
-	// WaitSeconds is how long to wait for a launch when none is due (at most 30).
+	// Max is the most launches wanted (1 to 100, default 1).
+	Max *int `json:"max,omitempty"`
+	// WaitSeconds is how long to wait for a launch when none is due (0 to
+	// 30; more is waited as 30).
 	WaitSeconds float64 `json:"waitSeconds,omitempty"`
-	// Owner names the dialer (default: the token's name, or "dialer").
+	// Owner names the dialer (default: the token's name).
 	Owner string `json:"owner,omitempty"`
-	// LeaseSeconds is how long the dialer keeps them unacknowledged (default 30).
-	LeaseSeconds float64 `json:"leaseSeconds,omitempty"`
+	// LeaseSeconds is how long the dialer keeps them unacknowledged (1 to
+	// 3600, default 30).
+	LeaseSeconds *float64 `json:"leaseSeconds,omitempty"`
 }
+
+// Bounds of a claim's parameters.
+const (
+	maxClaimMax   = 100
+	maxClaimLease = time.Hour
+)
 
 // claimAnswer is the answer of a claim.
 type claimAnswer struct {
@@ -59,26 +70,29 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 	if err := decode(r, &req); err != nil {
 		return 0, nil, err
 	}
+	p := callback.ClaimParams{Tenant: req.Tenant, Queue: req.Queue, Max: 1, Lease: callback.DefaultLease}
 	switch {
 	case strings.TrimSpace(req.Tenant) == "":
 		return 0, nil, badRequest{errors.New(`"tenant" is required`)}
-	case req.Max < 0 || req.Max > 100:
-		return 0, nil, badRequest{errors.New(`"max" must be 1 to 100`)}
-	case req.WaitSeconds < 0 || req.LeaseSeconds < 0 || req.LeaseSeconds > 3600:
-		return 0, nil, badRequest{errors.New(`"waitSeconds" and "leaseSeconds" must not be negative; "leaseSeconds" is at most 3600`)}
+	case req.Max != nil && (*req.Max < 1 || *req.Max > maxClaimMax):
+		return 0, nil, badRequest{fmt.Errorf(`"max" must be 1 to %d`, maxClaimMax)}
+	case req.WaitSeconds < 0:
+		return 0, nil, badRequest{errors.New(`"waitSeconds" must not be negative`)}
+	case req.LeaseSeconds != nil && (*req.LeaseSeconds < 1 || *req.LeaseSeconds > maxClaimLease.Seconds()):
+		return 0, nil, badRequest{fmt.Errorf(`"leaseSeconds" must be 1 to %d`, int(maxClaimLease.Seconds()))}
 	}
-	if err := authorize(ctx, req.Tenant); err != nil {
+	if req.Max != nil {
+		p.Max = *req.Max
+	}
+	if req.LeaseSeconds != nil {
+		p.Lease = time.Duration(*req.LeaseSeconds * float64(time.Second))
+	}
+	// A launch carries the number to dial: claiming takes contacts too.
+	if err := authorize(ctx, req.Tenant, access.Change|access.Contacts); err != nil {
 		return 0, nil, err
 	}
-	owner := req.Owner
-	if owner == "" {
-		if t := tokenOf(ctx); t != nil {
-			owner = t.Name
-		}
-	}
-	p := callback.ClaimParams{Tenant: req.Tenant, Queue: req.Queue, Max: req.Max, Owner: owner,
-		Lease: time.Duration(req.LeaseSeconds * float64(time.Second))}
-	wait := min(time.Duration(req.WaitSeconds*float64(time.Second)), MaxClaimWait)
+	p.Owner = byOrToken(ctx, req.Owner)
+	wait := claimWait(req.WaitSeconds)
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	for {
@@ -112,6 +126,13 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 	}
 }
 
+// claimWait is how long a claim waits for seconds asked: at most
+// MaxClaimWait, capped before it becomes a Duration, which a huge number
+// would overflow.
+func claimWait(seconds float64) time.Duration {
+	return time.Duration(min(max(seconds, 0), MaxClaimWait.Seconds()) * float64(time.Second))
+}
+
 // ackRequest is the optional body of an acknowledgement.
 type ackRequest struct {
 	// Tenant, when given, must be the launch's; otherwise it is looked up.
@@ -142,13 +163,17 @@ func (a *API) ackLaunch(ctx context.Context, r *http.Request) (int, any, error) 
 	}
 	tenant := req.Tenant
 	if tenant == "" {
+		// The key names the launch; a launch of another tenant is not
+		// found, as any id of another tenant is, whoever owns it.
 		l, err := a.platform.Launch(ctx, key)
 		if err != nil {
 			return 0, nil, err
 		}
+		if err := authorize(ctx, l.Tenant, access.Change); err != nil {
+			return 0, nil, notFoundIfOther(err, status.Errorf(status.InteractionNotFound, "no launch %q", key))
+		}
 		tenant = l.Tenant
-	}
-	if err := authorize(ctx, tenant); err != nil {
+	} else if err := authorize(ctx, tenant, access.Change); err != nil {
 		return 0, nil, err
 	}
 	l, err := a.platform.AckLaunch(ctx, tenant, key)
@@ -173,7 +198,10 @@ type Delivery struct {
 	ExpiresAt     *time.Time           `json:"expiresAt,omitempty"`
 	SettledAt     *time.Time           `json:"settledAt,omitempty"`
 	LastError     string               `json:"lastError,omitempty"`
-	Payload       json.RawMessage      `json:"payload"`
+	// Payload is the message as sent; it is left out (PayloadHidden) for a
+	// principal without the contacts permission, as it carries numbers.
+	Payload       json.RawMessage `json:"payload,omitempty"`
+	PayloadHidden bool            `json:"payloadHidden,omitempty"`
 }
 
 // deliveriesAnswer is a page of deliveries; After continues it.
@@ -208,14 +236,18 @@ func (a *API) listDeliveries(ctx context.Context, r *http.Request) (int, any, er
 		return 0, nil, err
 	}
 	out := deliveriesAnswer{Deliveries: make([]Delivery, len(ms)), After: dq.AfterID}
+	showPayload := access.From(ctx).Can(access.Contacts)
 	for i, m := range ms {
-		payload := json.RawMessage(m.Payload)
-		if !json.Valid(payload) {
-			payload, _ = json.Marshal(string(m.Payload))
-		}
-		out.Deliveries[i] = Delivery{ID: m.ID, Destination: m.Destination, Key: m.Key, Type: m.Type, InteractionID: m.InteractionID,
+		d := Delivery{ID: m.ID, Destination: m.Destination, Key: m.Key, Type: m.Type, InteractionID: m.InteractionID,
 			State: m.State, Attempts: m.Attempts, CreatedAt: m.CreatedAt.UTC(), NextAt: timePtr(m.NextAt),
-			ExpiresAt: timePtr(m.ExpiresAt), SettledAt: timePtr(m.SettledAt), LastError: m.LastError, Payload: payload}
+			ExpiresAt: timePtr(m.ExpiresAt), SettledAt: timePtr(m.SettledAt), LastError: m.LastError, PayloadHidden: !showPayload}
+		if showPayload {
+			d.Payload = json.RawMessage(m.Payload)
+			if !json.Valid(d.Payload) {
+				d.Payload, _ = json.Marshal(string(m.Payload))
+			}
+		}
+		out.Deliveries[i] = d
 		out.After = m.ID
 	}
 	return http.StatusOK, out, nil

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 )
 
@@ -13,10 +14,10 @@ import (
 // ACD statistics a CTI adapter pushes.
 
 func (a *API) registerQueues(mux *http.ServeMux) {
-	mux.Handle("GET /api/v1/tenants/{tenant}/queues/{queue}", a.op("GetQueue", a.getQueue))
-	mux.Handle("PUT /api/v1/tenants/{tenant}/queues/{queue}/mode", a.op("SetQueueMode", a.setMode))
-	mux.Handle("DELETE /api/v1/tenants/{tenant}/queues/{queue}/mode", a.op("ClearQueueMode", a.clearMode))
-	mux.Handle("POST /api/v1/tenants/{tenant}/queues/{queue}/acd", a.op("ReportACD", a.reportACD))
+	mux.Handle("GET /api/v1/tenants/{tenant}/queues/{queue}", a.tenantOp("GetQueue", access.Read, a.getQueue))
+	mux.Handle("PUT /api/v1/tenants/{tenant}/queues/{queue}/mode", a.tenantOp("SetQueueMode", access.Change, a.setMode))
+	mux.Handle("DELETE /api/v1/tenants/{tenant}/queues/{queue}/mode", a.tenantOp("ClearQueueMode", access.Change, a.clearMode))
+	mux.Handle("POST /api/v1/tenants/{tenant}/queues/{queue}/acd", a.tenantOp("ReportACD", access.Change, a.reportACD))
 }
 
 // Queue is the JSON form of a queue's live state.
@@ -111,6 +112,9 @@ func (a *API) setMode(ctx context.Context, r *http.Request) (int, any, error) {
 	}
 	var until time.Time
 	if req.Until != nil {
+		if err := callback.CheckTime("until", *req.Until); err != nil {
+			return 0, nil, err
+		}
 		until = *req.Until
 	}
 	m, err := a.platform.SetMode(ctx, r.PathValue("tenant"), r.PathValue("queue"), req.Mode, until, byOrToken(ctx, req.By))
@@ -139,11 +143,11 @@ func (a *API) reportACD(ctx context.Context, r *http.Request) (int, any, error) 
 	if err := decode(r, &req); err != nil {
 		return 0, nil, err
 	}
-	switch {
-	case req.AgentsStaffed == nil || req.AgentsAvailable == nil:
+	if req.AgentsStaffed == nil || req.AgentsAvailable == nil {
 		return 0, nil, badRequest{errors.New(`"agentsStaffed" and "agentsAvailable" are required`)}
-	case *req.AgentsStaffed < 0 || *req.AgentsAvailable < 0 || *req.AgentsAvailable > *req.AgentsStaffed:
-		return 0, nil, badRequest{errors.New("agents available must be between 0 and agents staffed")}
+	}
+	if err := callback.CheckStaffing(*req.AgentsStaffed, *req.AgentsAvailable); err != nil {
+		return 0, nil, badRequest{err}
 	}
 	if err := a.platform.Staffing(ctx, r.PathValue("tenant"), r.PathValue("queue"), *req.AgentsStaffed, *req.AgentsAvailable); err != nil {
 		return 0, nil, err
@@ -151,10 +155,11 @@ func (a *API) reportACD(ctx context.Context, r *http.Request) (int, any, error) 
 	return a.getQueue(ctx, r)
 }
 
-// byOrToken is who made a change: as the request says, or its token's name.
+// byOrToken is who made a change: as the request says, or its principal's
+// name when it was authenticated by a credential.
 func byOrToken(ctx context.Context, by string) string {
-	if t := tokenOf(ctx); by == "" && t != nil {
-		return t.Name
+	if p := access.From(ctx); by == "" && p != nil && p.Kind() != access.KindOpen {
+		return p.Name()
 	}
 	return by
 }

@@ -58,7 +58,8 @@ func TestUserDataLimitsOnTheRESTAPI(t *testing.T) {
 		name2, message   string
 	}{
 		{"one pair more than MaxKeys", "/api/v1/tenants/VHTLab/callbacks", register(1, restUserData(userdata.MaxKeys+1, 0)), 400, "UserDataFailedValidation", "more than 1000 keys (MaxKeys"},
-		{"30,000 pairs", update, `{"userData":` + restUserData(30_000, 900_000) + `}`, 400, "UserDataFailedValidation", "more than 1000 keys (MaxKeys"},
+		{"8,000 pairs, within the body's token limit", update, `{"userData":` + restUserData(8_000, 0) + `}`, 400, "UserDataFailedValidation", "more than 1000 keys (MaxKeys"},
+		{"30,000 pairs, past the body's token limit", update, `{"userData":` + restUserData(30_000, 900_000) + `}`, 400, "InvalidRequest", "more than 50000 JSON tokens"},
 		{"MaxDepth levels", "/api/v1/tenants/VHTLab/callbacks", register(2, nestedUserData(userdata.MaxDepth)), 201, "", ""},
 		{"one level more", "/api/v1/tenants/VHTLab/callbacks", register(3, nestedUserData(userdata.MaxDepth+1)), 400, "UserDataFailedValidation", "deeper than 8 levels (MaxDepth)"},
 		{"binary not hexadecimal", update, `{"userData":[{"key":"uui","binary":"xyz"}]}`, 400, "UserDataFailedValidation", `key "uui": binary value is not hexadecimal`},
@@ -92,22 +93,34 @@ func TestUserDataLimitsOnTheRESTAPI(t *testing.T) {
 }
 
 // TestRESTUserDataDecodingStopsAtTheLimit shows that the REST API decodes no
-// more than MaxKeys+1 pairs of the audit's request (1 MiB, 30,000 keys). It
-// is not parallel: it reads the process-wide userdata.DecodedPairs while
-// nothing else decodes.
+// more than MaxKeys+1 pairs of an oversized tree: the audit's request (1 MiB,
+// 30,000 keys), which the body's token limit refuses before any decoding, and
+// 8,000 keys, the most that limit lets through. It is not parallel: it reads
+// the process-wide userdata.DecodedPairs while nothing else decodes.
 func TestRESTUserDataDecodingStopsAtTheLimit(t *testing.T) {
 	b := setup(t, nil)
-	body := `{"segment":"PTK_VHT_TEST","contact":"80001","userData":` + restUserData(30_000, 1<<20-200) + `}`
-	if len(body) > 1<<20 || len(body) < 1_000_000 {
-		t.Fatalf("a body of %d bytes, want about 1 MiB and no more", len(body))
+	audit := restUserData(30_000, 1<<20-200)
+	if n := len(audit); n > 1<<20 || n < 1_000_000 {
+		t.Fatalf("user data of %d bytes, want about 1 MiB and no more", n)
 	}
-	before := userdata.DecodedPairs()
-	code, answer, _ := b.call(t, b.ctx, "POST", "/api/v1/tenants/VHTLab/callbacks", "", body)
-	decoded := userdata.DecodedPairs() - before
-	if code != 400 || !strings.Contains(answer, `"code": 108040`) {
-		t.Fatalf("HTTP %d: %.300s", code, answer)
+	cases := []struct {
+		keys      int
+		userData  string
+		wantInAns string
+	}{
+		{30_000, audit, `"name": "InvalidRequest"`},
+		{8_000, restUserData(8_000, 0), `"code": 108040`},
 	}
-	if decoded > userdata.MaxKeys+1 {
-		t.Fatalf("%d pairs decoded for a 30,000-key request, want at most %d", decoded, userdata.MaxKeys+1)
+	for i, tc := range cases {
+		body := fmt.Sprintf(`{"segment":"PTK_VHT_TEST","contact":"%d","userData":%s}`, 80001+i, tc.userData)
+		before := userdata.DecodedPairs()
+		code, answer, _ := b.call(t, b.ctx, "POST", "/api/v1/tenants/VHTLab/callbacks", "", body)
+		decoded := userdata.DecodedPairs() - before
+		if code != 400 || !strings.Contains(answer, tc.wantInAns) {
+			t.Fatalf("%d keys: HTTP %d: %.300s", tc.keys, code, answer)
+		}
+		if decoded > userdata.MaxKeys+1 {
+			t.Fatalf("%d pairs decoded for a %d-key request, want at most %d", decoded, tc.keys, userdata.MaxKeys+1)
+		}
 	}
 }

@@ -153,3 +153,35 @@ func TimeZones(number string) []string {
 	}
 	return out
 }
+
+// Mask hides most digits of a phone number, for principals that may not see
+// customers' numbers: a leading "+" and the last digits stay (a quarter of
+// them, at most three, at least one), every other digit becomes "*", so an
+// agent can still tell two callers apart without learning either number.
+func Mask(number string) string {
+	digits := 0
+	for _, r := range number {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	keep := min(max(digits/4, 1), 3)
+	if digits <= 1 {
+		keep = 0
+	}
+	out := []rune(number)
+	seen := 0
+	for i, r := range out {
+		if r < '0' || r > '9' {
+			if r != '+' || i != 0 {
+				out[i] = '*'
+			}
+			continue
+		}
+		seen++
+		if seen <= digits-keep {
+			out[i] = '*'
+		}
+	}
+	return string(out)
+}

@@ -67,3 +67,20 @@ func TestTimeZones(t *testing.T) {
 		t.Errorf("an extension has no time zone, got %v", z)
 	}
 }
+
+func TestMask(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"+441234567890": "+*********890",
+		"80001":         "****1",
+		"12345678":      "******78",
+		"1":             "*",
+		"":              "",
+		"+1 (555) 123":  "+**********3",
+		"voice://80001": "************1",
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

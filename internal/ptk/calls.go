@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 )
 
@@ -28,7 +29,7 @@ func addInteraction(ctx context.Context, p *callback.Platform, r *addInteraction
 	if err != nil {
 		return interactionsData{}, err
 	}
-	return interactionsData{Interactions: interactionList{Interaction: []interaction{{interactionAttrs: attrsOf(it)}}}}, nil
+	return interactionsData{Interactions: interactionList{Interaction: []interaction{{interactionAttrs: attrsOf(ctx, it)}}}}, nil
 }
 
 func findInteraction(ctx context.Context, p *callback.Platform, r *findInteractionRequest) (interactionsData, error) {
@@ -43,7 +44,7 @@ func findInteraction(ctx context.Context, p *callback.Platform, r *findInteracti
 			info[i] = nameValue{Name: v.Name, Value: v.Value}
 		}
 		out.Interactions.Interaction = append(out.Interactions.Interaction, interaction{
-			interactionAttrs: attrsOf(f.Interaction), Information: information{InteractionInformation: info},
+			interactionAttrs: attrsOf(ctx, f.Interaction), Information: information{InteractionInformation: info},
 		})
 	}
 	return out, nil
@@ -55,7 +56,7 @@ func getInteractionData(ctx context.Context, p *callback.Platform, r *getInterac
 		return interactionDetailData{}, err
 	}
 	return interactionDetailData{Interaction: interactionDetail{
-		interactionAttrs: attrsOf(it),
+		interactionAttrs: attrsOf(ctx, it),
 		Information:      information{InteractionInformation: detailInformation(it)},
 		UserData:         it.UserData,
 	}}, nil
@@ -79,8 +80,11 @@ func getSegments(ctx context.Context, p *callback.Platform, r *tenantOptionsRequ
 		return segmentsData{}, err
 	}
 	out := segmentsData{Segments: segmentList{Segment: []segment{}}}
+	who := access.From(ctx)
 	for _, s := range infos {
-		out.Segments.Segment = append(out.Segments.Segment, segment{Name: s.Segment, Queue: s.Queue, Tenant: s.Tenant})
+		if who.Sees(s.Tenant) { // without a tenant: the principal's tenants only
+			out.Segments.Segment = append(out.Segments.Segment, segment{Name: s.Segment, Queue: s.Queue, Tenant: s.Tenant})
+		}
 	}
 	return out, nil
 }
@@ -119,8 +123,11 @@ func getStatus(ctx context.Context, p *callback.Platform, r *tenantOptionsReques
 		return tenantsData{}, err
 	}
 	out := tenantsData{Tenants: tenantList{Tenant: []tenantName{}}}
+	who := access.From(ctx)
 	for _, n := range names {
-		out.Tenants.Tenant = append(out.Tenants.Tenant, tenantName{Name: n})
+		if who.Sees(n) { // without a tenant: the principal's tenants only
+			out.Tenants.Tenant = append(out.Tenants.Tenant, tenantName{Name: n})
+		}
 	}
 	return out, nil
 }
@@ -253,9 +260,11 @@ func wireTime(s string) (time.Time, error) {
 	return callback.ParseTime(s)
 }
 
-func attrsOf(it *callback.Interaction) interactionAttrs {
+// attrsOf are an interaction's attributes as the request's principal may
+// see them (the contact masked without the contacts permission).
+func attrsOf(ctx context.Context, it *callback.Interaction) interactionAttrs {
 	return interactionAttrs{
-		Contact: it.Contact, ID: it.ID, InteractionType: string(it.Type),
+		Contact: access.From(ctx).Contact(it.Contact), ID: it.ID, InteractionType: string(it.Type),
 		Queue: it.Queue, Segment: it.Segment, Tenant: it.Tenant,
 	}
 }

@@ -116,10 +116,28 @@ const (
 	FaultVersionMismatch
 )
 
+// Subcode refines a Client fault; the table faultSubcodes says how each
+// version writes it.
+type Subcode int
+
+// The subcodes.
+const (
+	// SubcodeNone is a plain fault.
+	SubcodeNone Subcode = iota
+	// SubcodeAuthentication is a request whose credentials are missing or wrong.
+	SubcodeAuthentication
+	// SubcodeExpired is a WS-Security header whose Created time is stale.
+	SubcodeExpired
+	// SubcodeAuthorization is a request its principal may not make.
+	SubcodeAuthorization
+)
+
 // Fault is a request the wire refuses before any domain call: it is answered
 // with a SOAP Fault (or HTTP 400 on the JSON mirror), never a status code.
 type Fault struct {
 	Code FaultCode
+	// Subcode, when set, refines Code (SubcodeAuthentication...).
+	Subcode Subcode
 	// Reason says what is wrong with the request, for the client.
 	Reason string
 	// Err is the underlying cause, for the logs.

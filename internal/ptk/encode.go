@@ -90,7 +90,12 @@ func encodeFault(v Version, f *Fault, reqID string) []byte {
 	b.WriteString(xmlHeader)
 	if v == SOAP12 {
 		fmt.Fprintf(&b, `<soap:Envelope xmlns:soap="%s"><soap:Body><soap:Fault>`, NamespaceSOAP12)
-		fmt.Fprintf(&b, `<soap:Code><soap:Value>soap:%s</soap:Value></soap:Code>`, faultCode12(f.Code))
+		fmt.Fprintf(&b, `<soap:Code><soap:Value>soap:%s</soap:Value>`, faultCode12(f.Code))
+		if sub, ok := faultSubcodes[f.Subcode]; ok {
+			fmt.Fprintf(&b, `<soap:Subcode><soap:Value xmlns:%s="%s">%s:%s</soap:Value></soap:Subcode>`,
+				sub.prefix12, sub.space12, sub.prefix12, sub.local12)
+		}
+		b.WriteString(`</soap:Code>`)
 		b.WriteString(`<soap:Reason><soap:Text xml:lang="en">`)
 		escape(&b, f.Reason)
 		b.WriteString(`</soap:Text></soap:Reason><soap:Detail>`)
@@ -99,7 +104,11 @@ func encodeFault(v Version, f *Fault, reqID string) []byte {
 		return b.Bytes()
 	}
 	fmt.Fprintf(&b, `<soap:Envelope xmlns:soap="%s"><soap:Body><soap:Fault>`, NamespaceSOAP11)
-	fmt.Fprintf(&b, `<faultcode>soap:%s</faultcode><faultstring>`, faultCode11(f.Code))
+	code11 := faultCode11(f.Code)
+	if sub, ok := faultSubcodes[f.Subcode]; ok {
+		code11 += "." + sub.suffix11
+	}
+	fmt.Fprintf(&b, `<faultcode>soap:%s</faultcode><faultstring>`, code11)
 	escape(&b, f.Reason)
 	b.WriteString(`</faultstring><detail>`)
 	writeFaultDetail(&b, reqID)
@@ -109,6 +118,21 @@ func encodeFault(v Version, f *Fault, reqID string) []byte {
 
 func writeFaultDetail(b *bytes.Buffer, reqID string) {
 	writeNode(b, &Node{Space: TargetNamespace, Name: "RequestId", Text: reqID}, true)
+}
+
+// NamespaceWSSE is the namespace of WS-Security's header and fault codes.
+const NamespaceWSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+
+// faultSubcodes is how each version writes a subcode: SOAP 1.1 as a suffix
+// of the fault code ("Client.Authentication"), SOAP 1.2 as a qualified
+// Subcode value (WS-Security's own codes where it has one).
+var faultSubcodes = map[Subcode]struct {
+	suffix11                   string
+	prefix12, space12, local12 string
+}{
+	SubcodeAuthentication: {"Authentication", "wsse", NamespaceWSSE, "FailedAuthentication"},
+	SubcodeExpired:        {"Authentication", "wsse", NamespaceWSSE, "MessageExpired"},
+	SubcodeAuthorization:  {"Authorization", "ptk", TargetNamespace, "Forbidden"},
 }
 
 func faultCode11(c FaultCode) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/status"
 )
@@ -110,9 +111,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fault(env.Version, "", clientFault("unknown operation %s; known: %s", status.Quote(env.Op.Name), operationNames()), http.StatusInternalServerError)
 		return
 	}
-	result, code, err := h.invoke(r.Context(), op, name, env.Op, ex.id)
+	// The SOAP front has no credentials yet: it is open, behind the
+	// operator's network controls.
+	ctx := access.WithPrincipal(r.Context(), access.Open)
+	result, code, err := h.invoke(ctx, op, name, env.Op, ex.id)
 	if err != nil {
-		ex.fault(env.Version, op.Name, err, http.StatusInternalServerError)
+		ex.fault(env.Version, op.Name, err, faultStatus(err))
 		return
 	}
 	resp := &Node{Space: env.Op.Space, Name: name + "Response", Children: []*Node{result}}
@@ -151,11 +155,28 @@ func (ex *exchange) observe(method string, code status.Code) {
 	}
 }
 
+// faultStatus is the HTTP status of a fault answering err: 403 for a
+// request the authorization rule refuses, 500 for every other fault (SOAP
+// 1.1 and WS-I Basic Profile).
+func faultStatus(err error) int {
+	if errors.Is(err, access.ErrDenied) {
+		return http.StatusForbidden
+	}
+	return http.StatusInternalServerError
+}
+
 // fault answers err as a SOAP Fault of version v with HTTP status httpStatus.
 // method is the operation when it is known.
 func (ex *exchange) fault(v Version, method string, err error, httpStatus int) {
-	var f *Fault
-	if !errors.As(err, &f) {
+	var (
+		f      *Fault
+		denied *access.Denied
+	)
+	switch {
+	case errors.As(err, &f):
+	case errors.As(err, &denied):
+		f = &Fault{Code: FaultClient, Subcode: SubcodeAuthorization, Reason: denied.Why, Err: err}
+	default:
 		f = &Fault{Code: FaultServer, Reason: "internal error", Err: err}
 	}
 	if f.Code == FaultServer {
@@ -189,9 +210,11 @@ func (ex *exchange) recover() {
 	ex.fault(SOAP11, "", &Fault{Code: FaultServer, Reason: "internal error", Err: err}, http.StatusInternalServerError)
 }
 
-// invoke binds the request to the operation's parameters, calls the domain
-// and builds the XResult element. A request the wire cannot bind is a
-// *Fault; every other outcome is an answer with a status code.
+// invoke binds the request to the operation's parameters, authorizes it
+// for the tenant those parameters name, calls the domain and builds the
+// XResult element. A request the wire cannot bind is a *Fault, one the
+// authorization rule refuses an *access.Denied; every other outcome is an
+// answer with a status code.
 func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *Node, reqID string) (*Node, status.Code, error) {
 	params := op.newParams()
 	var (
@@ -201,6 +224,12 @@ func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *N
 	var f *Fault
 	if errors.As(err, &f) {
 		return nil, 0, f
+	}
+	// The tenant is the one the domain will be called with: the params
+	// just bound, not a second reading of the request.
+	if denied := authorize(ctx, op, params); denied != nil {
+		h.log.InfoContext(ctx, "ptk request refused", "op", op.Name, "request", reqID, "principal", access.From(ctx).Name(), "reason", denied)
+		return nil, 0, denied
 	}
 	if err == nil {
 		ctx = callback.WithOrigin(ctx, callback.Origin{Method: op.Name, RequestID: reqID})
@@ -215,6 +244,22 @@ func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *N
 		h.logRefusal(ctx, op, reqID, code, err)
 	}
 	return resultNode(op, name, result, code, err, clientIDOf(req), reqID), code, nil
+}
+
+// authorize applies the authorization rule to the tenant params name. A
+// method without a tenant (GetVersion) only needs a principal; one whose
+// tenant is optional (GetSegments, GetStatus) answers, without a tenant,
+// with the principal's tenants only (calls.go).
+func authorize(ctx context.Context, op *Operation, params any) error {
+	p := access.From(ctx)
+	tenant, takes := op.TenantOf(params)
+	switch {
+	case !takes && p != nil:
+		return nil
+	case takes && op.tenantOptional && strings.TrimSpace(tenant) == "" && p.Can(op.Need):
+		return nil
+	}
+	return p.Allow(tenant, op.Need)
 }
 
 func (h *Handler) logRefusal(ctx context.Context, op *Operation, reqID string, code status.Code, err error) {

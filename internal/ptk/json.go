@@ -10,7 +10,9 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/strictjson"
 )
 
 // The JSON mirror: the same operations at POST /api/v1/ptk/{Method}, JSON in
@@ -43,6 +45,10 @@ func (h *Handler) serveJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	result, code, err := h.invoke(r.Context(), op, name, req, ex.id)
+	if errors.Is(err, access.ErrDenied) {
+		ex.jsonError(http.StatusForbidden, op.Name, "Forbidden", err.Error())
+		return
+	}
 	if err != nil {
 		ex.jsonError(http.StatusBadRequest, op.Name, "InvalidRequest", err.Error())
 		return
@@ -67,16 +73,13 @@ func (ex *exchange) jsonError(httpStatus int, method, name, msg string) {
 	ex.observe(method, 0)
 }
 
-// decodeJSONRequest reads a JSON object into the operation's request element.
-// An empty body is an empty object.
+// decodeJSONRequest reads a JSON object into the operation's request element,
+// as strictly as every JSON front reads (internal/strictjson: size, tokens,
+// depth, no key written twice, one value). An empty body is an empty object.
 func decodeJSONRequest(op *Operation, r io.Reader, lim Limits) (*Node, error) {
-	raw, err := io.ReadAll(r)
+	raw, err := strictjson.Read(r, strictjson.Limits{MaxBytes: lim.MaxBody, MaxTokens: lim.MaxTokens, MaxDepth: lim.MaxDepth})
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, fmt.Errorf("the request body is larger than %d bytes", lim.MaxBody)
-		}
-		return nil, fmt.Errorf("reading the request: %w", err)
+		return nil, err
 	}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		raw = []byte("{}")
@@ -86,9 +89,6 @@ func decodeJSONRequest(op *Operation, r io.Reader, lim Limits) (*Node, error) {
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("malformed JSON: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("malformed JSON: more than one value")
 	}
 	if _, ok := v.(map[string]any); !ok {
 		return nil, errors.New("the request must be a JSON object")

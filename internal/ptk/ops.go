@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/status"
 )
@@ -97,6 +98,15 @@ type Operation struct {
 	Success status.Code
 	// Codes are the documented status codes, the reference's (corrected) and Holdline's additions.
 	Codes []CodeDoc
+	// Need is the permission a principal needs for the method (access.Change
+	// unless the method only reads).
+	Need access.Permission
+
+	// tenant locates the Tenant parameter in the params; nil when the method
+	// takes none (GetVersion). tenantOptional marks a tenant whose absence
+	// means every tenant (GetSegments, GetStatus).
+	tenant         []int
+	tenantOptional bool
 
 	newParams func() any
 	call      func(ctx context.Context, p *callback.Platform, params any) (any, error)
@@ -132,9 +142,11 @@ func define[P, R any](name string, fam Family, summary string,
 					f.Optional = true
 				}
 			}
+			tenant, optional := tenantParam(params)
 			return &Operation{
 				Name: name, Family: fam, Summary: summary, Params: params, Result: result,
-				Success: status.RequestCompleted, Codes: codes,
+				Success: status.RequestCompleted, Codes: codes, Need: access.Change,
+				tenant: tenant, tenantOptional: optional,
 				newParams: func() any { return new(P) },
 				call: func(ctx context.Context, p *callback.Platform, params any) (any, error) {
 					return call(ctx, p, params.(*P))
@@ -145,6 +157,34 @@ func define[P, R any](name string, fam Family, summary string,
 	// The table is the program's own data; a broken entry is caught by every test run.
 	panic(fmt.Sprintf("ptk: operation %s: %v", name, err))
 }
+
+// tenantParam finds the Tenant parameter of a request schema: a field of
+// its own, or one of an inline options block, whose absence then means
+// every tenant.
+func tenantParam(t *Type) (index []int, optional bool) {
+	for _, f := range t.Fields {
+		switch {
+		case f.Name == "Tenant" && f.Type.Kind == KindString && !f.Repeated:
+			return f.index, false
+		case f.Inline:
+			if inner, _ := tenantParam(f.Type); inner != nil {
+				return append(append([]int(nil), f.index...), inner...), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// TenantOf is the tenant a request's decoded params name, and whether the
+// method takes one at all.
+func (op *Operation) TenantOf(params any) (tenant string, takes bool) {
+	if op.tenant == nil {
+		return "", false
+	}
+	return reflect.ValueOf(params).Elem().FieldByIndex(op.tenant).String(), true
+}
+
+func (op *Operation) readOnly() *Operation { op.Need = access.Read; return op }
 
 func (op *Operation) withAliases(names ...string) *Operation { op.Aliases = names; return op }
 
@@ -226,7 +266,7 @@ var operations = []*Operation{
 		ref(status.InvalidSearchParameters),
 		neverQueueConfigured(status.QueueIDNotFound),
 		ref(status.ContactNotFound),
-	),
+	).readOnly(),
 	define("GetInteractionData", Classic,
 		"Returns an interaction's attributes, state, times and user data.", getInteractionData,
 		addedCompleted(),
@@ -234,7 +274,7 @@ var operations = []*Operation{
 		ref(status.InvalidTenant),
 		ref(status.InvalidInteractionID),
 		addedIDRequired(),
-	),
+	).readOnly(),
 	define("GetNextAvailableAppointmentTimes", Classic,
 		"Returns the next free appointment slots (default 4) from a time (default now).", nextAppointmentTimes,
 		addedCompleted(),
@@ -244,13 +284,13 @@ var operations = []*Operation{
 		added(status.InvalidSegment, "a segment that is not configured for the tenant"),
 		ref(status.InvalidDateTime),
 		ref(status.QueueIDRequired),
-	).withAliases("GetNextAvailableAppointmentTime"),
+	).withAliases("GetNextAvailableAppointmentTime").readOnly(),
 	define("GetSegments", Classic,
 		"Lists the configured segments of a tenant, or of every tenant.", getSegments,
 		addedCompleted(),
 		ref(status.SegmentsNotFound),
 		ref(status.InvalidTenant),
-	),
+	).readOnly(),
 	define("GetSegmentState", Classic,
 		"Tells the IVR what to do with a caller arriving now: mode, EWT, offer, destination.", getSegmentState,
 		addedCompleted(),
@@ -264,29 +304,29 @@ var operations = []*Operation{
 		neverInternal(status.InvalidModeStatusReturned),
 		neverInternal(status.InvalidRecommendedDestinationReturned),
 		neverInternal(status.QueueModeInvalidOrMissing),
-	),
+	).readOnly(),
 	define("GetSegmentVariables", Classic,
 		"Returns the IVR queue variables of a segment, all or those named, always with CountryCode.", getSegmentVariables,
 		addedCompleted(),
 		ref(status.InvalidTenant),
 		fixed(status.InvalidSegment, "the reference writes 1080001"),
 		added(status.SegmentRequired, "no segment, and the tenant has more than one"),
-	),
+	).readOnly(),
 	define("GetStatus", Classic,
 		"Says whether the platform can serve requests, with the tenants it serves.", getStatus,
 		ref(status.PlatformAvailable),
 		ref(status.PlatformUnavailable),
 		ref(status.TenantsNotFound),
-	).withSuccess(status.PlatformAvailable),
+	).withSuccess(status.PlatformAvailable).readOnly(),
 	define("GetSystemVariables", InteractionState,
 		"Returns the tenant's system variables.", getSystemVariables,
 		addedCompleted(),
 		ref(status.InvalidTenant),
-	),
+	).readOnly(),
 	define("GetVersion", Classic,
 		"Returns the WSDL's version, major.minor.", getVersion,
 		fixed(status.RequestCompleted, "the reference writes 07000"),
-	),
+	).readOnly(),
 	define("InteractionCancelled", InteractionState,
 		"Cancels a callback on behalf of the caller, an agent, EyeQueue, configuration or an application.", interactionCancelled,
 		addedCompleted(),
@@ -489,7 +529,7 @@ var operations = []*Operation{
 		ref(status.ContactRequired),
 		never(status.InteractionIDRequired, "ValidateContact takes no interaction id"),
 		never(status.SegmentRequired, "without a segment the tenant's first segment's country code applies"),
-	),
+	).readOnly(),
 }
 
 // Operations returns the table of PTK methods, in the reference's order.

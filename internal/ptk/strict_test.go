@@ -167,9 +167,9 @@ func TestUserDataLimitsOnThePTK(t *testing.T) {
 			}
 		})
 	}
-	t.Run("json mirror, 30,000 keys", func(t *testing.T) {
+	t.Run("json mirror, 8,000 keys", func(t *testing.T) {
 		t.Parallel()
-		v := answerJSON(t, b, "AddInteraction", `{"Tenant":"Rules","Segment":"Open","Contact":"80010","Options":{"UserData":`+userDataJSON(30_000)+`}}`)
+		v := answerJSON(t, b, "AddInteraction", `{"Tenant":"Rules","Segment":"Open","Contact":"80010","Options":{"UserData":`+userDataJSON(8_000)+`}}`)
 		st := v["Header"].(map[string]any)["Status"].(map[string]any)
 		if st["Code"] != json.Number("108040") || !strings.Contains(st["ErrorMessage"].(string), "MaxKeys") {
 			t.Fatalf("status %v", st)
@@ -206,29 +206,40 @@ func answerJSON(t *testing.T, b *bundle, method, body string) map[string]any {
 }
 
 // TestPTKUserDataDecodingStopsAtTheLimit shows that the PTK reads no more
-// than MaxKeys+1 pairs of an oversized tree: 30,000 keys on the JSON mirror,
-// and on SOAP as many as the token limit lets through. It is not parallel:
-// it reads the process-wide userdata.DecodedPairs while nothing else decodes.
+// than MaxKeys+1 pairs of an oversized tree: 30,000 keys on the JSON mirror
+// (refused by the token limit before any decoding), and on each front as
+// many as its token limit lets through. It is not parallel: it reads the
+// process-wide userdata.DecodedPairs while nothing else decodes.
 func TestPTKUserDataDecodingStopsAtTheLimit(t *testing.T) {
 	b := setupWith(t, ptk.Limits{})
+	// Each case answers its status code, or 0 for an HTTP 400 InvalidRequest.
+	mirror := func(keys int) status.Code {
+		code, v := postJSON(t, b, "CreateInteraction", `{"Tenant":"Rules","Segment":"Open","UserDataContainer":`+userDataJSON(keys)+`}`)
+		if code != 200 {
+			if v["name"] != "InvalidRequest" {
+				t.Errorf("HTTP %d %v", code, v)
+			}
+			return 0
+		}
+		n, _ := v["ResultCode"].(json.Number).Int64()
+		return status.Code(n)
+	}
 	cases := []struct {
 		name string
 		send func() status.Code
+		want status.Code
 	}{
-		{"json mirror, 30,000 keys", func() status.Code {
-			v := answerJSON(t, b, "CreateInteraction", `{"Tenant":"Rules","Segment":"Open","UserDataContainer":`+userDataJSON(30_000)+`}`)
-			n, _ := v["ResultCode"].(json.Number).Int64()
-			return status.Code(n)
-		}},
+		{"json mirror, 30,000 keys: past the token limit", func() status.Code { return mirror(30_000) }, 0},
+		{"json mirror, 8,000 keys", func() status.Code { return mirror(8_000) }, status.UserDataFailedValidation},
 		{"soap, 3,500 keys", func() status.Code {
 			return b.call(t, "CreateInteraction", rules+"<Segment>Open</Segment><UserDataContainer>"+userDataXML(3_500, 1)+"</UserDataContainer>").Code
-		}},
+		}, status.UserDataFailedValidation},
 	}
 	for _, tc := range cases {
 		before := userdata.DecodedPairs()
 		code := tc.send()
-		if decoded := userdata.DecodedPairs() - before; code != status.UserDataFailedValidation || decoded > userdata.MaxKeys+1 {
-			t.Errorf("%s: answered %s after decoding %d pairs; want 108040 after at most %d", tc.name, code, decoded, userdata.MaxKeys+1)
+		if decoded := userdata.DecodedPairs() - before; code != tc.want || decoded > userdata.MaxKeys+1 {
+			t.Errorf("%s: answered %d after decoding %d pairs; want %d after at most %d", tc.name, code, decoded, tc.want, userdata.MaxKeys+1)
 		}
 	}
 }

@@ -42,13 +42,14 @@ func (h *Handler) serveDocument(w http.ResponseWriter, r *http.Request, doc stri
 }
 
 // locationOf is the endpoint's address as the client reached it: the
-// request's scheme (honouring X-Forwarded-Proto), host and path.
+// request's scheme, host and path. A TLS connection is https whatever its
+// headers say; over plain HTTP, X-Forwarded-Proto (from a proxy that
+// terminates TLS in front of Holdline) is honoured.
 func locationOf(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
-	}
-	if p := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0])); p == "http" || p == "https" {
+	} else if p := strings.ToLower(strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-Proto"), ",")[0])); p == "http" || p == "https" {
 		scheme = p
 	}
 	return scheme + "://" + r.Host + r.URL.Path

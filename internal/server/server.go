@@ -1,7 +1,8 @@
-// Package server puts Holdline's fronts behind one HTTP listener: the health
-// and readiness probes, Prometheus metrics, the REST API and the PTK (SOAP
-// and its JSON mirror), with the JSON API's bearer tokens checked in front
-// of everything under /api/v1/, and shuts them down gracefully.
+// Package server puts Holdline's fronts behind its HTTP listeners: the REST
+// API and the PTK (SOAP and its JSON mirror) on the public one, with the
+// JSON API's bearer tokens checked in front of everything under /api/v1/;
+// the health and readiness probes and Prometheus metrics on the same one,
+// or on a separate admin listener; and shuts them down gracefully.
 package server
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/console"
 	"github.com/holdline/holdline/internal/ptk"
@@ -48,14 +50,17 @@ type Config struct {
 	// PTK bounds one PTK request (body size, nesting, tokens); zero fields take the defaults.
 	PTK ptk.Limits
 	// Tokens are the JSON API's bearer tokens; none leaves /api/v1/ open.
-	Tokens []console.Token
+	Tokens *access.Tokens
 }
 
 // Server is Holdline's HTTP server.
 type Server struct {
-	cfg     Config
-	handler http.Handler
-	api     *console.API
+	cfg Config
+	// handler serves everything; public serves all but the probes and
+	// metrics, which admin serves.
+	handler, public, admin http.Handler
+	api                    *console.API
+	auth                   *console.Auth
 }
 
 // New builds the server's routes.
@@ -69,7 +74,31 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
-	mux := http.NewServeMux()
+	api := console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
+	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString, Limits: cfg.PTK})
+	if err != nil {
+		return nil, err
+	}
+	auth := console.NewAuth(cfg.Tokens, cfg.Logger, uuid.NewString)
+	// Each listener gets its own mux with the routes it serves: every route
+	// on one listener, or the probes and metrics apart on the admin one.
+	all, public, admin := http.NewServeMux(), http.NewServeMux(), http.NewServeMux()
+	for _, mux := range []*http.ServeMux{all, public} {
+		api.Register(mux)
+		soap.Register(mux)
+	}
+	for _, mux := range []*http.ServeMux{all, admin} {
+		registerProbes(mux, cfg)
+	}
+	return &Server{cfg: cfg, api: api, auth: auth,
+		handler: recoverer(cfg.Logger, auth.Protect(all)),
+		public:  recoverer(cfg.Logger, auth.Protect(public)),
+		admin:   recoverer(cfg.Logger, admin),
+	}, nil
+}
+
+// registerProbes adds /healthz, /readyz and /metrics to mux.
+func registerProbes(mux *http.ServeMux, cfg Config) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -87,26 +116,90 @@ func New(cfg Config) (*Server, error) {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Metrics.Registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)}))
-	api := console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
-	api.Register(mux)
-	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString, Limits: cfg.PTK})
-	if err != nil {
-		return nil, err
-	}
-	soap.Register(mux)
-	auth := console.NewAuth(cfg.Tokens, cfg.Logger, uuid.NewString)
-	return &Server{cfg: cfg, handler: recoverer(cfg.Logger, auth.Protect(mux)), api: api}, nil
 }
 
-// Handler is the server's root handler (for tests with httptest).
+// SetTokens replaces the JSON API's bearer tokens (a configuration reload)
+// on every listener; requests in flight keep the principal they were given.
+func (s *Server) SetTokens(t *access.Tokens) { s.auth.SetTokens(t) }
+
+// Handler is the server's root handler with every route, as one listener
+// serves it (for tests with httptest).
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// Serve answers requests on ln until ctx is done, then stops accepting
-// connections, lets in-flight requests finish (up to the shutdown timeout)
-// and returns.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
-		Handler:           s.handler,
+// Listeners are the sockets the server answers on.
+type Listeners struct {
+	// Public serves the PTK and the REST API, and the probes and metrics
+	// unless Admin is set. Required; it may be a TLS listener.
+	Public net.Listener
+	// Admin, when not nil, serves /healthz, /readyz and /metrics, which
+	// the public listener then answers 404 for.
+	Admin net.Listener
+}
+
+// listener is one listener and the HTTP server answering on it.
+type listener struct {
+	ln net.Listener
+	hs *http.Server
+}
+
+// Serve answers requests on the listeners until ctx is done, or one of
+// them fails; then it stops accepting connections on all of them, lets
+// in-flight requests finish (up to the shutdown timeout) and returns.
+func (s *Server) Serve(ctx context.Context, ls Listeners) error {
+	if ls.Public == nil {
+		return errors.New("serve: no public listener")
+	}
+	list := []listener{{ls.Public, s.httpServer(ctx, s.handler)}}
+	if ls.Admin != nil {
+		list = []listener{{ls.Public, s.httpServer(ctx, s.public)}, {ls.Admin, s.httpServer(ctx, s.admin)}}
+	}
+	list[0].hs.RegisterOnShutdown(s.api.Shutdown) // waiting launch claims answer at once
+	errc := make(chan error, len(list))
+	for _, l := range list {
+		go func() {
+			err := l.hs.Serve(l.ln)
+			if errors.Is(err, http.ErrServerClosed) {
+				err = nil
+			} else {
+				err = fmt.Errorf("serve %s: %w", l.ln.Addr(), err)
+			}
+			errc <- err
+		}()
+	}
+	var errs []error
+	running := len(list)
+	select {
+	case err := <-errc:
+		errs = append(errs, err)
+		running--
+	case <-ctx.Done():
+	}
+	s.cfg.Logger.Info("shutting down: finishing in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	shut := make(chan error, len(list))
+	for _, l := range list {
+		go func() {
+			if err := l.hs.Shutdown(sctx); err != nil {
+				shut <- fmt.Errorf("shutdown %s: %w", l.ln.Addr(), err)
+				return
+			}
+			shut <- nil
+		}()
+	}
+	for range list {
+		errs = append(errs, <-shut)
+	}
+	for ; running > 0; running-- {
+		errs = append(errs, <-errc)
+	}
+	return errors.Join(errs...)
+}
+
+// httpServer is the HTTP server of one listener.
+func (s *Server) httpServer(ctx context.Context, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -114,24 +207,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	hs.RegisterOnShutdown(s.api.Shutdown) // waiting launch claims answer at once
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
-	case <-ctx.Done():
-	}
-	s.cfg.Logger.Info("shutting down: finishing in-flight requests", "timeout", s.cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
-	}
-	return nil
 }
 
 // recoverer turns a panic in a handler into a 500 and a log line instead of

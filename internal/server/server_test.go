@@ -26,6 +26,15 @@ type testBundle struct {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
+	s, st := newServer(t)
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return &testBundle{srv: srv, store: st}
+}
+
+// newServer builds a server of the demo configuration on a fresh store.
+func newServer(t *testing.T) (*server.Server, *sqlitestore.Store) {
+	t.Helper()
 	st, err := sqlitestore.Open(context.Background(), t.TempDir()+"/holdline.db")
 	if err != nil {
 		t.Fatal(err)
@@ -44,9 +53,7 @@ func setup(t *testing.T) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return &testBundle{srv: srv, store: st}
+	return s, st
 }
 
 func do(t *testing.T, method, url, body string) (int, map[string]any) {

@@ -32,6 +32,8 @@ import (
 
 // dialerFlags are the options of `holdline dialer`.
 type dialerFlags struct {
+	// basic is the PTK credential the outcomes are reported with.
+	basic     basicAuth
 	server    string
 	tenant    string
 	queue     string
@@ -99,6 +101,7 @@ launches in hand are reported.`,
 	fl.StringVar(&f.secret, "secret", "", "with --listen: the dialer's signing secret; unsigned or badly signed launches are refused")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	addBasicFlags(fl, &f.basic)
 	return cmd
 }
 
@@ -487,7 +490,7 @@ func (d *dialer) ptk(ctx context.Context, method string, pairs ...string) (*ptk.
 	if err != nil {
 		return nil, err
 	}
-	_, answer, err := soapCall(ctx, op, req, d.base, false)
+	_, answer, err := soapCall(ctx, op, req, d.base, false, d.f.basic)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", method, err)
 	}

@@ -88,7 +88,7 @@ func addInteraction(t *testing.T, base, tenant, segment, contact string) string 
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, answer, err := soapCall(t.Context(), op, req, base, false)
+	_, answer, err := soapCall(t.Context(), op, req, base, false, basicAuth{})
 	if err != nil {
 		t.Fatal(err)
 	}

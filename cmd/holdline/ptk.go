@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
@@ -24,6 +26,33 @@ type ptkFlags struct {
 	json    bool
 	token   string
 	timeout time.Duration
+	basic   basicAuth
+}
+
+// basicAuth is the HTTP Basic credential a SOAP call carries, when the
+// server has PTK credentials (auth.ptk); none when user is empty.
+type basicAuth struct{ user, password string }
+
+// passwordEnv names the environment variable a PTK password is read from,
+// so it need not be on the command line.
+const passwordEnv = "HOLDLINE_PTK_PASSWORD"
+
+// addBasicFlags adds --user and --password to fl.
+func addBasicFlags(fl *pflag.FlagSet, b *basicAuth) {
+	fl.StringVar(&b.user, "user", "", "PTK username, sent with HTTP Basic (when auth.ptk credentials are configured)")
+	fl.StringVar(&b.password, "password", "", "PTK password (default: the "+passwordEnv+" environment variable)")
+}
+
+// set puts the credential on hreq.
+func (b basicAuth) set(hreq *http.Request) {
+	if b.user == "" {
+		return
+	}
+	pw := b.password
+	if pw == "" {
+		pw = os.Getenv(passwordEnv)
+	}
+	hreq.SetBasicAuth(b.user, pw)
 }
 
 func newPTKCmd() *cobra.Command {
@@ -43,7 +72,9 @@ names, matched case-insensitively:
 
 A path through user data or an InteractionData pair ends with the pair's key.
 The request is sent as SOAP 1.1 (--soap12 for SOAP 1.2, --json for the JSON
-mirror at /api/v1/ptk/METHOD). The answer is printed on stdout and its status
+mirror at /api/v1/ptk/METHOD); --user (and --password, or the
+HOLDLINE_PTK_PASSWORD environment variable) sends PTK credentials with HTTP
+Basic, --token a bearer token to the JSON mirror. The answer is printed on stdout and its status
 code on stderr. A PTK refusal is an answer: the exit status is 0. A fault or
 a transport error exits 1.`,
 		Args: cobra.MinimumNArgs(1),
@@ -57,6 +88,7 @@ a transport error exits 1.`,
 	fl.BoolVar(&f.json, "json", false, "use the JSON mirror (/api/v1/ptk/METHOD)")
 	fl.StringVar(&f.token, "token", "", "bearer token for the JSON mirror (when auth.tokens are configured; SOAP needs none)")
 	fl.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up after this long")
+	addBasicFlags(fl, &f.basic)
 	return cmd
 }
 
@@ -80,13 +112,13 @@ func runPTK(ctx context.Context, f ptkFlags, method string, pairs []string, stdo
 	if f.json {
 		return callJSON(ctx, op, req, base, f.token, stdout, stderr)
 	}
-	return callSOAP(ctx, op, req, base, f.soap12, stdout, stderr)
+	return callSOAP(ctx, op, req, base, f.soap12, f.basic, stdout, stderr)
 }
 
 // soapCall sends req, the request of op, to the PTK endpoint under base and
 // returns the answer's raw body and its decoded first element (the
 // operation's response, or a Fault).
-func soapCall(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool) ([]byte, *ptk.Node, error) {
+func soapCall(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool, auth basicAuth) ([]byte, *ptk.Node, error) {
 	version := ptk.SOAP11
 	if soap12 {
 		version = ptk.SOAP12
@@ -101,6 +133,7 @@ func soapCall(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string
 		hreq.Header.Set("Content-Type", "text/xml; charset=utf-8")
 		hreq.Header.Set("SOAPAction", `"`+op.SOAPAction()+`"`)
 	}
+	auth.set(hreq)
 	status, body, err := send(hreq)
 	if err != nil {
 		return nil, nil, err
@@ -121,8 +154,8 @@ func answerCode(answer *ptk.Node) status.Code {
 	return status.Code(n)
 }
 
-func callSOAP(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool, stdout, stderr io.Writer) error {
-	body, answer, err := soapCall(ctx, op, req, base, soap12)
+func callSOAP(ctx context.Context, op *ptk.Operation, req *ptk.Node, base string, soap12 bool, auth basicAuth, stdout, stderr io.Writer) error {
+	body, answer, err := soapCall(ctx, op, req, base, soap12, auth)
 	if err != nil {
 		return err
 	}

@@ -6,15 +6,22 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
 )
 
-// runCLI runs the built binary's `ptk` subcommand against base.
+// runPTKCLI runs the built binary's `ptk` subcommand against base; leading
+// "--env", "NAME=VALUE" pairs of args go into its environment instead.
 func runPTKCLI(t *testing.T, base string, args ...string) (stdout, stderr string, exit int) {
 	t.Helper()
+	env := os.Environ()
+	for len(args) >= 2 && args[0] == "--env" {
+		env, args = append(env, args[1]), args[2:]
+	}
 	cmd := exec.Command(binPath, append([]string{"ptk", "--server", base}, args...)...)
+	cmd.Env = env
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

@@ -49,7 +49,8 @@ func newServeCmd() *cobra.Command {
 listener (or the last three on --admin-addr). Without --config it serves the
 embedded demo configuration (tenants VHTLab, Portree and VHT of the PTK
 reference's examples, open 24/7). State is kept in a SQLite database under
---data.
+--data, which one server at a time may use: it holds the folder's lock file
+(holdline.lock) while it runs.
 
 With --tls-cert and --tls-key it serves HTTPS (TLS 1.2 or later); with
 --tls-client-ca as well, only clients with a certificate of that CA (mutual
@@ -118,14 +119,28 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		certificate = certs.NewHolder(b)
 	}
 	settings := cfg.Settings
+	// The data folder's lock first: a second server on it stops here,
+	// before it touches the database.
+	unlock, err := lockDataDir(f.data)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := unlock(); err != nil {
+			log.Error("releasing the data folder's lock failed", "err", err)
+		}
+	}()
 	dbPath := filepath.Join(f.data, "holdline.db")
 	st, err := sqlitestore.Open(ctx, dbPath)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", dbPath, err)
 	}
 	defer func() {
+		// Close checkpoints the WAL into the database file: its failure
+		// leaves the committed data in the WAL, for the next start.
 		if err := st.Close(); err != nil {
-			log.Error("closing the store failed", "err", err)
+			log.Error("closing the store failed: the WAL was not checkpointed into the database file; the next start reads it",
+				"path", dbPath, "err", err)
 			return
 		}
 		log.Info("store closed", "path", dbPath)
@@ -141,14 +156,12 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		return fmt.Errorf("start the platform: %w", err)
 	}
 	metrics.WatchInteractions(platform.CountByState, log)
-	tokens := access.NewTokens(cfg.Tokens)
-	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens})
+	tokens, creds := access.NewTokens(cfg.Tokens), access.NewCredentials(cfg.PTK, nil)
+	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log, Tokens: tokens, Credentials: creds})
 	if err != nil {
 		return err
 	}
-	if tokens.Empty() {
-		log.Warn("the JSON API is open: no auth.tokens are configured, so anyone who can reach /api/v1/ may use it (docs/integration.md)")
-	}
+	warnOpen(log, tokens, creds)
 	worker, err := dispatch.New(dispatch.Config{Outbox: platform, Settings: settings, Logger: log, Observer: metrics,
 		Owner: fmt.Sprintf("node-%d/%d", f.node, os.Getpid()), UserAgent: "Holdline/" + version,
 		Backoff: dispatch.Backoff{Initial: cfg.Delivery.BackoffInitial, Max: cfg.Delivery.BackoffMax}})
@@ -176,6 +189,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	}, log)
 	reloader.Add(f.listenersPart(listen, log))
 	reloader.Add(f.certificatePart(certificate, log))
+	reloader.Add(credentialsPart(srv, log))
 
 	// The Queue Manager's timed work (launches, timeouts), the outbox's
 	// delivery and the reloader stop with the server, before the store
@@ -202,6 +216,33 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	<-reloadDone
 	log.Info("queue manager and delivery stopped")
 	return err
+}
+
+// warnOpen says which fronts take requests without credentials.
+func warnOpen(log *slog.Logger, tokens *access.Tokens, creds *access.Credentials) {
+	if tokens.Empty() {
+		log.Warn("the JSON API is open: no auth.tokens are configured, so anyone who can reach /api/v1/ may use it (docs/security.md)")
+	}
+	if creds.Empty() {
+		log.Warn("the SOAP PTK is open: no auth.ptk credentials are configured, so anyone who can reach /ptk may use it; keep it behind network controls (docs/security.md)")
+	}
+}
+
+// credentialsPart reloads the JSON API's tokens and the PTK's credentials:
+// a request authenticated before keeps its principal, the nonces seen stay
+// seen, and passwords are checked anew.
+func credentialsPart(srv *server.Server, log *slog.Logger) reload.Part[*config.Config] {
+	return reload.Part[*config.Config]{Name: "credentials", Prepare: func(_ context.Context, c *config.Config) (reload.Change, error) {
+		tokens, creds := access.NewTokens(c.Tokens), access.NewCredentials(c.PTK, nil)
+		return reload.Change{
+			Install: func() {
+				srv.SetTokens(tokens)
+				srv.SetCredentials(creds)
+				warnOpen(log, tokens, creds)
+			},
+			Attrs: []slog.Attr{slog.Int("tokens", tokens.Len()), slog.Int("ptkCredentials", creds.Len())},
+		}, nil
+	}}
 }
 
 // loadConfig reads the configuration file, or the embedded demo when path is empty.

@@ -206,8 +206,9 @@ type Credentials struct {
 	byUser map[string]*credential
 	now    func() time.Time
 
+	// nonces are the nonces seen; a reload hands them on (KeepNoncesOf).
+	nonces *nonceMemory
 	mu     sync.Mutex
-	nonces map[[16]byte]time.Time
 	cached map[[sha256.Size]byte]time.Time
 	// costly admits one bcrypt comparison at a time: failed guesses cannot
 	// take more than one core, whatever their rate.
@@ -227,7 +228,7 @@ func NewCredentials(list []Credential, now func() time.Time) *Credentials {
 	if now == nil {
 		now = time.Now
 	}
-	c := &Credentials{byUser: map[string]*credential{}, now: now, nonces: map[[16]byte]time.Time{},
+	c := &Credentials{byUser: map[string]*credential{}, now: now, nonces: &nonceMemory{seen: map[[16]byte]time.Time{}},
 		cached: map[[sha256.Size]byte]time.Time{}, costly: make(chan struct{}, 1)}
 	for _, cr := range list {
 		c.byUser[cr.Username] = &credential{Credential: cr, principal: NewPrincipal(KindPTK, cr.Name, cr.Tenants, cr.Permissions)}
@@ -383,28 +384,43 @@ func (c *Credentials) digest(cr *credential, tok UsernameToken, nonce []byte) (*
 	return cr.principal, nil
 }
 
-// spend remembers a nonce for twice the Created window; a nonce seen
-// before is a replay.
+// KeepNoncesOf makes c remember the nonces old has seen, so a reload of
+// the credentials opens no window for replays. Successful bcrypt checks
+// are not handed on: a changed password must be checked anew.
+func (c *Credentials) KeepNoncesOf(old *Credentials) {
+	if c != nil && old != nil {
+		c.nonces = old.nonces
+	}
+}
+
+// nonceMemory remembers the nonces seen, each for twice the Created window.
+type nonceMemory struct {
+	mu   sync.Mutex
+	seen map[[16]byte]time.Time
+}
+
+// spend remembers a nonce; a nonce seen before is a replay.
 func (c *Credentials) spend(nonce []byte, now time.Time) error {
 	sum := sha256.Sum256(nonce)
 	var key [16]byte
 	copy(key[:], sum[:])
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if at, seen := c.nonces[key]; seen && now.Sub(at) < 2*CreatedWindow {
+	m := c.nonces
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if at, seen := m.seen[key]; seen && now.Sub(at) < 2*CreatedWindow {
 		return fmt.Errorf("%w: the Nonce was used before (a replay)", ErrAuthentication)
 	}
-	if len(c.nonces) >= maxNonces {
-		for k, at := range c.nonces {
+	if len(m.seen) >= maxNonces {
+		for k, at := range m.seen {
 			if now.Sub(at) >= 2*CreatedWindow {
-				delete(c.nonces, k)
+				delete(m.seen, k)
 			}
 		}
-		if len(c.nonces) >= maxNonces {
+		if len(m.seen) >= maxNonces {
 			return fmt.Errorf("%w: too many security headers in the last %s; try again", ErrAuthentication, 2*CreatedWindow)
 		}
 	}
-	c.nonces[key] = now
+	m.seen[key] = now
 	return nil
 }
 

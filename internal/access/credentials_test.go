@@ -111,6 +111,12 @@ func TestUsernameToken(t *testing.T) {
 			t.Errorf("%s: %v (expired %v)", name, err, tc.expired)
 		}
 	}
+	// A reload keeps the nonces seen.
+	reloaded := testCredentials(t)
+	reloaded.KeepNoncesOf(c)
+	if _, err := reloaded.Token(ctx, good); err == nil {
+		t.Fatal("a nonce seen before the reload was accepted after it")
+	}
 	// A refused token spends no nonce: the real one still goes through.
 	if _, err := c.Token(ctx, digestToken("ivr", "plain-password-1", []byte("nonce-2"), now)); err != nil {
 		t.Errorf("the nonce a forged token carried: %v", err)

@@ -34,17 +34,29 @@ const DefaultTickInterval = time.Second
 
 // Run launches due callbacks and expires silent launches every interval
 // until ctx ends. Time is the platform's clock, so a fake clock drives it in
-// tests and the simulator.
+// tests and the simulator. While the store is unavailable it backs off —
+// the interval doubled after each refused round, up to StoreBackoffMax —
+// and each round first probes the store with a small write, so the platform
+// turns ready again without waiting for a request; the refusals are logged
+// once, by the store's health, not at every round.
 func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
 	if interval <= 0 {
 		interval = DefaultTickInterval
 	}
 	ctx = WithOrigin(ctx, Origin{Method: QueueManagerOrigin})
+	failures := 0
 	for {
-		if _, err := p.Tick(ctx); err != nil && ctx.Err() == nil {
+		err := p.round(ctx)
+		switch {
+		case err == nil || ctx.Err() != nil:
+			failures = 0
+		case IsUnavailable(err):
+			failures++
+		default:
+			failures = 0
 			p.log.ErrorContext(ctx, "queue manager tick failed", "err", err)
 		}
-		timer := p.clock.NewTimer(interval)
+		timer := p.clock.NewTimer(StoreBackoff(interval, failures))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -52,6 +64,18 @@ func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
 		case <-timer.C():
 		}
 	}
+}
+
+// round is one round of Run: a probe of the store while it refuses writes,
+// then, once it writes, a Tick.
+func (p *Platform) round(ctx context.Context) error {
+	if p.StoreError() != nil {
+		if err := p.probe(ctx); err != nil {
+			return err
+		}
+	}
+	_, err := p.Tick(ctx)
+	return err
 }
 
 // Tick does one round of the Queue Manager's timed work: it expires launches

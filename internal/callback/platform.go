@@ -49,6 +49,8 @@ type Platform struct {
 	signals signals
 	// modes are the operation modes last announced (queue.modeChanged).
 	modes announcedModes
+	// health follows whether the store can write (health.go).
+	health storeHealth
 }
 
 // New checks deps and returns a Platform.

@@ -32,6 +32,13 @@ type testBundle struct {
 // when nil) and a fake clock at start.
 func setup(t *testing.T, settings *callback.Settings) *testBundle {
 	t.Helper()
+	return setupWith(t, settings, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// setupWith is setup with the store wrapped by wrap (when set) and the
+// platform's logs sent to log.
+func setupWith(t *testing.T, settings *callback.Settings, wrap func(callback.Store) callback.Store, log *slog.Logger) *testBundle {
+	t.Helper()
 	if settings == nil {
 		settings = config.Demo()
 	}
@@ -41,15 +48,19 @@ func setup(t *testing.T, settings *callback.Settings) *testBundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	var store callback.Store = st
+	if wrap != nil {
+		store = wrap(st)
+	}
 	clk := clock.NewFake(start)
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: settings, Node: 7, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	p, err := callback.New(callback.Deps{Store: store, Clock: clk, Settings: settings, Node: 7, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &testBundle{ctx: ctx, clock: clk, platform: p, store: st}
+	return &testBundle{ctx: ctx, clock: clk, platform: p, store: store}
 }
 
 // settingsFrom parses a small configuration for one test.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/ewt"
+	"github.com/holdline/holdline/internal/status"
 )
 
 // The Queue Manager's live knowledge of each queue: an ewt.Tracker that
@@ -105,6 +106,8 @@ type recordingTx struct {
 	launched []string
 	// outbox says whether an outbox message was inserted.
 	outbox bool
+	// sequenced says whether a sequence value was taken.
+	sequenced bool
 	// afterCommit run, in order, once the transaction has committed.
 	afterCommit []func()
 }
@@ -133,6 +136,21 @@ func (r *recordingTx) OutboxInsert(ctx context.Context, m *OutboxMessage) error 
 	return nil
 }
 
+func (r *recordingTx) SequenceNext(ctx context.Context, name string) (int64, error) {
+	v, err := r.Tx.SequenceNext(ctx, name)
+	if err == nil {
+		r.sequenced = true
+	}
+	return v, err
+}
+
+// wrote reports whether the transaction surely changed the store: it
+// appended history, issued a launch or an outbox message, or took a
+// sequence value. Only such a commit proves the store can write again.
+func (r *recordingTx) wrote() bool {
+	return len(r.records) > 0 || len(r.launched) > 0 || r.outbox || r.sequenced
+}
+
 // onCommit runs fn once tx has committed, when tx is a transaction of
 // Platform.inTx; otherwise at once.
 func onCommit(tx Tx, fn func()) {
@@ -145,14 +163,23 @@ func onCommit(tx Tx, fn func()) {
 
 // inTx runs fn in one store transaction and, once it has committed, feeds
 // the changes it made to the Queue Manager's live state and wakes those
-// waiting for new launches or outbox messages.
+// waiting for new launches or outbox messages. Every transaction of the
+// platform passes here, so here a store's refusal (ErrUnavailable) becomes
+// 109004 PlatformUnavailable and moves the store's health.
 func (p *Platform) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	var rec *recordingTx
 	err := p.store.InTx(ctx, func(tx Tx) error {
 		rec = &recordingTx{Tx: tx}
 		return fn(rec)
 	})
+	if IsUnavailable(err) {
+		p.health.failed(ctx, p.log, p.Now(), err)
+		return status.Wrap(status.PlatformUnavailable, err, unavailableMessage)
+	}
 	if err == nil && rec != nil {
+		if rec.wrote() {
+			p.health.wrote(ctx, p.log, p.Now())
+		}
 		p.observe(rec.records)
 		for _, tenant := range rec.launched {
 			p.signals.launches(tenant).notify()

@@ -296,7 +296,8 @@ func (p *Platform) SystemVariables(_ context.Context, tenant string) ([]Variable
 
 // Status reports whether the platform can serve requests (GetStatus): it
 // returns the names of the tenant asked for, or of every tenant. An unknown
-// tenant, or none configured, is 109006; an unreachable store 109004.
+// tenant, or none configured, is 109006; a store that cannot be reached or
+// refuses writes 109004 (Ready).
 func (p *Platform) Status(ctx context.Context, tenant string) ([]string, error) {
 	var names []string
 	if strings.TrimSpace(tenant) != "" {
@@ -313,8 +314,8 @@ func (p *Platform) Status(ctx context.Context, tenant string) ([]string, error) 
 	if len(names) == 0 {
 		return nil, status.Errorf(status.TenantsNotFound, "no tenants are configured")
 	}
-	if err := p.store.Ping(ctx); err != nil {
-		return nil, status.Wrap(status.PlatformUnavailable, err, "the platform's store cannot be reached")
+	if err := p.Ready(ctx); err != nil {
+		return nil, err
 	}
 	return names, nil
 }

@@ -14,11 +14,17 @@ type Store interface {
 	// error (or panic) rolls back. A write transaction is exclusive enough
 	// that a read followed by a write inside fn sees no interleaved change.
 	// Once a Tx method has failed, fn must return (PostgreSQL refuses any
-	// further statement in that transaction).
+	// further statement in that transaction). When the store cannot do the
+	// work now but may later (it cannot write, cannot be reached, or is held
+	// by another process past the wait), InTx, a Tx method or the commit
+	// returns an error that is ErrUnavailable, and nothing is committed.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
-	// Ping reports whether the store can be reached.
+	// Ping reports whether the store can be reached. It says nothing of
+	// whether the store can write: a full disk still answers a ping.
 	Ping(ctx context.Context) error
-	// Close releases the store; it must be called once.
+	// Close releases the store, after making what it holds durable in its
+	// final form (SQLite: the WAL checkpointed into the database file); an
+	// error says that step failed. It must be called once.
 	Close() error
 }
 
@@ -328,4 +334,15 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict means a uniqueness rule or a version guard refused the write.
 	ErrConflict = errors.New("conflict")
+	// ErrUnavailable means the store cannot do the work now but may later,
+	// with no change of the request: it cannot write (disk full, I/O error,
+	// read-only file system), cannot be reached (a database server down, a
+	// file that cannot be opened), or another process held the lock past the
+	// wait. Nothing of the transaction was committed. The platform answers it
+	// with 109004 PlatformUnavailable and turns not ready until a write
+	// succeeds. Engines map their transient failures to it (SQLite: FULL,
+	// IOERR, CANTOPEN, READONLY, BUSY; PostgreSQL: connection errors); a
+	// fault that needs an operator, such as a corrupt database, is not
+	// unavailability.
+	ErrUnavailable = errors.New("store unavailable")
 )

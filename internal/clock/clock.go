@@ -4,6 +4,8 @@
 package clock
 
 import (
+	"context"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -45,6 +47,8 @@ type Fake struct {
 	mu     sync.Mutex
 	now    time.Time
 	timers []*fakeTimer
+	// changed is closed (and replaced) whenever the pending timers change.
+	changed chan struct{}
 }
 
 // NewFake returns a Fake clock set to start.
@@ -68,6 +72,7 @@ func (f *Fake) NewTimer(d time.Duration) Timer {
 		return t
 	}
 	f.timers = append(f.timers, t)
+	f.timersChanged()
 	return t
 }
 
@@ -93,8 +98,12 @@ func (f *Fake) Set(t time.Time) {
 		}
 		keep = append(keep, tm)
 	}
+	fired := len(f.timers) - len(keep)
 	f.timers = keep
 	f.now = t
+	if fired > 0 {
+		f.timersChanged()
+	}
 }
 
 // Pending returns the number of timers waiting to fire; tests use it to know
@@ -103,6 +112,37 @@ func (f *Fake) Pending() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.timers)
+}
+
+// WaitPending blocks until n timers are waiting to fire — a test's
+// background loop has gone to sleep — or ctx ends, and returns ctx's error
+// then.
+func (f *Fake) WaitPending(ctx context.Context, n int) error {
+	for {
+		f.mu.Lock()
+		if len(f.timers) == n {
+			f.mu.Unlock()
+			return nil
+		}
+		if f.changed == nil {
+			f.changed = make(chan struct{})
+		}
+		ch := f.changed
+		f.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("%d timers pending, waiting for %d: %w", f.Pending(), n, ctx.Err())
+		}
+	}
+}
+
+// timersChanged wakes WaitPending; f.mu is held.
+func (f *Fake) timersChanged() {
+	if f.changed != nil {
+		close(f.changed)
+		f.changed = nil
+	}
 }
 
 type fakeTimer struct {
@@ -123,6 +163,7 @@ func (t *fakeTimer) Stop() bool {
 	for i, other := range t.f.timers {
 		if other == t {
 			t.f.timers = append(t.f.timers[:i], t.f.timers[i+1:]...)
+			t.f.timersChanged()
 			break
 		}
 	}

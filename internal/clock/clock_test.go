@@ -1,6 +1,7 @@
 package clock
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -50,5 +51,31 @@ func TestFakeNeverGoesBackwards(t *testing.T) {
 	f.Set(start.Add(-time.Hour))
 	if !f.Now().Equal(start) {
 		t.Fatal("clock moved backwards")
+	}
+}
+
+// TestFakeWaitPending: a test waits for a loop to go to sleep on the fake
+// clock instead of polling.
+func TestFakeWaitPending(t *testing.T) {
+	t.Parallel()
+	f := NewFake(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
+	slept := make(chan struct{})
+	go func() {
+		for range 3 {
+			<-f.NewTimer(time.Second).C()
+		}
+		close(slept)
+	}()
+	for range 3 {
+		if err := f.WaitPending(t.Context(), 1); err != nil {
+			t.Fatal(err)
+		}
+		f.Advance(time.Second)
+	}
+	<-slept
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if err := f.WaitPending(ctx, 1); err == nil {
+		t.Fatal("WaitPending returned nil with no timer pending and its context done")
 	}
 }

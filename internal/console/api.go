@@ -111,6 +111,9 @@ func (a *API) op(name string, h handlerFunc) http.Handler {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Request-Id", reqID)
+		if httpStatus == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
+		}
 		w.WriteHeader(httpStatus)
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -148,6 +151,10 @@ func messageOf(err error) string {
 	}
 	return status.Of(err).Description()
 }
+
+// retryAfter is the Retry-After (seconds) of a 503: the platform cannot
+// serve the request now (its store refuses writes) but may soon.
+const retryAfter = "5"
 
 // httpStatusOf is the one table from PTK status codes to HTTP statuses.
 func httpStatusOf(code status.Code) int {

@@ -189,22 +189,31 @@ func New(cfg Config) (*Worker, error) {
 }
 
 // Run delivers due messages until ctx ends: a round as soon as messages are
-// written (the platform wakes it), and at least every PollInterval. When
-// ctx ends, the deliveries in flight finish (each bounded by its timeout)
-// and are settled before Run returns, so the caller may then close the store.
+// written (the platform wakes it), and at least every PollInterval. While
+// the store is unavailable it backs off (callback.StoreBackoff: the poll
+// interval doubled per refused round, up to callback.StoreBackoffMax) and
+// logs nothing: the platform logs the cause once. When ctx ends, the
+// deliveries in flight finish (each bounded by its timeout) and are settled
+// before Run returns, so the caller may then close the store.
 func (w *Worker) Run(ctx context.Context) error {
+	failures := 0
 	for {
 		wake := w.cfg.Outbox.OutboxWritten() // before the round: no write is missed
-		full := w.loggedRound(ctx)
+		full, refused := w.loggedRound(ctx)
 		select {
 		case <-ctx.Done():
 			return nil
 		default:
 		}
+		if refused {
+			failures++
+		} else {
+			failures = 0
+		}
 		if full {
 			continue // there may be more due
 		}
-		timer := w.cfg.Clock.NewTimer(w.cfg.PollInterval)
+		timer := w.cfg.Clock.NewTimer(callback.StoreBackoff(w.cfg.PollInterval, failures))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -216,17 +225,20 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// loggedRound runs a round, logs its failure, and reports whether it
-// claimed a full batch.
-func (w *Worker) loggedRound(ctx context.Context) bool {
+// loggedRound runs a round and reports whether it claimed a full batch, and
+// whether the store refused it as unavailable. Other failures are logged.
+func (w *Worker) loggedRound(ctx context.Context) (full, refused bool) {
 	n, err := w.Round(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			w.cfg.Logger.ErrorContext(ctx, "outbox round failed", "err", err)
-		}
-		return false
+	switch {
+	case err == nil:
+		return n == w.cfg.Batch, false
+	case ctx.Err() != nil:
+	case callback.IsUnavailable(err):
+		return false, true
+	default:
+		w.cfg.Logger.ErrorContext(ctx, "outbox round failed", "err", err)
 	}
-	return n == w.cfg.Batch
+	return false, false
 }
 
 // Round claims the messages due now and delivers them, concurrently; it

@@ -90,6 +90,12 @@ type testBundle struct {
 // outcomes are signalled on settled.
 func setup(t *testing.T, yaml string, change func(s *callback.Settings)) *testBundle {
 	t.Helper()
+	return setupOn(t, yaml, change, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// setupOn is setup with the store wrapped by wrap (when set) and logs to log.
+func setupOn(t *testing.T, yaml string, change func(s *callback.Settings), wrap func(callback.Store) callback.Store, log *slog.Logger) *testBundle {
+	t.Helper()
 	settings, err := config.Parse([]byte(yaml), t.Name())
 	if err != nil {
 		t.Fatal(err)
@@ -103,9 +109,12 @@ func setup(t *testing.T, yaml string, change func(s *callback.Settings)) *testBu
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	var store callback.Store = st
+	if wrap != nil {
+		store = wrap(st)
+	}
 	clk := clock.NewFake(start)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: settings, Node: 1, Logger: log})
+	p, err := callback.New(callback.Deps{Store: store, Clock: clk, Settings: settings, Node: 1, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

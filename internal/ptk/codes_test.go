@@ -5,7 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/holdline/holdline/internal/access"
+	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/store/storetest"
 )
 
 // Identifiers the status-code cases use.
@@ -33,6 +36,9 @@ type codeCase struct {
 	params string
 	// closeStore makes the store fail before the request.
 	closeStore bool
+	// fault makes the store refuse work before the request (after the given
+	// interactions are created).
+	fault storetest.Fault
 }
 
 func (c codeCase) name() string {
@@ -40,7 +46,39 @@ func (c codeCase) name() string {
 	if c.given != "" {
 		n += "/" + c.given
 	}
+	switch c.fault {
+	case storetest.FullDisk:
+		n += "/full-disk"
+	case storetest.Unreachable:
+		n += "/unreachable"
+	}
 	return n
+}
+
+// unavailableCases derive, from the first success case of every method that
+// lists 109004 as reachable, the same request on a store that refuses it —
+// a full disk for the methods that write, a store that cannot be reached for
+// those that only read (access.Read: a full disk does not stop them) —
+// which must answer 109004 PlatformUnavailable.
+func unavailableCases() []codeCase {
+	var out []codeCase
+	for _, op := range ptk.Operations() {
+		if d, ok := op.Code(status.PlatformUnavailable); !ok || d.Unreachable != "" {
+			continue
+		}
+		for _, c := range codeCases {
+			if c.op != op.Name || c.code != op.Success || c.closeStore {
+				continue
+			}
+			c.code, c.fault = status.PlatformUnavailable, storetest.FullDisk
+			if op.Need == access.Read {
+				c.fault = storetest.Unreachable
+			}
+			out = append(out, c)
+			break
+		}
+	}
+	return out
 }
 
 // rules is the parameters prefix of most cases: tenant Rules.
@@ -336,7 +374,7 @@ var codeCases = []codeCase{
 
 // testCodes sends every code case through the wire, each on its own server.
 func testCodes(t *testing.T) {
-	for _, tc := range codeCases {
+	for _, tc := range append(codeCases, unavailableCases()...) {
 		t.Run(tc.name(), func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
@@ -350,6 +388,7 @@ func testCodes(t *testing.T) {
 			if tc.closeStore {
 				_ = b.store.Close()
 			}
+			b.faulty.Set(tc.fault)
 			r := b.call(t, tc.op, params)
 			if r.Code != tc.code {
 				t.Fatalf("%s answered %s, want %s\n%s", tc.op, r.Code, tc.code, r.Raw)

@@ -94,8 +94,10 @@ func (l Limits) withDefaults() Limits {
 type Envelope struct {
 	// Version is the request's form; a fault is answered in it.
 	Version Version
-	// Op is the first child of the Body, or the bare root element.
+	// Op is the Body's one child, or the bare root element.
 	Op *Node
+	// Security is the SOAP header's WS-Security element, if any.
+	Security *Node
 	// Unqualified marks an Envelope in no namespace: a client that lost its
 	// SOAP prefix (SOAP::Lite does when its version is set after its
 	// namespace). It is read as SOAP 1.1; the handler answers SOAP 1.2 when
@@ -159,12 +161,13 @@ func clientFault(format string, args ...any) *Fault {
 
 // DecodeEnvelope reads one request: a SOAP 1.1 or 1.2 envelope, or a bare
 // operation element. It streams the input within lim, rejects DTDs and
-// entity declarations, and builds only the operation element's tree (SOAP
-// headers are skipped). An Envelope holds exactly one Body, which holds
-// exactly one operation element. A body that starts with a UTF-16 byte-order
-// mark is read as UTF-16 (little- or big-endian), one with a UTF-8 mark as
-// UTF-8. On error the returned Envelope still says which version to answer
-// the fault in; the error is a *Fault.
+// entity declarations, and builds only the operation element's tree and the
+// SOAP header's WS-Security element (other header blocks are skipped). An
+// Envelope holds exactly one Body, which holds exactly one operation element.
+// A body that starts with a UTF-16 byte-order mark is read as UTF-16 (little-
+// or big-endian), one with a UTF-8 mark as UTF-8. On error the returned
+// Envelope still says which version to answer the fault in; the error is a
+// *Fault.
 func DecodeEnvelope(r io.Reader, lim Limits) (*Envelope, error) {
 	d := &envDecoder{lim: lim.withDefaults(), env: &Envelope{Version: SOAP11}}
 	in, bom, err := withoutBOM(r)
@@ -218,6 +221,7 @@ type envDecoder struct {
 	envNS      string
 	enveloped  bool
 	sawRoot    bool
+	sawHeader  bool
 	sawBody    bool
 	rootClosed bool
 	// part is the Envelope's child open at depth 2, partOther when none is.
@@ -300,8 +304,12 @@ func (d *envDecoder) start(t xml.StartElement) error {
 		node = newNode(t)
 		d.env.Op = node
 	case depth == 3 && d.part == partHeader:
-		// A header block: skipped, mustUnderstand included (docs/ptk.md).
-		// A reader of one (WS-Security) builds its node here, as for Op.
+		// A header block: the WS-Security element is kept (Envelope.Security),
+		// the others are skipped, mustUnderstand included (docs/ptk.md).
+		if t.Name.Local == "Security" && t.Name.Space == NamespaceWSSE && d.env.Security == nil {
+			node = newNode(t)
+			d.env.Security = node
+		}
 	}
 	d.stack = append(d.stack, frame{node: node})
 	return nil
@@ -316,7 +324,10 @@ func (d *envDecoder) envelopeChild(t xml.StartElement) error {
 	}
 	switch t.Name.Local {
 	case "Header":
-		d.part = partHeader
+		// The first Header before the Body; any other is skipped whole.
+		if !d.sawHeader && !d.sawBody {
+			d.sawHeader, d.part = true, partHeader
+		}
 	case "Body":
 		if d.sawBody {
 			return clientFault("the Envelope has more than one Body: %s", oneOperation)

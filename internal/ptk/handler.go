@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,6 +47,8 @@ type Config struct {
 	NewID func() string
 	// Limits bound one request; zero fields take the defaults (1 MiB, depth 64...).
 	Limits Limits
+	// Credentials are the SOAP front's; none leaves it open.
+	Credentials *access.Credentials
 }
 
 // Handler serves the PTK: SOAP at Path and PathASMX (and the WSDL on GET
@@ -56,6 +59,7 @@ type Handler struct {
 	observer Observer
 	newID    func() string
 	limits   Limits
+	creds    atomic.Pointer[access.Credentials]
 }
 
 // New returns the PTK endpoint.
@@ -69,7 +73,9 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.NewID == nil {
 		cfg.NewID = uuid.NewString
 	}
-	return &Handler{platform: cfg.Platform, log: cfg.Logger, observer: cfg.Observer, newID: cfg.NewID, limits: cfg.Limits.withDefaults()}, nil
+	h := &Handler{platform: cfg.Platform, log: cfg.Logger, observer: cfg.Observer, newID: cfg.NewID, limits: cfg.Limits.withDefaults()}
+	h.SetCredentials(cfg.Credentials)
+	return h, nil
 }
 
 // Register mounts the SOAP endpoint (both paths, every HTTP method, so that
@@ -98,6 +104,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fault(Bare, "", clientFault("HTTP method %s is not allowed: use POST (or GET ?wsdl)", status.Clip(r.Method, status.MaxQuoted)), http.StatusMethodNotAllowed)
 		return
 	}
+	// HTTP Basic is checked before any work is spent on the body.
+	who, err := h.authenticateBasic(r.Context(), r)
+	if err != nil {
+		ex.authFault(versionOfContentType(r), err)
+		return
+	}
 	env, err := DecodeEnvelope(http.MaxBytesReader(w, r.Body, h.limits.MaxBody), h.limits)
 	if env.Unqualified && strings.HasPrefix(strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Type"))), "application/soap+xml") {
 		env.Version = SOAP12
@@ -106,14 +118,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fault(env.Version, "", err, http.StatusInternalServerError)
 		return
 	}
+	if who == nil {
+		if who, err = h.authenticateToken(r.Context(), env); err != nil {
+			ex.authFault(env.Version, err)
+			return
+		}
+	}
 	op, name, ok := Lookup(env.Op.Name)
 	if !ok {
 		ex.fault(env.Version, "", clientFault("unknown operation %s; known: %s", status.Quote(env.Op.Name), operationNames()), http.StatusInternalServerError)
 		return
 	}
-	// The SOAP front has no credentials yet: it is open, behind the
-	// operator's network controls.
-	ctx := access.WithPrincipal(r.Context(), access.Open)
+	ctx := access.WithPrincipal(r.Context(), who)
 	result, code, err := h.invoke(ctx, op, name, env.Op, ex.id)
 	if err != nil {
 		ex.fault(env.Version, op.Name, err, faultStatus(err))
@@ -153,6 +169,13 @@ func (ex *exchange) observe(method string, code status.Code) {
 	if ex.h.observer != nil {
 		ex.h.observer.ObserveRequest(method, code, time.Since(ex.start))
 	}
+}
+
+// authFault answers a request without a good credential: HTTP 401 with a
+// Client.Authentication fault, and the Basic challenge.
+func (ex *exchange) authFault(v Version, err error) {
+	ex.w.Header().Set("WWW-Authenticate", `Basic realm="holdline PTK", charset="UTF-8"`)
+	ex.fault(v, "", authenticationFault(err), http.StatusUnauthorized)
 }
 
 // faultStatus is the HTTP status of a fault answering err: 403 for a

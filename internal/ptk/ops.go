@@ -60,6 +60,11 @@ func neverNoData(c status.Code) CodeDoc          { return never(c, whyNoDataName
 func neverInternal(c status.Code) CodeDoc        { return never(c, whyInternal) }
 func neverQueueConfigured(c status.Code) CodeDoc { return never(c, whyQueueConfigured) }
 
+// neverNoStore is the 109004 row of a method that does not use the store.
+func neverNoStore() CodeDoc {
+	return CodeDoc{Code: status.PlatformUnavailable, Added: true, Note: "listed for every method", Unreachable: whyNoStore}
+}
+
 // Reasons shared by several rows of the table.
 const (
 	whySuccess         = "the success code; the reference lists only refusals"
@@ -75,8 +80,23 @@ const (
 	whyModeStatus      = "mode statuses are Holdline's own values, never invalid"
 	whyLicenseResult   = "licences are counted in the process: there is no licence service to answer an invalid result"
 	whyCreates         = "an unknown id or tracking id creates the interaction (107100), as the reference says"
-	whyCreateRefused   = "creating an interaction cannot be refused by the state machine; a store failure is 109000"
+	whyCreateRefused   = "creating an interaction cannot be refused by the state machine; a store failure is 109004 (or 109000 when unexpected)"
+	whyStoreFails      = "the store cannot write (a full disk, an I/O error) or cannot be reached: nothing was changed, try again later (docs/design.md, \"When the store fails\")"
+	whyNoStore         = "the method answers from the configuration alone, so it still answers while the store fails"
 )
+
+// withUnavailable returns codes with 109004 PlatformUnavailable added when
+// the list lacks it: every method that uses the store answers it when the
+// store refuses the work, whatever the reference lists. A method that does
+// not use the store lists it as never answered (whyNoStore).
+func withUnavailable(codes []CodeDoc) []CodeDoc {
+	for _, c := range codes {
+		if c.Code == status.PlatformUnavailable {
+			return codes
+		}
+	}
+	return append(codes, added(status.PlatformUnavailable, whyStoreFails))
+}
 
 // Operation is one PTK method: everything the wire, the WSDL, the docs, the
 // JSON mirror and the client know about it.
@@ -145,7 +165,7 @@ func define[P, R any](name string, fam Family, summary string,
 			tenant, optional := tenantParam(params)
 			return &Operation{
 				Name: name, Family: fam, Summary: summary, Params: params, Result: result,
-				Success: status.RequestCompleted, Codes: codes, Need: access.Change,
+				Success: status.RequestCompleted, Codes: withUnavailable(codes), Need: access.Change,
 				tenant: tenant, tenantOptional: optional,
 				newParams: func() any { return new(P) },
 				call: func(ctx context.Context, p *callback.Platform, params any) (any, error) {
@@ -215,7 +235,7 @@ var operations = []*Operation{
 		never(status.InvalidCallType, whyNoCallType),
 		ref(status.UnexpectedError),
 		never(status.ResourcesUnavailable, whyLicenseV4),
-		never(status.PlatformUnavailable, "when Holdline answers, its platform is available; a store failure is 109000"),
+		fixed(status.PlatformUnavailable, whyStoreFails),
 		ref(status.LicenseUnavailable),
 		fixed(status.AppointmentError, "scheduled callbacks are not licensed for the tenant (licenses.scheduled)"),
 		never(status.InvalidModeStatusForInteraction, whyModeStatus),
@@ -290,6 +310,7 @@ var operations = []*Operation{
 		addedCompleted(),
 		ref(status.SegmentsNotFound),
 		ref(status.InvalidTenant),
+		neverNoStore(),
 	).readOnly(),
 	define("GetSegmentState", Classic,
 		"Tells the IVR what to do with a caller arriving now: mode, EWT, offer, destination.", getSegmentState,
@@ -311,21 +332,24 @@ var operations = []*Operation{
 		ref(status.InvalidTenant),
 		fixed(status.InvalidSegment, "the reference writes 1080001"),
 		added(status.SegmentRequired, "no segment, and the tenant has more than one"),
+		neverNoStore(),
 	).readOnly(),
 	define("GetStatus", Classic,
 		"Says whether the platform can serve requests, with the tenants it serves.", getStatus,
 		ref(status.PlatformAvailable),
-		ref(status.PlatformUnavailable),
+		fixed(status.PlatformUnavailable, "the store cannot be reached, or refuses writes since its last refusal (a full disk, an I/O error)"),
 		ref(status.TenantsNotFound),
 	).withSuccess(status.PlatformAvailable).readOnly(),
 	define("GetSystemVariables", InteractionState,
 		"Returns the tenant's system variables.", getSystemVariables,
 		addedCompleted(),
 		ref(status.InvalidTenant),
+		neverNoStore(),
 	).readOnly(),
 	define("GetVersion", Classic,
 		"Returns the WSDL's version, major.minor.", getVersion,
 		fixed(status.RequestCompleted, "the reference writes 07000"),
+		neverNoStore(),
 	).readOnly(),
 	define("InteractionCancelled", InteractionState,
 		"Cancels a callback on behalf of the caller, an agent, EyeQueue, configuration or an application.", interactionCancelled,
@@ -529,6 +553,7 @@ var operations = []*Operation{
 		ref(status.ContactRequired),
 		never(status.InteractionIDRequired, "ValidateContact takes no interaction id"),
 		never(status.SegmentRequired, "without a segment the tenant's first segment's country code applies"),
+		neverNoStore(),
 	).readOnly(),
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
+	"github.com/holdline/holdline/internal/store/storetest"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
@@ -159,25 +160,23 @@ type bundle struct {
 	srv      *httptest.Server
 	platform *callback.Platform
 	store    *sqlitestore.Store
-	clock    *clock.Fake
+	// faulty wraps store for the platform and the server: tests make it fail.
+	faulty *storetest.Faulty
+	clock  *clock.Fake
 }
 
-func setup(t *testing.T) *bundle {
-	t.Helper()
-	return setupWith(t, ptk.Limits{MaxBody: 64 << 10})
-}
-
-// setupWith is setup with the PTK endpoint's limits lim.
-func setupWith(t *testing.T, lim ptk.Limits) *bundle {
+// setup starts a server; opts change its configuration (credentials...).
+func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 	t.Helper()
 	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "holdline.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	faulty := storetest.NewFaulty(st)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := clock.NewFake(now)
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: testSettings(t), Node: 1, Logger: log})
+	p, err := callback.New(callback.Deps{Store: faulty, Clock: clk, Settings: testSettings(t), Node: 1, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +184,11 @@ func setupWith(t *testing.T, lim ptk.Limits) *bundle {
 		t.Fatal(err)
 	}
 	m := telemetry.New("test")
-	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: m, Logger: log, PTK: lim})
+	cfg := server.Config{Platform: p, Store: faulty, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +197,7 @@ func setupWith(t *testing.T, lim ptk.Limits) *bundle {
 		srv.Close()
 		record(t, m)
 	})
-	return &bundle{srv: srv, platform: p, store: st, clock: clk}
+	return &bundle{srv: srv, platform: p, store: st, faulty: faulty, clock: clk}
 }
 
 // reply is an answer of the SOAP endpoint.

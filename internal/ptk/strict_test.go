@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/holdline/holdline/internal/ptk"
+	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/userdata"
 )
@@ -82,7 +83,7 @@ func TestFaultsRepeatABoundedPrefixOfTheInput(t *testing.T) {
 	t.Parallel()
 	long := strings.Repeat("X", 500_000)
 	prefix := `"` + strings.Repeat("X", status.MaxQuoted) + `…" (500000 bytes)`
-	b := setupWith(t, ptk.Limits{})
+	b := setup(t, withLimits(ptk.Limits{}))
 	cases := []struct {
 		name, body, code, reason string
 	}{
@@ -143,7 +144,7 @@ func userDataJSON(n int) string {
 // mirror; at the limits the request is done.
 func TestUserDataLimitsOnThePTK(t *testing.T) {
 	t.Parallel()
-	b := setupWith(t, ptk.Limits{})
+	b := setup(t, withLimits(ptk.Limits{}))
 	add := func(contact int, userData string) string {
 		return rules + fmt.Sprintf("<Segment>Open</Segment><Contact>%d</Contact>", 80000+contact) + opts("<UserData>"+userData+"</UserData>")
 	}
@@ -175,6 +176,11 @@ func TestUserDataLimitsOnThePTK(t *testing.T) {
 			t.Fatalf("status %v", st)
 		}
 	})
+}
+
+// withLimits gives the PTK endpoint the limits lim (setup's are 64 KiB bodies).
+func withLimits(lim ptk.Limits) func(*server.Config) {
+	return func(c *server.Config) { c.PTK = lim }
 }
 
 // postJSON sends body to the JSON mirror's method and returns the HTTP
@@ -211,7 +217,7 @@ func answerJSON(t *testing.T, b *bundle, method, body string) map[string]any {
 // many as its token limit lets through. It is not parallel: it reads the
 // process-wide userdata.DecodedPairs while nothing else decodes.
 func TestPTKUserDataDecodingStopsAtTheLimit(t *testing.T) {
-	b := setupWith(t, ptk.Limits{})
+	b := setup(t, withLimits(ptk.Limits{}))
 	// Each case answers its status code, or 0 for an HTTP 400 InvalidRequest.
 	mirror := func(keys int) status.Code {
 		code, v := postJSON(t, b, "CreateInteraction", `{"Tenant":"Rules","Segment":"Open","UserDataContainer":`+userDataJSON(keys)+`}`)

@@ -21,6 +21,7 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/console"
 	"github.com/holdline/holdline/internal/ptk"
+	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
@@ -39,7 +40,8 @@ const (
 type Config struct {
 	// Platform is the domain service; required.
 	Platform *callback.Platform
-	// Store is pinged by /readyz; required.
+	// Store is pinged by /readyz, which also answers 503 while the
+	// platform's store refuses writes (Platform.StoreError); required.
 	Store callback.Store
 	// Metrics are served at /metrics; required.
 	Metrics *telemetry.Metrics
@@ -51,6 +53,8 @@ type Config struct {
 	PTK ptk.Limits
 	// Tokens are the JSON API's bearer tokens; none leaves /api/v1/ open.
 	Tokens *access.Tokens
+	// Credentials are the SOAP PTK's; none leaves /ptk open.
+	Credentials *access.Credentials
 }
 
 // Server is Holdline's HTTP server.
@@ -61,6 +65,7 @@ type Server struct {
 	handler, public, admin http.Handler
 	api                    *console.API
 	auth                   *console.Auth
+	soap                   *ptk.Handler
 }
 
 // New builds the server's routes.
@@ -75,7 +80,8 @@ func New(cfg Config) (*Server, error) {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	api := console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
-	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString, Limits: cfg.PTK})
+	soap, err := ptk.New(ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString,
+		Limits: cfg.PTK, Credentials: cfg.Credentials})
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +96,7 @@ func New(cfg Config) (*Server, error) {
 	for _, mux := range []*http.ServeMux{all, admin} {
 		registerProbes(mux, cfg)
 	}
-	return &Server{cfg: cfg, api: api, auth: auth,
+	return &Server{cfg: cfg, api: api, auth: auth, soap: soap,
 		handler: recoverer(cfg.Logger, auth.Protect(all)),
 		public:  recoverer(cfg.Logger, auth.Protect(public)),
 		admin:   recoverer(cfg.Logger, admin),
@@ -113,6 +119,13 @@ func registerProbes(mux *http.ServeMux, cfg Config) {
 			fmt.Fprintln(w, "store unreachable")
 			return
 		}
+		// A full disk still answers a ping: not ready while writes fail.
+		// The platform logged the cause once when it turned.
+		if err := cfg.Platform.StoreError(); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintln(w, status.Message(err))
+			return
+		}
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Metrics.Registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn)}))
@@ -121,6 +134,10 @@ func registerProbes(mux *http.ServeMux, cfg Config) {
 // SetTokens replaces the JSON API's bearer tokens (a configuration reload)
 // on every listener; requests in flight keep the principal they were given.
 func (s *Server) SetTokens(t *access.Tokens) { s.auth.SetTokens(t) }
+
+// SetCredentials replaces the SOAP PTK's credentials (a configuration
+// reload); requests in flight keep the principal they were given.
+func (s *Server) SetCredentials(c *access.Credentials) { s.soap.SetCredentials(c) }
 
 // Handler is the server's root handler with every route, as one listener
 // serves it (for tests with httptest).

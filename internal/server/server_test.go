@@ -16,32 +16,62 @@ import (
 	"github.com/holdline/holdline/internal/config"
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
+	"github.com/holdline/holdline/internal/store/storetest"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
 type testBundle struct {
 	srv   *httptest.Server
 	store *sqlitestore.Store
+	// faulty wraps store when the test asked for it (setupFaulty).
+	faulty *storetest.Faulty
 }
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	s, st := newServer(t)
+	return setupOn(t, false)
+}
+
+// setupFaulty is setup with the store wrapped in a storetest.Faulty.
+func setupFaulty(t *testing.T) *testBundle {
+	t.Helper()
+	return setupOn(t, true)
+}
+
+func setupOn(t *testing.T, faulty bool) *testBundle {
+	t.Helper()
+	s, st, f := newServerOn(t, faulty)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &testBundle{srv: srv, store: st}
+	return &testBundle{srv: srv, store: st, faulty: f}
 }
 
 // newServer builds a server of the demo configuration on a fresh store.
 func newServer(t *testing.T) (*server.Server, *sqlitestore.Store) {
+	t.Helper()
+	s, st, _ := newServerOn(t, false)
+	return s, st
+}
+
+// newServerOn is newServer with the store wrapped in a storetest.Faulty,
+// returned too, when faulty is set.
+func newServerOn(t *testing.T, faulty bool) (*server.Server, *sqlitestore.Store, *storetest.Faulty) {
 	t.Helper()
 	st, err := sqlitestore.Open(context.Background(), t.TempDir()+"/holdline.db")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
+	var (
+		store callback.Store = st
+		f     *storetest.Faulty
+	)
+	if faulty {
+		f = storetest.NewFaulty(st)
+		store = f
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := callback.New(callback.Deps{Store: st, Clock: clock.NewFake(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)), Settings: config.Demo(), Node: 1, Logger: log})
+	p, err := callback.New(callback.Deps{Store: store, Clock: clock.NewFake(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)), Settings: config.Demo(), Node: 1, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,11 +79,11 @@ func newServer(t *testing.T) (*server.Server, *sqlitestore.Store) {
 		t.Fatal(err)
 	}
 	m := telemetry.New("test")
-	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: m, Logger: log})
+	s, err := server.New(server.Config{Platform: p, Store: store, Metrics: m, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, st
+	return s, st, f
 }
 
 func do(t *testing.T, method, url, body string) (int, map[string]any) {
@@ -204,5 +234,44 @@ func TestQueueAPI(t *testing.T) {
 	}
 	if code, body := do(t, "GET", b.srv.URL+"/api/v1/tenants/VHT/queues/Nope", ""); code != 404 || body["code"] != 109016.0 {
 		t.Errorf("unknown queue = %d %v", code, body)
+	}
+}
+
+// TestStoreRefusingWrites: while the disk is full the REST API answers
+// writes 503 with Retry-After and code 109004, still serves reads, and
+// /readyz is not ready; once a write commits, both are back.
+func TestStoreRefusingWrites(t *testing.T) {
+	t.Parallel()
+	b := setupFaulty(t)
+	base := b.srv.URL + "/api/v1/tenants/VHTLab/"
+	code, before := do(t, "POST", base+"callbacks", `{"segment":"PTK_VHT_TEST","contact":"80001"}`)
+	if code != 201 {
+		t.Fatalf("register = %d %v", code, before)
+	}
+	b.faulty.Set(storetest.FullDisk)
+	resp, err := http.Post(base+"callbacks", "application/json", strings.NewReader(`{"segment":"PTK_VHT_TEST","contact":"80002"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&refused)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "5" ||
+		refused["code"] != 109004.0 || refused["name"] != "PlatformUnavailable" {
+		t.Fatalf("register on a full disk = %d, Retry-After %q, %v: want 503, 5, 109004",
+			resp.StatusCode, resp.Header.Get("Retry-After"), refused)
+	}
+	if code, body := do(t, "GET", b.srv.URL+"/readyz", ""); code != http.StatusServiceUnavailable || !strings.Contains(body["raw"].(string), "refused writes") {
+		t.Fatalf("/readyz while writes fail = %d %v, want 503 saying why", code, body)
+	}
+	if code, body := do(t, "GET", base+"interactions/"+before["id"].(string), ""); code != 200 {
+		t.Fatalf("read while writes fail = %d %v, want 200", code, body)
+	}
+	b.faulty.Set(storetest.NoFault)
+	if code, body := do(t, "POST", base+"callbacks", `{"segment":"PTK_VHT_TEST","contact":"80002"}`); code != 201 {
+		t.Fatalf("register once the disk has room = %d %v", code, body)
+	}
+	if code, _ := do(t, "GET", b.srv.URL+"/readyz", ""); code != 200 {
+		t.Fatalf("/readyz after a write committed = %d, want 200", code)
 	}
 }

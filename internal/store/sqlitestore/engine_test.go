@@ -55,6 +55,8 @@ func TestOpenCreatesDirectoryAndSetsPragmas(t *testing.T) {
 		"synchronous":  "2", // FULL
 		"foreign_keys": "1",
 		"busy_timeout": "5000",
+		// A reset WAL is truncated, so a full disk refuses the next commit.
+		"journal_size_limit": "0",
 	} {
 		var got string
 		if err := s.db.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&got); err != nil {

@@ -3,7 +3,16 @@
 //
 // Durability: the database runs in WAL mode with synchronous=FULL, so a
 // transaction whose InTx has returned nil is on stable storage and survives a
-// SIGKILL or a power loss. WithSynchronous relaxes that for throwaway
+// SIGKILL or a power loss. Close checkpoints the WAL into the database file
+// and reports when it cannot.
+//
+// Failure: a file that cannot be written, opened or locked (a full disk, an
+// I/O error, a read-only file system, another process holding the lock past
+// the busy timeout) is callback.ErrUnavailable (errors.go). The WAL is
+// truncated whenever a checkpoint resets it (journal_size_limit 0), so it
+// never keeps free room that would let some writes pass on a full disk while
+// others fail: every commit needs new space, and a full disk refuses the
+// next one. WithSynchronous relaxes that for throwaway
 // databases (the simulator's); production keeps FULL. The store is answered from that file only: every
 // read goes through a transaction, and there is no cache.
 //
@@ -146,6 +155,10 @@ func dsnParams(o options) url.Values {
 	v := url.Values{}
 	v.Add("_pragma", "busy_timeout("+strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)+")")
 	v.Add("_pragma", "journal_mode(WAL)")
+	// The WAL is truncated when a checkpoint resets it: a full disk then
+	// refuses the next commit instead of letting commits pass while they fit
+	// in the room an old, larger WAL left.
+	v.Add("_pragma", "journal_size_limit(0)")
 	// FULL (the default): the WAL is synced at every commit, so a reply is
 	// never lost.
 	sync := o.synchronous
@@ -200,7 +213,7 @@ func (s *Store) TimePrecision() time.Duration { return time.Nanosecond }
 func (s *Store) InTx(ctx context.Context, fn func(tx callback.Tx) error) (err error) {
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlitestore: begin: %w", err)
+		return fmt.Errorf("sqlitestore: begin: %w", interpretError(err))
 	}
 	done := false
 	defer func() {
@@ -230,18 +243,47 @@ func (s *Store) InTx(ctx context.Context, fn func(tx callback.Tx) error) (err er
 // transaction to end (there is one connection), bounded by ctx.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
-		return fmt.Errorf("sqlitestore: ping: %w", err)
+		return fmt.Errorf("sqlitestore: ping: %w", interpretError(err))
 	}
 	return nil
 }
 
-// Close closes the database, checkpointing the WAL into the main file.
-// Calls after the first return the first call's result.
+// closeTimeout bounds the final checkpoint of Close, which waits for
+// another process's lock like any transaction.
+const closeTimeout = 30 * time.Second
+
+// Close checkpoints the WAL into the database file and truncates it
+// (PRAGMA wal_checkpoint(TRUNCATE)), then closes the database. Either step's
+// failure is returned: a checkpoint that fails (a full disk, an I/O error)
+// or cannot finish (another process reads the file) leaves the committed
+// transactions in the WAL, where the next Open finds them, but it is worth
+// an operator's look. Calls after the first return the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
-		if err := s.db.Close(); err != nil {
-			s.closeErr = fmt.Errorf("sqlitestore: close: %w", err)
+		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+		defer cancel()
+		var errs []error
+		if err := s.checkpoint(ctx); err != nil {
+			errs = append(errs, err)
 		}
+		if err := s.db.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("sqlitestore: close %s: %w", s.path, err))
+		}
+		s.closeErr = errors.Join(errs...)
 	})
 	return s.closeErr
+}
+
+// checkpoint copies the whole WAL into the database file and truncates the
+// WAL to zero bytes.
+func (s *Store) checkpoint(ctx context.Context) error {
+	var busy, walFrames, copied int
+	err := s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &walFrames, &copied)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: checkpoint %s: %w", s.path, interpretError(err))
+	}
+	if busy != 0 {
+		return fmt.Errorf("sqlitestore: checkpoint %s: incomplete (%d of %d WAL frames copied): another connection holds the database", s.path, copied, walFrames)
+	}
+	return nil
 }

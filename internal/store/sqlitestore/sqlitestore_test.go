@@ -15,7 +15,7 @@ var _ callback.Store = (*sqlitestore.Store)(nil)
 // database file.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	storetest.Run(t, storetest.Harness{New: newStore, Reopen: reopen})
+	storetest.Run(t, storetest.Harness{New: newStore, Reopen: reopen, Fill: sqlitestore.Fill})
 }
 
 func newStore(t *testing.T) callback.Store {

@@ -47,6 +47,10 @@
 //     LaunchAck refuses a zero time the same way; it acknowledges a launch
 //     whatever its lease (claimed, expired or never claimed) and leaves the
 //     lease as it was.
+//   - A store that cannot write (full, failing, unreachable) answers
+//     callback.ErrUnavailable, commits nothing of the refused transaction,
+//     still serves reads when it can, and writes again once the cause is
+//     gone, with everything committed before still there.
 //   - Outbox messages are claimed "earliest due first" by NextAt, then ID,
 //     a zero NextAt (due at once) before any other (PostgreSQL needs NULLS
 //     FIRST); IDs increase in insertion order and are never reused, also
@@ -88,6 +92,11 @@ type Harness struct {
 	// engine cannot reopen; the durability tests are then skipped. Close
 	// may be called again on old by the cleanup New registered.
 	Reopen func(t *testing.T, old callback.Store) callback.Store
+	// Fill makes s full, as a full disk does: from then on a transaction
+	// that needs more room fails; calling release gives the room back. Nil
+	// when the engine cannot be filled on demand; the Unavailable test is
+	// then skipped.
+	Fill func(t *testing.T, s callback.Store) (release func())
 }
 
 // DefaultTimePrecision is the tolerance of time comparisons for a store that
@@ -120,6 +129,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Sequence", func(t *testing.T) { t.Parallel(); testSequence(t, h) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, h) })
 	t.Run("Concurrency", func(t *testing.T) { t.Parallel(); testConcurrency(t, h) })
+	t.Run("Unavailable", func(t *testing.T) { t.Parallel(); testUnavailable(t, h) })
 }
 
 // testBundle is what one test works with.

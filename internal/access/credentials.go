@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/holdline/holdline/internal/status"
 )
 
 // PTK credentials: usernames and passwords checked by HTTP Basic or by a
@@ -281,7 +283,7 @@ func (c *Credentials) Token(ctx context.Context, tok UsernameToken) (*Principal,
 	if tok.Created != "" {
 		created, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(tok.Created))
 		if err != nil {
-			return nil, fmt.Errorf("%w: Created %q is not an xsd:dateTime", ErrAuthentication, clip(tok.Created))
+			return nil, fmt.Errorf("%w: Created %s is not an xsd:dateTime", ErrAuthentication, status.Quote(tok.Created))
 		}
 		if d := now.Sub(created); d > CreatedWindow || d < -CreatedWindow {
 			return nil, fmt.Errorf("%w: Created %s is more than %s from the server's time %s", ErrExpired,
@@ -422,12 +424,4 @@ func (c *Credentials) spend(nonce []byte, now time.Time) error {
 	}
 	m.seen[key] = now
 	return nil
-}
-
-// clip bounds how much of a client's input a message repeats.
-func clip(s string) string {
-	if len(s) <= 64 {
-		return s
-	}
-	return s[:64] + "…"
 }

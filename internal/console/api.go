@@ -139,7 +139,11 @@ type errorBody struct {
 // badRequest marks a body the API could not decode.
 type badRequest struct{ err error }
 
-func (b badRequest) Error() string { return "request body: " + b.err.Error() }
+// Error says what is wrong; a decoder's message may quote the client's
+// input (an unknown field's name), so it is cut to status.MaxMessage.
+func (b badRequest) Error() string {
+	return "request body: " + status.Clip(b.err.Error(), status.MaxMessage)
+}
 
 func messageOf(err error) string {
 	if m := status.Message(err); m != "" {
@@ -173,7 +177,10 @@ func httpStatusOf(code status.Code) int {
 
 // decode reads a JSON body into v: bounded and strict (internal/strictjson:
 // size, tokens, depth, no key written twice, nothing after the object) and
-// with no field v does not know.
+// with no field v does not know. User data past its limits, found while
+// decoding (userdata.List stops at the first pair or list too many), is the
+// PTK's refusal 108040, as it would be once merged; anything else that
+// cannot be read is an InvalidRequest.
 func decode(r *http.Request, v any) error {
 	data, err := strictjson.Read(r.Body, strictjson.Limits{MaxBytes: maxBody})
 	if err != nil {
@@ -185,6 +192,9 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, userdata.ErrInvalid) {
+			return status.Wrap(status.UserDataFailedValidation, err, err.Error())
+		}
 		return badRequest{err}
 	}
 	return nil

@@ -78,7 +78,7 @@ func bindValue(t *Type, v reflect.Value, n *Node, path string) error {
 		}
 		i, err := strconv.Atoi(text)
 		if err != nil {
-			return clientFault("%s: %q is not an integer (xs:int)", path, text)
+			return clientFault("%s: %s is not an integer (xs:int)", path, status.Quote(text))
 		}
 		v.SetInt(int64(i))
 	case KindStruct:
@@ -97,28 +97,56 @@ func bindValue(t *Type, v reflect.Value, n *Node, path string) error {
 	return nil
 }
 
-// decodeUserData reads a UserData or UserDataContainer element (or a
-// ListValue): its UserDataAssignment children, and those of a UserData
-// nested inside it. A value that cannot be read is 108040, the code the
-// reference documents for user data "not in the correct format".
+// decodeUserData reads a UserData or UserDataContainer element: its
+// UserDataAssignment children, and those of a UserData nested inside it. A
+// value that cannot be read is 108040, the code the reference documents for
+// user data "not in the correct format"; so is a tree past the limits of
+// userdata.Budget, found before the pair past them is built.
 func decodeUserData(container *Node) (userdata.List, error) {
-	assigns := container.ChildrenNamed("UserDataAssignment")
-	for _, inner := range container.ChildrenNamed("UserData") {
-		assigns = append(assigns, inner.ChildrenNamed("UserDataAssignment")...)
+	var budget userdata.Budget
+	return decodeUserList(container, &budget, 1)
+}
+
+// decodeUserList reads the list container holds at depth (the top is 1),
+// counting its pairs in budget.
+func decodeUserList(container *Node, budget *userdata.Budget, depth int) (userdata.List, error) {
+	if err := budget.List(depth); err != nil {
+		return nil, userDataFault(err)
 	}
 	var out userdata.List
-	for _, a := range assigns {
+	add := func(a *Node) error {
+		if err := budget.Pair(); err != nil {
+			return userDataFault(err)
+		}
 		key := strings.TrimSpace(a.Child("Key").textOrEmpty())
-		v, err := decodeUserValue(key, a.Child("Value"))
-		if err != nil {
+		v, err := decodeUserValue(key, a.Child("Value"), budget, depth)
+		if err == nil {
+			out = append(out, userdata.P(key, v))
+		}
+		return err
+	}
+	for _, a := range container.ChildrenNamed("UserDataAssignment") {
+		if err := add(a); err != nil {
 			return nil, err
 		}
-		out = append(out, userdata.P(key, v))
+	}
+	for _, inner := range container.ChildrenNamed("UserData") {
+		for _, a := range inner.ChildrenNamed("UserDataAssignment") {
+			if err := add(a); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
 
-func decodeUserValue(key string, v *Node) (userdata.Value, error) {
+// userDataFault is the answer to a user-data tree past its limits.
+func userDataFault(err error) error {
+	return status.Wrap(status.UserDataFailedValidation, err, err.Error())
+}
+
+// decodeUserValue reads the Value of the pair key, in a list at depth.
+func decodeUserValue(key string, v *Node, budget *userdata.Budget, depth int) (userdata.Value, error) {
 	if v == nil {
 		return userdata.Str(""), nil
 	}
@@ -129,7 +157,7 @@ func decodeUserValue(key string, v *Node) (userdata.Value, error) {
 		i, err := strconv.ParseInt(strings.TrimSpace(c.Text), 10, 64)
 		if err != nil {
 			return userdata.Value{}, status.Wrap(status.UserDataFailedValidation, err,
-				"user data "+strconv.Quote(key)+": IntegerValue "+strconv.Quote(c.Text)+" is not an integer")
+				"user data "+status.Quote(key)+": IntegerValue "+status.Quote(c.Text)+" is not an integer")
 		}
 		return userdata.Int(i), nil
 	}
@@ -137,12 +165,12 @@ func decodeUserValue(key string, v *Node) (userdata.Value, error) {
 		b, err := hex.DecodeString(strings.TrimSpace(c.Text))
 		if err != nil {
 			return userdata.Value{}, status.Wrap(status.UserDataFailedValidation, err,
-				"user data "+strconv.Quote(key)+": BinaryValue is not hexadecimal")
+				"user data "+status.Quote(key)+": BinaryValue is not hexadecimal")
 		}
 		return userdata.Bin(b), nil
 	}
 	if c := v.Child("ListValue"); c != nil {
-		l, err := decodeUserData(c)
+		l, err := decodeUserList(c, budget, depth+1)
 		return userdata.Value{Kind: userdata.ListKind, List: l}, err
 	}
 	return userdata.Str(v.Text), nil

@@ -3,13 +3,17 @@ package ptk
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/holdline/holdline/internal/status"
 )
 
 // Version is the SOAP version of a request, decided by the namespace of its
@@ -90,7 +94,7 @@ func (l Limits) withDefaults() Limits {
 type Envelope struct {
 	// Version is the request's form; a fault is answered in it.
 	Version Version
-	// Op is the first child of the Body, or the bare root element.
+	// Op is the Body's one child, or the bare root element.
 	Op *Node
 	// Security is the SOAP header's WS-Security element, if any.
 	Security *Node
@@ -157,17 +161,32 @@ func clientFault(format string, args ...any) *Fault {
 
 // DecodeEnvelope reads one request: a SOAP 1.1 or 1.2 envelope, or a bare
 // operation element. It streams the input within lim, rejects DTDs and
-// entity declarations, and builds only the operation element's tree (SOAP
-// headers and further Body children are skipped). On error the returned
+// entity declarations, and builds only the operation element's tree and the
+// SOAP header's WS-Security element (other header blocks are skipped). An
+// Envelope holds exactly one Body, which holds exactly one operation element.
+// A body that starts with a UTF-16 byte-order mark is read as UTF-16 (little-
+// or big-endian), one with a UTF-8 mark as UTF-8. On error the returned
 // Envelope still says which version to answer the fault in; the error is a
 // *Fault.
 func DecodeEnvelope(r io.Reader, lim Limits) (*Envelope, error) {
 	d := &envDecoder{lim: lim.withDefaults(), env: &Envelope{Version: SOAP11}}
-	d.x = xml.NewDecoder(r)
-	d.x.CharsetReader = charsetReader
-	err := d.run()
+	in, bom, err := withoutBOM(r)
+	if err != nil {
+		return d.env, readFault(err, d.lim)
+	}
+	d.bom = bom
+	d.x = xml.NewDecoder(in)
+	d.x.CharsetReader = d.charsetReader
+	err = d.run()
 	return d.env, err
 }
+
+// oneOperation is what a request must hold, for the faults that say it.
+const oneOperation = "a request holds exactly one Body with exactly one operation element"
+
+// maxParserText bounds the message of the XML parser a fault repeats: fixed
+// text around at most two names of the client's.
+const maxParserText = 2*status.MaxQuoted + 32
 
 // frame is one open element: the node being built, or nil while skipping.
 type frame struct {
@@ -175,24 +194,38 @@ type frame struct {
 	text []byte
 }
 
+// envelopePart is the child of the Envelope being read.
+type envelopePart int
+
+const (
+	// partOther is an element SOAP allows there that Holdline ignores.
+	partOther envelopePart = iota
+	// partHeader is the SOAP Header: its blocks are skipped.
+	partHeader
+	// partBody is the SOAP Body: its one child is the operation.
+	partBody
+)
+
 type envDecoder struct {
 	x      *xml.Decoder
 	lim    Limits
 	env    *Envelope
 	stack  []frame
 	tokens int
+	// bom is the byte-order mark the body started with; charsetErr is the
+	// refusal of the encoding the XML declaration names.
+	bom        byteOrderMark
+	charsetErr error
 	// envNS is the envelope namespace (empty for a bare request, or an
 	// unqualified Envelope); enveloped says the root is an Envelope.
-	envNS         string
-	enveloped     bool
-	sawRoot       bool
-	sawBody       bool
-	rootClosed    bool
-	bodyDepthOpen bool
-	// headerOpen is set inside the envelope's Header, whose only child kept
-	// is the WS-Security element.
+	envNS      string
+	enveloped  bool
+	sawRoot    bool
 	sawHeader  bool
-	headerOpen bool
+	sawBody    bool
+	rootClosed bool
+	// part is the Envelope's child open at depth 2, partOther when none is.
+	part envelopePart
 }
 
 func (d *envDecoder) run() error {
@@ -200,6 +233,9 @@ func (d *envDecoder) run() error {
 		tok, err := d.x.Token()
 		if errors.Is(err, io.EOF) {
 			return d.finish()
+		}
+		if d.charsetErr != nil {
+			return &Fault{Code: FaultClient, Reason: d.charsetErr.Error(), Err: d.charsetErr}
 		}
 		if err != nil {
 			return readFault(err, d.lim)
@@ -241,7 +277,7 @@ func (d *envDecoder) start(t xml.StartElement) error {
 		return clientFault("the request nests elements deeper than %d levels", d.lim.MaxDepth)
 	}
 	if len(t.Attr) > d.lim.MaxAttrs {
-		return clientFault("element <%s> has more than %d attributes", t.Name.Local, d.lim.MaxAttrs)
+		return clientFault("element %s has more than %d attributes", status.Quote(t.Name.Local), d.lim.MaxAttrs)
 	}
 	if depth == 1 {
 		if d.sawRoot {
@@ -256,18 +292,48 @@ func (d *envDecoder) start(t xml.StartElement) error {
 	case parent != nil:
 		node = newNode(t)
 		parent.Children = append(parent.Children, node)
-	case d.enveloped && depth == 2 && t.Name.Local == "Body" && t.Name.Space == d.envNS && !d.sawBody:
-		d.sawBody, d.bodyDepthOpen = true, true
-	case d.bodyDepthOpen && depth == 3 && d.env.Op == nil:
+	case depth == 2:
+		if err := d.envelopeChild(t); err != nil {
+			return err
+		}
+	case depth == 3 && d.part == partBody:
+		if d.env.Op != nil {
+			return clientFault("the Body holds more than one element (%s after the operation %s): %s",
+				status.Quote(t.Name.Local), status.Quote(d.env.Op.Name), oneOperation)
+		}
 		node = newNode(t)
 		d.env.Op = node
-	case d.enveloped && depth == 2 && t.Name.Local == "Header" && t.Name.Space == d.envNS && !d.sawHeader && !d.sawBody:
-		d.sawHeader, d.headerOpen = true, true
-	case d.headerOpen && depth == 3 && t.Name.Local == "Security" && t.Name.Space == NamespaceWSSE && d.env.Security == nil:
-		node = newNode(t)
-		d.env.Security = node
+	case depth == 3 && d.part == partHeader:
+		// A header block: the WS-Security element is kept (Envelope.Security),
+		// the others are skipped, mustUnderstand included (docs/ptk.md).
+		if t.Name.Local == "Security" && t.Name.Space == NamespaceWSSE && d.env.Security == nil {
+			node = newNode(t)
+			d.env.Security = node
+		}
 	}
 	d.stack = append(d.stack, frame{node: node})
+	return nil
+}
+
+// envelopeChild notes which part of the Envelope an element at depth 2 opens.
+// Parts are recognised in the Envelope's namespace only.
+func (d *envDecoder) envelopeChild(t xml.StartElement) error {
+	d.part = partOther
+	if t.Name.Space != d.envNS {
+		return nil
+	}
+	switch t.Name.Local {
+	case "Header":
+		// The first Header before the Body; any other is skipped whole.
+		if !d.sawHeader && !d.sawBody {
+			d.sawHeader, d.part = true, partHeader
+		}
+	case "Body":
+		if d.sawBody {
+			return clientFault("the Envelope has more than one Body: %s", oneOperation)
+		}
+		d.sawBody, d.part = true, partBody
+	}
 	return nil
 }
 
@@ -289,8 +355,8 @@ func (d *envDecoder) root(t xml.StartElement) error {
 		d.env.Version, d.env.Unqualified = SOAP11, true
 	default:
 		return &Fault{Code: FaultVersionMismatch, Reason: fmt.Sprintf(
-			"the Envelope's namespace %q is neither SOAP 1.1 (%s) nor SOAP 1.2 (%s)",
-			t.Name.Space, NamespaceSOAP11, NamespaceSOAP12)}
+			"the Envelope's namespace %s is neither SOAP 1.1 (%s) nor SOAP 1.2 (%s)",
+			status.Quote(t.Name.Space), NamespaceSOAP11, NamespaceSOAP12)}
 	}
 	d.envNS, d.enveloped = t.Name.Space, true
 	d.stack = append(d.stack, frame{})
@@ -307,7 +373,7 @@ func (d *envDecoder) end() {
 	case 0:
 		d.rootClosed = true
 	case 1:
-		d.bodyDepthOpen, d.headerOpen = false, false
+		d.part = partOther
 	}
 }
 
@@ -320,7 +386,7 @@ func (d *envDecoder) finish() error {
 	case d.env.Version == Bare:
 		return nil
 	case !d.sawBody:
-		return clientFault("the Envelope has no Body in the namespace %q", d.envNS)
+		return clientFault("the Envelope has no Body in the namespace %s", status.Quote(d.envNS))
 	case d.env.Op == nil:
 		return clientFault("the Body is empty: it must hold the operation element")
 	}
@@ -338,7 +404,8 @@ func newNode(t xml.StartElement) *Node {
 	return n
 }
 
-// readFault turns a read or syntax error into the fault a client sees.
+// readFault turns a read or syntax error into the fault a client sees. The
+// parser's messages name the client's elements: they are cut to maxParserText.
 func readFault(err error, lim Limits) *Fault {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -346,46 +413,152 @@ func readFault(err error, lim Limits) *Fault {
 	}
 	var syn *xml.SyntaxError
 	if errors.As(err, &syn) {
-		return &Fault{Code: FaultClient, Reason: fmt.Sprintf("malformed XML: line %d: %s", syn.Line, syn.Msg), Err: err}
+		return &Fault{Code: FaultClient, Reason: fmt.Sprintf("malformed XML: line %d: %s", syn.Line, status.Clip(syn.Msg, maxParserText)), Err: err}
 	}
-	return &Fault{Code: FaultClient, Reason: "the request could not be read: " + err.Error(), Err: err}
+	return &Fault{Code: FaultClient, Reason: "the request could not be read: " + status.Clip(err.Error(), maxParserText), Err: err}
 }
 
-// charsetReader lets the decoder read the few single-byte encodings old
-// SOAP stacks declare; UTF-8 needs no conversion.
-func charsetReader(label string, in io.Reader) (io.Reader, error) {
-	switch strings.ToLower(strings.TrimSpace(label)) {
+// byteOrderMark is the mark a body starts with, which decides its encoding.
+type byteOrderMark int
+
+const (
+	noBOM byteOrderMark = iota
+	bomUTF8
+	bomUTF16LE
+	bomUTF16BE
+)
+
+// withoutBOM reads the byte-order mark r may start with and returns the rest
+// of r as UTF-8: a UTF-16 body (WS-I Basic Profile allows UTF-8 and UTF-16)
+// is converted as it is read. Without a mark r is returned as it is; its XML
+// declaration may still name another encoding (charsetReader).
+func withoutBOM(r io.Reader) (io.Reader, byteOrderMark, error) {
+	br := bufio.NewReader(r)
+	head, err := br.Peek(3)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, noBOM, err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		_, _ = br.Discard(3)
+		return br, bomUTF8, nil
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		_, _ = br.Discard(2)
+		return utf16Reader(br, binary.LittleEndian), bomUTF16LE, nil
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		_, _ = br.Discard(2)
+		return utf16Reader(br, binary.BigEndian), bomUTF16BE, nil
+	}
+	return br, noBOM, nil
+}
+
+// charsetReader lets the decoder read the encoding an XML declaration names:
+// UTF-16 when the body started with a UTF-16 mark (it is UTF-8 by now), and
+// the few single-byte encodings old SOAP stacks declare. UTF-8 needs no
+// conversion and does not come here. A refusal is kept in d.charsetErr, so
+// that the fault says it without the parser's wrapping.
+func (d *envDecoder) charsetReader(label string, in io.Reader) (io.Reader, error) {
+	out, err := charset(d.bom, label, in)
+	if err != nil {
+		d.charsetErr = fmt.Errorf("the XML declaration's encoding %s %w", status.Quote(label), err)
+	}
+	return out, err
+}
+
+// charset returns in read as UTF-8 for a body that started with bom and
+// declares the encoding label.
+func charset(bom byteOrderMark, label string, in io.Reader) (io.Reader, error) {
+	name := strings.ToLower(strings.TrimSpace(label))
+	switch bom {
+	case bomUTF16LE, bomUTF16BE:
+		if name == "utf-16" || name == "utf16" || name == "utf-16le" || name == "utf-16be" {
+			return in, nil
+		}
+		return nil, errors.New("contradicts the UTF-16 byte-order mark the body starts with")
+	case bomUTF8:
+		return nil, errors.New("contradicts the UTF-8 byte-order mark the body starts with")
+	}
+	switch name {
 	case "us-ascii", "ascii":
 		return in, nil
 	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
-		return &latin1Reader{r: bufio.NewReader(in)}, nil
+		br := bufio.NewReader(in)
+		return &utf8Reader{next: func() (rune, error) {
+			b, err := br.ReadByte()
+			return rune(b), err
+		}}, nil
 	}
-	return nil, fmt.Errorf("unsupported encoding %q: send UTF-8", label)
+	return nil, errors.New("is not supported: send UTF-8, or UTF-16 starting with a byte-order mark")
 }
 
-// latin1Reader converts ISO-8859-1 bytes to UTF-8.
-type latin1Reader struct {
-	r       *bufio.Reader
-	pending []byte
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) {
-		if len(l.pending) > 0 {
-			c := copy(p[n:], l.pending)
-			l.pending = l.pending[c:]
-			n += c
-			continue
+// utf16Reader converts UTF-16 in the given byte order (the mark already read)
+// to UTF-8; an odd length or an unpaired surrogate is an error.
+func utf16Reader(br *bufio.Reader, order binary.ByteOrder) io.Reader {
+	unit := func() (uint16, error) {
+		var b [2]byte
+		var err error
+		if b[0], err = br.ReadByte(); err != nil {
+			return 0, err
 		}
-		b, err := l.r.ReadByte()
-		if err != nil {
-			if n > 0 {
-				return n, nil
+		if b[1], err = br.ReadByte(); err != nil {
+			if errors.Is(err, io.EOF) {
+				return 0, errors.New("invalid UTF-16: the body has an odd number of bytes")
 			}
 			return 0, err
 		}
-		l.pending = utf8.AppendRune(l.pending[:0], rune(b))
+		return order.Uint16(b[:]), nil
+	}
+	return &utf8Reader{next: func() (rune, error) {
+		u, err := unit()
+		if err != nil || !utf16.IsSurrogate(rune(u)) {
+			return rune(u), err
+		}
+		if u >= 0xDC00 {
+			return 0, fmt.Errorf("invalid UTF-16: low surrogate U+%04X without a high one", u)
+		}
+		low, err := unit()
+		if errors.Is(err, io.EOF) {
+			return 0, fmt.Errorf("invalid UTF-16: high surrogate U+%04X at the end of the body", u)
+		}
+		if err != nil {
+			return 0, err
+		}
+		r := utf16.DecodeRune(rune(u), rune(low))
+		if r == utf8.RuneError {
+			return 0, fmt.Errorf("invalid UTF-16: high surrogate U+%04X followed by U+%04X", u, low)
+		}
+		return r, nil
+	}}
+}
+
+// utf8Reader writes the characters next reads from another encoding as UTF-8.
+// The first error of next (io.EOF at the end) is returned from then on.
+type utf8Reader struct {
+	next    func() (rune, error)
+	pending []byte
+	err     error
+}
+
+func (u *utf8Reader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(u.pending) > 0 {
+			c := copy(p[n:], u.pending)
+			u.pending = u.pending[c:]
+			n += c
+			continue
+		}
+		if u.err == nil {
+			var r rune
+			if r, u.err = u.next(); u.err == nil {
+				u.pending = utf8.AppendRune(u.pending[:0], r)
+				continue
+			}
+		}
+		if n > 0 {
+			return n, nil
+		}
+		return 0, u.err
 	}
 	return n, nil
 }

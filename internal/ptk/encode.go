@@ -173,8 +173,12 @@ func Indent(dst io.Writer, src []byte) error {
 // rawTree parses src keeping prefixes: Space holds the prefix, not the URI,
 // and namespace declarations stay among the attributes.
 func rawTree(src []byte) (*Node, error) {
-	d := xml.NewDecoder(bytes.NewReader(src))
-	d.CharsetReader = charsetReader
+	in, bom, err := withoutBOM(bytes.NewReader(src))
+	if err != nil {
+		return nil, fmt.Errorf("indent: %w", err)
+	}
+	d := xml.NewDecoder(in)
+	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) { return charset(bom, label, in) }
 	var stack []*Node
 	var root *Node
 	for {

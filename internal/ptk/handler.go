@@ -117,11 +117,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.serveDocument(w, r, doc)
 			return
 		}
-		ex.fault(Bare, "", clientFault("%s %s: send the request with POST; GET %s?wsdl serves the WSDL", r.Method, r.URL.Path, r.URL.Path), http.StatusInternalServerError)
+		ex.fault(Bare, "", clientFault("%s %s: send the request with POST; GET %s?wsdl serves the WSDL", status.Clip(r.Method, status.MaxQuoted), r.URL.Path, r.URL.Path), http.StatusInternalServerError)
 		return
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		ex.fault(Bare, "", clientFault("HTTP method %s is not allowed: use POST (or GET ?wsdl)", r.Method), http.StatusMethodNotAllowed)
+		ex.fault(Bare, "", clientFault("HTTP method %s is not allowed: use POST (or GET ?wsdl)", status.Clip(r.Method, status.MaxQuoted)), http.StatusMethodNotAllowed)
 		return
 	}
 	// An address that failed to authenticate too often, HTTP Basic, and the
@@ -157,7 +157,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	op, name, ok := Lookup(env.Op.Name)
 	if !ok {
-		ex.fault(env.Version, "", clientFault("unknown operation %q; known: %s", env.Op.Name, operationNames()), http.StatusInternalServerError)
+		ex.fault(env.Version, "", clientFault("unknown operation %s; known: %s", status.Quote(env.Op.Name), operationNames()), http.StatusInternalServerError)
 		return
 	}
 	ctx := access.WithPrincipal(r.Context(), who)

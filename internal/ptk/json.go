@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/holdline/holdline/internal/access"
+	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/strictjson"
 )
 
@@ -35,7 +36,7 @@ func (h *Handler) serveJSON(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	op, name, ok := Lookup(r.PathValue("method"))
 	if !ok {
-		ex.jsonError(http.StatusNotFound, "", "UnknownMethod", fmt.Sprintf("unknown method %q; known: %s", r.PathValue("method"), operationNames()))
+		ex.jsonError(http.StatusNotFound, "", "UnknownMethod", fmt.Sprintf("unknown method %s; known: %s", status.Quote(r.PathValue("method")), operationNames()))
 		return
 	}
 	req, err := decodeJSONRequest(op, http.MaxBytesReader(w, r.Body, h.limits.MaxBody), h.limits)
@@ -125,7 +126,7 @@ func jsonToNode(name string, v any, t *Type, depth, maxDepth int) (*Node, error)
 			}
 		}
 	case []any:
-		return nil, fmt.Errorf("%s: an array of arrays is not allowed", name)
+		return nil, fmt.Errorf("%s: an array of arrays is not allowed", status.Quote(name))
 	case string:
 		n.Text = x
 	case json.Number:

@@ -467,19 +467,9 @@ func testJSON(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t)
-			resp, err := http.Post(b.srv.URL+"/api/v1/ptk/"+tc.method, "application/json", strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			dec := json.NewDecoder(resp.Body)
-			dec.UseNumber()
-			var v map[string]any
-			if err := dec.Decode(&v); err != nil {
-				t.Fatal(err)
-			}
-			if resp.StatusCode != tc.http {
-				t.Fatalf("HTTP %d, want %d: %v", resp.StatusCode, tc.http, v)
+			code, v := postJSON(t, b, tc.method, tc.body)
+			if code != tc.http {
+				t.Fatalf("HTTP %d, want %d: %v", code, tc.http, v)
 			}
 			if tc.check != nil {
 				tc.check(t, v)

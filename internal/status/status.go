@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
+	"unicode/utf8"
 )
 
 // Code is a PTK status code as it appears on the wire (for example 107000).
@@ -274,10 +276,61 @@ func Of(err error) Code {
 
 // Message returns the client-facing message of err: the Msg of its *Error, or
 // empty for errors that carry no code (their detail is for the logs only).
+// It is cut to MaxMessage characters (see Clip): a message that repeats a
+// client's input whole cannot make an answer as large as the request.
 func Message(err error) string {
 	var se *Error
 	if errors.As(err, &se) {
-		return se.Msg
+		return Clip(se.Msg, MaxMessage)
 	}
 	return ""
 }
+
+// Bounds on what a message sent to a client repeats of the client's input.
+const (
+	// MaxQuoted is the most characters of one input (a name, a value) that
+	// Quote repeats.
+	MaxQuoted = 64
+	// MaxMessage is the most characters of a whole message Message returns.
+	MaxMessage = 1024
+)
+
+// Quote quotes a client's input for a message, as %q does, repeating at most
+// MaxQuoted characters of it: a longer input is cut, marked with "…" and
+// followed by its length in bytes, as in "GetStatusGetStatus…" (500000 bytes).
+// Every message that quotes input (faults, refusals, validation errors) uses
+// it, so that no input makes an answer, or a log line, as large as itself.
+func Quote(s string) string {
+	prefix, cut := prefixOf(s, MaxQuoted)
+	if !cut {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(prefix+"…") + lengthNote(s)
+}
+
+// Clip returns s when it has at most limit characters; otherwise its first limit
+// characters followed by "…" and the length of s in bytes. It bounds text that
+// already embeds input (a parser's message); Quote is for input itself.
+func Clip(s string, limit int) string {
+	prefix, cut := prefixOf(s, limit)
+	if !cut {
+		return s
+	}
+	return prefix + "…" + lengthNote(s)
+}
+
+// prefixOf returns the first limit characters of s (an invalid UTF-8 byte
+// counts as one) and whether that is less than s.
+func prefixOf(s string, limit int) (string, bool) {
+	if len(s) <= limit {
+		return s, false
+	}
+	end := 0
+	for n := 0; n < limit && end < len(s); n++ {
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+	}
+	return s[:end], end < len(s)
+}
+
+func lengthNote(s string) string { return " (" + strconv.Itoa(len(s)) + " bytes)" }

@@ -3,6 +3,7 @@ package status
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +62,46 @@ func TestNamesOnTheWire(t *testing.T) {
 	}
 	if Code(123).Name() != "Unknown" {
 		t.Error("unknown code must be named Unknown")
+	}
+}
+
+func TestQuoteAndClip(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 500_000)
+	cases := []struct {
+		name, in, quote string
+	}{
+		{"short", "GetStatus", `"GetStatus"`},
+		{"exactly the limit", strings.Repeat("a", MaxQuoted), `"` + strings.Repeat("a", MaxQuoted) + `"`},
+		{"escaped like %q", "a\"b\x00", `"a\"b\x00"`},
+		{"long", long, `"` + strings.Repeat("x", MaxQuoted) + `…" (500000 bytes)`},
+		{"multi-byte characters count once", strings.Repeat("é", 100), `"` + strings.Repeat("é", MaxQuoted) + `…" (200 bytes)`},
+		{"short in characters, long in bytes", strings.Repeat("é", MaxQuoted), `"` + strings.Repeat("é", MaxQuoted) + `"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := Quote(tc.in); got != tc.quote {
+				t.Fatalf("Quote = %.200s, want %.200s", got, tc.quote)
+			}
+		})
+	}
+	if got, want := Clip("element <"+long+">", 20), "element <"+strings.Repeat("x", 11)+"… (500010 bytes)"; got != want {
+		t.Fatalf("Clip = %q, want %q", got, want)
+	}
+	if got := Clip("short", 20); got != "short" {
+		t.Fatalf("Clip = %q", got)
+	}
+}
+
+func TestMessageIsBounded(t *testing.T) {
+	t.Parallel()
+	err := Errorf(InvalidTenant, "tenant %q is not configured", strings.Repeat("t", 500_000))
+	m := Message(err)
+	if len(m) > MaxMessage+40 || !strings.HasSuffix(m, "… (500027 bytes)") {
+		t.Fatalf("message of %d bytes: %.100s…%s", len(m), m, m[len(m)-30:])
+	}
+	if got := Message(Errorf(InvalidTenant, "tenant %q is not configured", "X")); got != `tenant "X" is not configured` {
+		t.Fatalf("short message changed: %q", got)
 	}
 }

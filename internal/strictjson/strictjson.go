@@ -14,9 +14,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/holdline/holdline/internal/status"
 )
 
 // Default limits of one JSON document, the same as the XML front's.
@@ -27,8 +28,6 @@ const (
 	DefaultMaxTokens = 50_000
 	// DefaultMaxDepth is the deepest nesting of objects and arrays.
 	DefaultMaxDepth = 64
-	// maxQuoted bounds how much of a bad key a message repeats.
-	maxQuoted = 64
 )
 
 // Limits bound what reading one document may cost; zero fields take the defaults.
@@ -149,7 +148,7 @@ func Check(data []byte, lim Limits) error {
 			top.keys = map[string]struct{}{}
 		}
 		if _, dup := top.keys[folded]; dup {
-			return refuse("the key %s is written twice in one object (keys are compared without regard to case)", quote(name))
+			return refuse("the key %s is written twice in one object (keys are compared without regard to case)", status.Quote(name))
 		}
 		top.keys[folded] = struct{}{}
 	}
@@ -169,13 +168,4 @@ func foldKey(s string) string {
 		b = utf8.AppendRune(b, least)
 	}
 	return string(b)
-}
-
-// quote quotes at most maxQuoted runes of s, so a message never repeats a
-// huge input whole.
-func quote(s string) string {
-	if utf8.RuneCountInString(s) <= maxQuoted {
-		return strconv.Quote(s)
-	}
-	return strconv.Quote(string([]rune(s)[:maxQuoted])) + "…"
 }

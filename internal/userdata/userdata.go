@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/holdline/holdline/internal/status"
 )
 
 // Kind is the type of a Value.
@@ -54,31 +56,53 @@ func Of(pairs ...Pair) Value { return Value{Kind: ListKind, List: List(pairs)} }
 // P makes a pair.
 func P(key string, v Value) Pair { return Pair{Key: key, Value: v} }
 
-// Limits on a user-data tree (behaviour.md §11).
+// Limits on a user-data tree (behaviour.md §11, and MaxKeys).
 const (
 	// MaxDepth is the deepest nesting of lists allowed (the top list is depth 1).
 	MaxDepth = 8
 	// MaxBytes is the largest encoded size of one interaction's user data.
 	MaxBytes = 64 << 10
+	// MaxKeys is the most pairs one tree may hold, the pairs of every nested
+	// list included. The reference sets no such limit; this one is far above
+	// what screen-pop data needs, and it lets the decoders stop an oversized
+	// request after MaxKeys+1 pairs instead of reading it whole (Budget).
+	MaxKeys = 1000
 )
 
 // Merge applies update to old following the reference: a scalar replaces,
 // list merged with list merges recursively, and a scalar and a list replace
 // each other. Keys not in update keep their value and order; new keys are
-// appended in update's order. Neither input is modified.
+// appended in update's order. Neither input is modified. When a list holds a
+// key twice (an update sent so), its first occurrence is the one merged into.
+// The cost is linear in the size of both trees.
 func Merge(old, update List) List {
-	out := old.clone()
+	return mergeInto(old.clone(), update)
+}
+
+// mergeInto merges update into out, which it owns (a clone), and returns it:
+// each pair of old is copied once (by the clone) and each of update at most
+// once, and the keys are found through a map, so no merge is quadratic.
+func mergeInto(out, update List) List {
+	if len(update) == 0 {
+		return out
+	}
+	pos := make(map[string]int, len(out)+len(update))
+	for i, p := range out {
+		if _, dup := pos[p.Key]; !dup {
+			pos[p.Key] = i
+		}
+	}
 	for _, p := range update {
-		i := out.index(p.Key)
-		if i < 0 {
+		i, ok := pos[p.Key]
+		switch {
+		case !ok:
+			pos[p.Key] = len(out)
 			out = append(out, Pair{Key: p.Key, Value: p.Value.clone()})
-			continue
+		case out[i].Value.Kind == ListKind && p.Value.Kind == ListKind:
+			out[i].Value.List = mergeInto(out[i].Value.List, p.Value.List)
+		default:
+			out[i].Value = p.Value.clone()
 		}
-		if out[i].Value.Kind == ListKind && p.Value.Kind == ListKind {
-			out[i].Value = Value{Kind: ListKind, List: Merge(out[i].Value.List, p.Value.List)}
-			continue
-		}
-		out[i].Value = p.Value.clone()
 	}
 	return out
 }
@@ -125,9 +149,10 @@ func (v Value) clone() Value {
 var ErrInvalid = errors.New("user data failed validation")
 
 // Validate checks the tree against the limits: keys present, depth at most
-// MaxDepth, encoded size at most MaxBytes.
+// MaxDepth, at most MaxKeys pairs, encoded size at most MaxBytes.
 func (l List) Validate() error {
-	if err := l.validate(1, ""); err != nil {
+	keys := 0
+	if err := l.validate(1, "", &keys); err != nil {
 		return err
 	}
 	b, err := json.Marshal(l)
@@ -140,16 +165,20 @@ func (l List) Validate() error {
 	return nil
 }
 
-func (l List) validate(depth int, path string) error {
+// validate checks l, at depth under path, and adds its pairs to keys.
+func (l List) validate(depth int, path string, keys *int) error {
 	if depth > MaxDepth {
-		return fmt.Errorf("%w: %s nests deeper than %d levels", ErrInvalid, path, MaxDepth)
+		return fmt.Errorf("%w: %s nests deeper than %d levels", ErrInvalid, status.Quote(path), MaxDepth)
+	}
+	if *keys += len(l); *keys > MaxKeys {
+		return fmt.Errorf("%w: %s", ErrInvalid, tooManyKeys)
 	}
 	for _, p := range l {
 		if strings.TrimSpace(p.Key) == "" {
-			return fmt.Errorf("%w: a key under %q is empty", ErrInvalid, "/"+path)
+			return fmt.Errorf("%w: a key under %s is empty", ErrInvalid, status.Quote("/"+path))
 		}
 		if p.Value.Kind == ListKind {
-			if err := p.Value.List.validate(depth+1, path+"/"+p.Key); err != nil {
+			if err := p.Value.List.validate(depth+1, path+"/"+p.Key, keys); err != nil {
 				return err
 			}
 		}
@@ -212,32 +241,4 @@ func (p Pair) MarshalJSON() ([]byte, error) {
 		j.List = &l
 	}
 	return json.Marshal(j)
-}
-
-// UnmarshalJSON decodes the form MarshalJSON writes.
-func (p *Pair) UnmarshalJSON(b []byte) error {
-	var j jsonPair
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	p.Key = j.Key
-	set := 0
-	switch {
-	case j.String != nil:
-		p.Value, set = Str(*j.String), set+1
-	case j.Int != nil:
-		p.Value, set = Int(*j.Int), set+1
-	case j.Binary != nil:
-		raw, err := hex.DecodeString(*j.Binary)
-		if err != nil {
-			return fmt.Errorf("%w: key %q: binary value is not hexadecimal", ErrInvalid, j.Key)
-		}
-		p.Value, set = Bin(raw), set+1
-	case j.List != nil:
-		p.Value, set = Value{Kind: ListKind, List: *j.List}, set+1
-	}
-	if set == 0 {
-		p.Value = Str("")
-	}
-	return nil
 }

@@ -346,19 +346,26 @@ type result struct {
 
 func parseResults(t *testing.T, name string, out []byte) []result {
 	t.Helper()
-	var results []result
+	return parseLines[result](t, name, out)
+}
+
+// parseLines reads a client script's output: one JSON object of type T a
+// line, with no field T lacks. A line that is not one is an error.
+func parseLines[T any](t *testing.T, name string, out []byte) []T {
+	t.Helper()
+	var lines []T
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		var r result
+		var l T
 		dec := json.NewDecoder(strings.NewReader(sc.Text()))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&r); err != nil {
+		if err := dec.Decode(&l); err != nil {
 			t.Errorf("%s printed a line that is not a result: %q (%v)", name, sc.Text(), err)
 			continue
 		}
-		results = append(results, r)
+		lines = append(lines, l)
 	}
-	return results
+	return lines
 }
 
 // mustAnswer are codes some calls must answer, whatever calls.json expects:
@@ -455,11 +462,13 @@ type server struct {
 	base string
 }
 
-// startServer runs `holdline serve` (the embedded demo configuration) on a
-// free port with its data in dataDir, and waits until it logs its address.
-func startServer(t *testing.T, bin, dataDir string) *server {
+// startServer runs `holdline serve` (the embedded demo configuration, unless
+// flags name another) on a free port with its data in dataDir, and waits
+// until it logs its address.
+func startServer(t *testing.T, bin, dataDir string, flags ...string) *server {
 	t.Helper()
-	p, addr := proctest.Start(t, bin, "holdline listening", "serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-format", "json")
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-format", "json"}, flags...)
+	p, addr := proctest.Start(t, bin, "holdline listening", args...)
 	return &server{Proc: p, base: "http://" + addr}
 }
 

@@ -39,7 +39,6 @@ type Auth struct {
 type Limiter interface {
 	Allow(r *http.Request, front string, p *access.Principal) (retryAfter time.Duration, ok bool)
 	Failed(r *http.Request, front string) (retryAfter time.Duration, ok bool)
-	Blocked(r *http.Request, front string) (retryAfter time.Duration, blocked bool)
 }
 
 // front names the JSON API in the limiter's buckets and metrics.
@@ -81,12 +80,6 @@ func (a *Auth) Protect(next http.Handler) http.Handler {
 		tokens := a.tokens.Load()
 		p := access.Open
 		if !tokens.Empty() {
-			if a.limiter != nil {
-				if wait, blocked := a.limiter.Blocked(r, front); blocked {
-					a.tooMany(w, r, wait)
-					return
-				}
-			}
 			if p = tokens.Authenticate(bearer(r)); p == nil {
 				if wait, ok := a.failed(r); !ok {
 					a.tooMany(w, r, wait)

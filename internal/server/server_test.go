@@ -55,7 +55,7 @@ func newServer(t *testing.T) (*server.Server, *sqlitestore.Store) {
 
 // newServerOn is newServer with the store wrapped in a storetest.Faulty,
 // returned too, when faulty is set.
-func newServerOn(t *testing.T, faulty bool) (*server.Server, *sqlitestore.Store, *storetest.Faulty) {
+func newServerOn(t *testing.T, faulty bool, mods ...func(*server.Config)) (*server.Server, *sqlitestore.Store, *storetest.Faulty) {
 	t.Helper()
 	st, err := sqlitestore.Open(context.Background(), t.TempDir()+"/holdline.db")
 	if err != nil {
@@ -78,8 +78,11 @@ func newServerOn(t *testing.T, faulty bool) (*server.Server, *sqlitestore.Store,
 	if err := p.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	m := telemetry.New("test")
-	s, err := server.New(server.Config{Platform: p, Store: store, Metrics: m, Logger: log})
+	cfg := server.Config{Platform: p, Store: store, Metrics: telemetry.New("test"), Logger: log}
+	for _, mod := range mods {
+		mod(&cfg)
+	}
+	s, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,17 @@
 package console_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/holdline/holdline/internal/console"
 	"github.com/holdline/holdline/internal/userdata"
 )
 
@@ -122,5 +128,43 @@ func TestRESTUserDataDecodingStopsAtTheLimit(t *testing.T) {
 		if decoded > userdata.MaxKeys+1 {
 			t.Fatalf("%d pairs decoded for a %d-key request, want at most %d", decoded, tc.keys, userdata.MaxKeys+1)
 		}
+	}
+}
+
+// BenchmarkAuditRequest sends the audit's request — a 1 MiB registration
+// with 30,000 user-data keys — through the REST API as served (strict JSON
+// reading, then decoding), beside json.Valid over the same bytes, the
+// least any JSON front must spend on a body. docs/benchmarks.md holds the
+// ratio. The 8,000-key row is the largest user data the token limit lets
+// through, refused at key 1,001 while decoding.
+func BenchmarkAuditRequest(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		keys int
+		size int
+	}{{"30000-keys-1MiB", 30_000, 1<<20 - 200}, {"8000-keys", 8_000, 0}} {
+		body := []byte(fmt.Sprintf(`{"segment":"PTK_VHT_TEST","contact":"80001","userData":%s}`, restUserData(tc.keys, tc.size)))
+		api := console.NewAPI(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, func() string { return "bench" })
+		mux := http.NewServeMux()
+		api.Register(mux)
+		h := console.NewAuth(nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), func() string { return "bench" }).Protect(mux)
+		b.Run(tc.name+"/api", func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("POST", "/api/v1/tenants/VHTLab/callbacks", bytes.NewReader(body)))
+				if rec.Code != http.StatusBadRequest {
+					b.Fatalf("HTTP %d: %.200s", rec.Code, rec.Body)
+				}
+			}
+		})
+		b.Run(tc.name+"/json.Valid", func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				if !json.Valid(body) {
+					b.Fatal("invalid")
+				}
+			}
+		})
 	}
 }

@@ -9,15 +9,13 @@ package strictjson
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/holdline/holdline/internal/status"
 )
 
 // Default limits of one JSON document, the same as the XML front's.
@@ -78,87 +76,20 @@ func Read(r io.Reader, lim Limits) ([]byte, error) {
 	return data, Check(data, lim)
 }
 
-// Check scans data, which must hold exactly one JSON value, within lim, and
-// refuses a key repeated in any object at any depth (case-insensitively).
-func Check(data []byte, lim Limits) error {
-	lim = lim.withDefaults()
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	// One frame per open object or array: the keys seen (objects only).
-	type frame struct {
-		object bool
-		keys   map[string]struct{}
-		key    bool // the next string token of an object is a key
-	}
-	var stack []frame
-	tokens := 0
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			switch {
-			case tokens == 0:
-				return refuse("malformed JSON: the body holds no value")
-			case len(stack) > 0:
-				return refuse("malformed JSON: unexpected end of the body")
-			}
-			return nil
-		}
-		if err != nil {
-			return refuse("malformed JSON: %v", err)
-		}
-		if tokens++; tokens > lim.MaxTokens {
-			return refuse("the request has more than %d JSON tokens", lim.MaxTokens)
-		}
-		if len(stack) == 0 && tokens > 1 {
-			return refuse("malformed JSON: more than one value")
-		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				if len(stack) > 0 && stack[len(stack)-1].object {
-					stack[len(stack)-1].key = true
-				}
-				if len(stack) >= lim.MaxDepth {
-					return refuse("the request nests deeper than %d levels", lim.MaxDepth)
-				}
-				stack = append(stack, frame{object: d == '{', key: d == '{'})
-			default:
-				stack = stack[:len(stack)-1]
-				if len(stack) > 0 && stack[len(stack)-1].object {
-					stack[len(stack)-1].key = true
-				}
-			}
-			continue
-		}
-		if len(stack) == 0 {
-			continue
-		}
-		top := &stack[len(stack)-1]
-		if !top.object {
-			continue
-		}
-		if !top.key {
-			top.key = true // a value: the next string is a key again
-			continue
-		}
-		top.key = false
-		name, _ := tok.(string)
-		folded := foldKey(name)
-		if top.keys == nil {
-			top.keys = map[string]struct{}{}
-		}
-		if _, dup := top.keys[folded]; dup {
-			return refuse("the key %s is written twice in one object (keys are compared without regard to case)", status.Quote(name))
-		}
-		top.keys[folded] = struct{}{}
-	}
-}
-
 // foldKey is a canonical form of a key under Unicode simple case folding,
 // the equivalence encoding/json and strings.EqualFold use to match names:
 // each rune becomes the smallest rune of its folding orbit ("K", "k" and the
 // Kelvin sign all fold to "K").
 func foldKey(s string) string {
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		ascii = s[i] < utf8.RuneSelf
+	}
+	if ascii {
+		// An ASCII letter's orbit is its two cases (and, for k and s, a
+		// non-ASCII rune above them): the upper case is the least.
+		return strings.ToUpper(s)
+	}
 	b := make([]byte, 0, len(s))
 	for _, r := range s {
 		least := r

@@ -88,7 +88,6 @@ func checkWithDecoder(data []byte, lim Limits) error {
 	}
 }
 
-
 // The scanner accepts exactly what the reference accepts, and refuses a
 // repeated key exactly when the reference does.
 func FuzzCheckMatchesReference(f *testing.F) {

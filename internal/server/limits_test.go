@@ -46,7 +46,7 @@ func TestRateLimits(t *testing.T) {
 	})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	send := func(method, path, client string, header map[string]string, body string) (*http.Response, string) {
+	send := func(method, path, client string, header map[string]string, body string) (answer, string) {
 		t.Helper()
 		req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 		if err != nil {
@@ -64,7 +64,7 @@ func TestRateLimits(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		raw, _ := io.ReadAll(resp.Body)
-		return resp, string(raw)
+		return answer{resp.StatusCode, resp.Header}, string(raw)
 	}
 	queue := "/api/v1/tenants/VHT/queues/VHT_Test"
 	bearer := func(tok string) map[string]string { return map[string]string{"Authorization": "Bearer " + tok} }
@@ -72,7 +72,7 @@ func TestRateLimits(t *testing.T) {
 	basic := func(user, pw string) map[string]string {
 		return map[string]string{"Content-Type": "text/xml", "Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pw))}
 	}
-	expect := func(what string, resp *http.Response, body string, code int, has string) {
+	expect := func(what string, resp answer, body string, code int, has string) {
 		t.Helper()
 		if resp.StatusCode != code || !strings.Contains(body, has) {
 			t.Fatalf("%s: %d %s, want %d with %q", what, resp.StatusCode, body, code, has)
@@ -134,6 +134,12 @@ func TestRateLimits(t *testing.T) {
 	}
 }
 
+// answer is what the tests read of a response, once its body is read.
+type answer struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // Without credentials, the open fronts are limited per address.
 func TestRateLimitsWithoutCredentials(t *testing.T) {
 	t.Parallel()
@@ -143,7 +149,7 @@ func TestRateLimitsWithoutCredentials(t *testing.T) {
 	})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	get := func(path, client string) *http.Response {
+	get := func(path, client string) answer {
 		req, _ := http.NewRequest("GET", srv.URL+path, nil)
 		req.Header.Set("X-Forwarded-For", client)
 		resp, err := http.DefaultClient.Do(req)
@@ -151,7 +157,7 @@ func TestRateLimitsWithoutCredentials(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		return resp
+		return answer{resp.StatusCode, resp.Header}
 	}
 	for _, path := range []string{"/ptk?wsdl", "/api/v1/tenants/VHT/queues/VHT_Test"} {
 		if r := get(path, "192.0.2.50"); r.StatusCode != 200 {

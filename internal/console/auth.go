@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/access"
+	"github.com/holdline/holdline/internal/status"
 )
 
 // Authentication of the JSON API: configured bearer tokens, each resolved to
@@ -95,6 +96,13 @@ func (a *Auth) Protect(next http.Handler) http.Handler {
 				a.tooMany(w, r, wait)
 				return
 			}
+		}
+		// A compressed body is refused unread: inflating it is how a small
+		// request becomes a huge one.
+		if enc := strings.TrimSpace(r.Header.Get("Content-Encoding")); enc != "" && !strings.EqualFold(enc, "identity") {
+			a.refuse(w, r, http.StatusUnsupportedMediaType, "UnsupportedMediaType",
+				fmt.Sprintf("the request body's Content-Encoding %s is not supported: send it uncompressed", status.Quote(enc)))
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(access.WithPrincipal(r.Context(), p)))
 	})

@@ -124,6 +124,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fault(Bare, "", clientFault("HTTP method %s is not allowed: use POST (or GET ?wsdl)", status.Clip(r.Method, status.MaxQuoted)), http.StatusMethodNotAllowed)
 		return
 	}
+	// A compressed body is refused unread: inflating it is how a small
+	// request becomes a huge one.
+	if enc := r.Header.Get("Content-Encoding"); !identity(enc) {
+		ex.fault(versionOfContentType(r), "", clientFault("the request body's Content-Encoding %s is not supported: send it uncompressed", status.Quote(enc)), http.StatusUnsupportedMediaType)
+		return
+	}
 	// An address that failed to authenticate too often, HTTP Basic, and the
 	// client's rate are checked before any work is spent on the body; a
 	// UsernameToken can only be once it is read.
@@ -248,6 +254,13 @@ func (ex *exchange) tooMany(v Version, wait time.Duration) {
 	secs := max(int(math.Ceil(wait.Seconds())), 1)
 	ex.w.Header().Set("Retry-After", strconv.Itoa(secs))
 	ex.fault(v, "", &Fault{Code: FaultServer, Reason: fmt.Sprintf("too many requests from this client: retry after %d s", secs)}, http.StatusTooManyRequests)
+}
+
+// identity reports whether a Content-Encoding header leaves the body as it
+// is (absent, or "identity").
+func identity(encoding string) bool {
+	e := strings.TrimSpace(encoding)
+	return e == "" || strings.EqualFold(e, "identity")
 }
 
 // faultStatus is the HTTP status of a fault answering err: 403 for a

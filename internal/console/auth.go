@@ -6,15 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // Authentication of the JSON API: configured bearer tokens, each resolved to
@@ -118,9 +117,9 @@ func (a *Auth) failed(r *http.Request) (time.Duration, bool) {
 
 // tooMany answers a request over its client's rate.
 func (a *Auth) tooMany(w http.ResponseWriter, r *http.Request, wait time.Duration) {
-	secs := max(int(math.Ceil(wait.Seconds())), 1)
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	a.refuse(w, r, http.StatusTooManyRequests, "TooManyRequests", fmt.Sprintf("too many requests from this client: retry after %d s", secs))
+	secs := throttle.RetryAfter(wait)
+	w.Header().Set("Retry-After", secs)
+	a.refuse(w, r, http.StatusTooManyRequests, "TooManyRequests", "too many requests from this client: retry after "+secs+" s")
 }
 
 // bearer is the token of an "Authorization: Bearer TOKEN" header, or "".

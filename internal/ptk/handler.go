@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // Paths the SOAP endpoint answers on.
@@ -251,9 +250,9 @@ func (h *Handler) allow(ex *exchange, v Version, r *http.Request, who *access.Pr
 // tooMany answers a request over its client's rate: HTTP 429 with
 // Retry-After and a Server fault saying when to try again.
 func (ex *exchange) tooMany(v Version, wait time.Duration) {
-	secs := max(int(math.Ceil(wait.Seconds())), 1)
-	ex.w.Header().Set("Retry-After", strconv.Itoa(secs))
-	ex.fault(v, "", &Fault{Code: FaultServer, Reason: fmt.Sprintf("too many requests from this client: retry after %d s", secs)}, http.StatusTooManyRequests)
+	secs := throttle.RetryAfter(wait)
+	ex.w.Header().Set("Retry-After", secs)
+	ex.fault(v, "", &Fault{Code: FaultServer, Reason: "too many requests from this client: retry after " + secs + " s"}, http.StatusTooManyRequests)
 }
 
 // identity reports whether a Content-Encoding header leaves the body as it

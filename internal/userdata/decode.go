@@ -29,6 +29,8 @@ func DecodedPairs() int64 { return decodedPairs.Load() }
 // to use.
 type Budget struct {
 	keys int
+	// stored lifts the key limit for user data read back from the store.
+	stored bool
 }
 
 // Pair counts one more pair of the tree; past MaxKeys it returns an error
@@ -36,7 +38,7 @@ type Budget struct {
 func (b *Budget) Pair() error {
 	b.keys++
 	decodedPairs.Add(1)
-	if b.keys > MaxKeys {
+	if b.keys > MaxKeys && !b.stored {
 		return fmt.Errorf("%w: %s", ErrInvalid, tooManyKeys)
 	}
 	return nil
@@ -68,6 +70,20 @@ func (l *List) UnmarshalJSON(b []byte) error {
 	}
 	*l = out
 	return nil
+}
+
+// ParseStored decodes user data the platform stored itself, in the form
+// List.MarshalJSON writes. It was checked when it was written, under the
+// limits of the version that wrote it — before MaxKeys existed an
+// interaction could hold about 2,600 keys within MaxBytes — so no key limit
+// applies here: data accepted once is never refused on reading.
+func ParseStored(b []byte) (List, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	out, _, err := decodeListValue(dec, &Budget{stored: true}, 1)
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, err
 }
 
 // UnmarshalJSON decodes the form MarshalJSON writes (a nested list within

@@ -269,3 +269,23 @@ func TestPairUnmarshalForms(t *testing.T) {
 		}
 	}
 }
+
+// User data read back from the store has no key limit (it was checked when
+// written), but still its depth and form.
+func TestParseStored(t *testing.T) {
+	t.Parallel()
+	big := flatJSON(2_500, 0)
+	if _, err := ParseStored(big); err != nil {
+		t.Fatalf("2,500 stored keys: %v", err)
+	}
+	var l List
+	if err := l.UnmarshalJSON(big); err == nil {
+		t.Fatal("a request of 2,500 keys was decoded")
+	}
+	if l, err := ParseStored([]byte("[]")); err != nil || l != nil {
+		t.Fatalf("empty: %v %v", l, err)
+	}
+	if _, err := ParseStored([]byte(`{"key":"x"}`)); err == nil {
+		t.Fatal("an object was read as a list")
+	}
+}

@@ -73,15 +73,12 @@ func userDataValue(l userdata.List) (string, error) {
 	return string(b), nil
 }
 
-// userDataOf reads back a value written by userDataValue. An empty list
-// reads back as nil.
+// userDataOf reads back a value written by userDataValue, whatever its
+// number of keys (userdata.ParseStored). An empty list reads back as nil.
 func userDataOf(s string) (userdata.List, error) {
-	var l userdata.List
-	if err := json.Unmarshal([]byte(s), &l); err != nil {
+	l, err := userdata.ParseStored([]byte(s))
+	if err != nil {
 		return nil, fmt.Errorf("user data: %w", err)
-	}
-	if len(l) == 0 {
-		return nil, nil
 	}
 	return l, nil
 }

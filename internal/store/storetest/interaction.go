@@ -85,6 +85,21 @@ func testInteraction(t *testing.T, h Harness) {
 		}
 	})
 
+	// Data accepted once is read back whatever the limits of today: before
+	// userdata.MaxKeys, an interaction could hold about 2,600 keys.
+	t.Run("UserDataBeyondTodaysKeyLimitIsReadBack", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		it := sparse("V1")
+		for i := range 2*userdata.MaxKeys + 600 {
+			it.UserData = append(it.UserData, userdata.P(fmt.Sprintf("k%d", i), userdata.Str("")))
+		}
+		insert(t, b, it)
+		if got := get(t, b, "V1").UserData; !equalUserData(got, it.UserData) {
+			t.Fatalf("user data of %d keys read back as %d keys", len(it.UserData), len(got))
+		}
+	})
+
 	t.Run("UserDataKeepsOrderKindsAndNesting", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)

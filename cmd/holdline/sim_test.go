@@ -81,3 +81,24 @@ func TestSimCommandRefusesBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// The simulator's answer for one scenario and seed is a fingerprint of the
+// platform's behaviour (EWT, launching, retries, every decision timed in
+// virtual time): a refactoring must leave it byte for byte. When behaviour
+// changes on purpose, regenerate it and say why in the commit:
+//
+//	go run ./cmd/holdline sim --scenario mm100-95 --seed 7 --json cmd/holdline/testdata/sim-mm100-95-seed7.json
+func TestSimFingerprintIsUnchanged(t *testing.T) {
+	t.Parallel()
+	want, err := os.ReadFile(filepath.Join("testdata", "sim-mm100-95-seed7.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, "", "sim", "--scenario", "mm100-95", "--seed", "7", "--json", "-", "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out) != strings.TrimSpace(string(want)) {
+		t.Fatalf("the simulator's answer changed:\n got  %s\n want %s", out, want)
+	}
+}

@@ -19,7 +19,7 @@ import (
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/console"
+	"github.com/holdline/holdline/internal/restapi"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/telemetry"
@@ -67,8 +67,8 @@ type Server struct {
 	// handler serves everything; public serves all but the probes and
 	// metrics, which admin serves.
 	handler, public, admin http.Handler
-	api                    *console.API
-	auth                   *console.Auth
+	api                    *restapi.API
+	auth                   *restapi.Auth
 	soap                   *ptk.Handler
 }
 
@@ -83,10 +83,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
-	api := console.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
+	api := restapi.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
 	pc := ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString,
 		Limits: cfg.PTK, Credentials: cfg.Credentials}
-	var limiter console.Limiter
+	var limiter restapi.Limiter
 	if cfg.Limiter != nil { // a nil *Limiter in an interface would not be nil
 		pc.Limiter, limiter = cfg.Limiter, cfg.Limiter
 	}
@@ -94,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	auth := console.NewAuth(cfg.Tokens, limiter, cfg.Logger, uuid.NewString)
+	auth := restapi.NewAuth(cfg.Tokens, limiter, cfg.Logger, uuid.NewString)
 	// Each listener gets its own mux with the routes it serves: every route
 	// on one listener, or the probes and metrics apart on the admin one.
 	all, public, admin := http.NewServeMux(), http.NewServeMux(), http.NewServeMux()

@@ -127,7 +127,7 @@ func slowloris(t *testing.T, s *target) {
 }
 
 // longClaim asks for a launch and to wait 9.2e9 s (past what a Duration
-// holds): the wait is capped at 30 s (console.MaxClaimWait), never
+// holds): the wait is capped at 30 s (restapi.MaxClaimWait), never
 // overflowed into "no wait" or "for ever". Tenant A has no launch due (its
 // one callback is days ahead), so the claim answers none after 30 s.
 func longClaim(t *testing.T, s *target) {

@@ -1,7 +1,8 @@
-// Package console is the REST API (and, later, the web console) used by
-// supervisors, operators and web or mobile integrators that prefer JSON
-// resources to the PTK. It calls the same domain methods as the PTK front.
-package console
+// Package restapi is the REST API used by supervisors' tools, operators and
+// web or mobile integrators that prefer JSON resources to the PTK, and by
+// dialers claiming launches. It calls the same domain methods as the PTK
+// front. (internal/console is kept for the supervisors' web console.)
+package restapi
 
 import (
 	"bytes"

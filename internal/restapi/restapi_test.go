@@ -1,4 +1,4 @@
-package console_test
+package restapi_test
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
-	"github.com/holdline/holdline/internal/console"
+	"github.com/holdline/holdline/internal/restapi"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
@@ -29,7 +29,7 @@ type testBundle struct {
 	ctx      context.Context
 	clock    *clock.Fake
 	platform *callback.Platform
-	api      *console.API
+	api      *restapi.API
 	server   *httptest.Server
 }
 
@@ -70,14 +70,14 @@ func setup(t *testing.T, toks []access.Token) *testBundle {
 	var n atomic.Int64
 	newID := func() string { return "req-" + string(rune('a'+n.Add(1)%26)) }
 	mux := http.NewServeMux()
-	api := console.NewAPI(p, log, nil, newID)
+	api := restapi.NewAPI(p, log, nil, newID)
 	api.Register(mux)
 	soap, err := ptk.New(ptk.Config{Platform: p, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	soap.Register(mux)
-	srv := httptest.NewServer(console.NewAuth(access.NewTokens(toks), nil, log, newID).Protect(mux))
+	srv := httptest.NewServer(restapi.NewAuth(access.NewTokens(toks), nil, log, newID).Protect(mux))
 	t.Cleanup(srv.Close)
 	return &testBundle{ctx: ctx, clock: clk, platform: p, api: api, server: srv}
 }

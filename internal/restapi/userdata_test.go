@@ -1,4 +1,4 @@
-package console_test
+package restapi_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/holdline/holdline/internal/console"
+	"github.com/holdline/holdline/internal/restapi"
 	"github.com/holdline/holdline/internal/userdata"
 )
 
@@ -144,10 +144,10 @@ func BenchmarkAuditRequest(b *testing.B) {
 		size int
 	}{{"30000-keys-1MiB", 30_000, 1<<20 - 200}, {"8000-keys", 8_000, 0}} {
 		body := []byte(fmt.Sprintf(`{"segment":"PTK_VHT_TEST","contact":"80001","userData":%s}`, restUserData(tc.keys, tc.size)))
-		api := console.NewAPI(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, func() string { return "bench" })
+		api := restapi.NewAPI(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, func() string { return "bench" })
 		mux := http.NewServeMux()
 		api.Register(mux)
-		h := console.NewAuth(nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), func() string { return "bench" }).Protect(mux)
+		h := restapi.NewAuth(nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), func() string { return "bench" }).Protect(mux)
 		b.Run(tc.name+"/api", func(b *testing.B) {
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {

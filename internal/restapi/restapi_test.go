@@ -18,8 +18,8 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
-	"github.com/holdline/holdline/internal/restapi"
 	"github.com/holdline/holdline/internal/ptk"
+	"github.com/holdline/holdline/internal/restapi"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
 

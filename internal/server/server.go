@@ -19,8 +19,8 @@ import (
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/restapi"
 	"github.com/holdline/holdline/internal/ptk"
+	"github.com/holdline/holdline/internal/restapi"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/telemetry"
 	"github.com/holdline/holdline/internal/throttle"

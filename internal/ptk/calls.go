@@ -17,7 +17,7 @@ import (
 // WSDL, major.minor (PTK v5; a major step changes the WSDL).
 const PlatformToolkitVersion = "5.0"
 
-func addInteraction(ctx context.Context, p *callback.Platform, r *addInteractionRequest) (interactionsData, error) {
+func addInteraction(ctx context.Context, p Domain, r *addInteractionRequest) (interactionsData, error) {
 	at, err := wireTime(r.Options.AppointmentTime)
 	if err != nil {
 		return interactionsData{}, err
@@ -32,7 +32,7 @@ func addInteraction(ctx context.Context, p *callback.Platform, r *addInteraction
 	return interactionsData{Interactions: interactionList{Interaction: []interaction{{interactionAttrs: attrsOf(ctx, it)}}}}, nil
 }
 
-func findInteraction(ctx context.Context, p *callback.Platform, r *findInteractionRequest) (interactionsData, error) {
+func findInteraction(ctx context.Context, p Domain, r *findInteractionRequest) (interactionsData, error) {
 	found, err := p.Find(ctx, callback.FindParams{Tenant: r.Tenant, InteractionID: r.InteractionID, Contact: r.Contact, Segment: r.Segment, Options: r.Options.Data})
 	if err != nil {
 		return interactionsData{}, err
@@ -50,7 +50,7 @@ func findInteraction(ctx context.Context, p *callback.Platform, r *findInteracti
 	return out, nil
 }
 
-func getInteractionData(ctx context.Context, p *callback.Platform, r *getInteractionDataRequest) (interactionDetailData, error) {
+func getInteractionData(ctx context.Context, p Domain, r *getInteractionDataRequest) (interactionDetailData, error) {
 	it, _, err := p.Get(ctx, r.Tenant, r.InteractionID)
 	if err != nil {
 		return interactionDetailData{}, err
@@ -62,7 +62,7 @@ func getInteractionData(ctx context.Context, p *callback.Platform, r *getInterac
 	}}, nil
 }
 
-func nextAppointmentTimes(ctx context.Context, p *callback.Platform, r *appointmentTimesRequest) (appointmentTimesData, error) {
+func nextAppointmentTimes(ctx context.Context, p Domain, r *appointmentTimesRequest) (appointmentTimesData, error) {
 	from, err := wireTime(r.Options.AppointmentTime)
 	if err != nil {
 		return appointmentTimesData{}, err
@@ -74,7 +74,7 @@ func nextAppointmentTimes(ctx context.Context, p *callback.Platform, r *appointm
 	return appointmentTimesData{AppointmentTimes: appointmentTimeList{AppointmentTime: times}}, nil
 }
 
-func getSegments(ctx context.Context, p *callback.Platform, r *tenantOptionsRequest) (segmentsData, error) {
+func getSegments(ctx context.Context, p Domain, r *tenantOptionsRequest) (segmentsData, error) {
 	infos, err := p.Segments(ctx, r.Options.Tenant)
 	if err != nil {
 		return segmentsData{}, err
@@ -89,7 +89,7 @@ func getSegments(ctx context.Context, p *callback.Platform, r *tenantOptionsRequ
 	return out, nil
 }
 
-func getSegmentState(ctx context.Context, p *callback.Platform, r *segmentStateRequest) (segmentStateData, error) {
+func getSegmentState(ctx context.Context, p Domain, r *segmentStateRequest) (segmentStateData, error) {
 	s, err := p.SegmentState(ctx, r.Tenant, r.Segment, r.Options.SourceApplication)
 	if err != nil {
 		return segmentStateData{}, err
@@ -107,7 +107,7 @@ func getSegmentState(ctx context.Context, p *callback.Platform, r *segmentStateR
 	}}}}, nil
 }
 
-func getSegmentVariables(ctx context.Context, p *callback.Platform, r *segmentVariablesRequest) (segmentVariablesData, error) {
+func getSegmentVariables(ctx context.Context, p Domain, r *segmentVariablesRequest) (segmentVariablesData, error) {
 	v, err := p.SegmentVariables(ctx, r.Tenant, r.Segment, r.Options.Variable)
 	if err != nil {
 		return segmentVariablesData{}, err
@@ -117,7 +117,7 @@ func getSegmentVariables(ctx context.Context, p *callback.Platform, r *segmentVa
 	}}}}, nil
 }
 
-func getStatus(ctx context.Context, p *callback.Platform, r *tenantOptionsRequest) (tenantsData, error) {
+func getStatus(ctx context.Context, p Domain, r *tenantOptionsRequest) (tenantsData, error) {
 	names, err := p.Status(ctx, r.Options.Tenant)
 	if err != nil {
 		return tenantsData{}, err
@@ -132,11 +132,11 @@ func getStatus(ctx context.Context, p *callback.Platform, r *tenantOptionsReques
 	return out, nil
 }
 
-func getVersion(context.Context, *callback.Platform, *versionRequest) (versionData, error) {
+func getVersion(context.Context, Domain, *versionRequest) (versionData, error) {
 	return versionData{PlatformToolkitVersion: PlatformToolkitVersion}, nil
 }
 
-func modifyInteraction(ctx context.Context, p *callback.Platform, r *modifyInteractionRequest) (emptyData, error) {
+func modifyInteraction(ctx context.Context, p Domain, r *modifyInteractionRequest) (emptyData, error) {
 	_, err := p.Modify(ctx, callback.ModifyParams{
 		Tenant: r.Tenant, InteractionID: r.InteractionID, Action: r.Action,
 		ClientID: r.Options.ClientID, Result: r.Options.Result, AppointmentTime: r.Options.AppointmentTime,
@@ -145,17 +145,17 @@ func modifyInteraction(ctx context.Context, p *callback.Platform, r *modifyInter
 	return emptyData{}, err
 }
 
-func removeInteraction(ctx context.Context, p *callback.Platform, r *removeInteractionRequest) (emptyData, error) {
+func removeInteraction(ctx context.Context, p Domain, r *removeInteractionRequest) (emptyData, error) {
 	_, err := p.Remove(ctx, r.Tenant, r.InteractionID, r.Reason)
 	return emptyData{}, err
 }
 
-func validateContact(ctx context.Context, p *callback.Platform, r *validateContactRequest) (contactData, error) {
+func validateContact(ctx context.Context, p Domain, r *validateContactRequest) (contactData, error) {
 	c, err := p.ValidateContact(ctx, r.Tenant, r.Segment, r.Contact)
 	return contactData{Contact: c}, err
 }
 
-func createInteraction(ctx context.Context, p *callback.Platform, r *createInteractionRequest) (interactionIDResult, error) {
+func createInteraction(ctx context.Context, p Domain, r *createInteractionRequest) (interactionIDResult, error) {
 	it, err := p.CreateInteraction(ctx, callback.CreateParams{
 		Tenant: r.Tenant, Segment: r.Segment, ExternalTrackingID: r.ExternalTrackingID,
 		SourceApplication: r.SourceApplication, UserData: r.UserData,
@@ -166,12 +166,12 @@ func createInteraction(ctx context.Context, p *callback.Platform, r *createInter
 	return interactionIDResult{InteractionID: it.ID}, nil
 }
 
-func interactionCancelled(ctx context.Context, p *callback.Platform, r *cancelRequest) (noResult, error) {
+func interactionCancelled(ctx context.Context, p Domain, r *cancelRequest) (noResult, error) {
 	_, err := p.Cancel(ctx, r.Tenant, r.InteractionID, r.CancelledBy)
 	return noResult{}, err
 }
 
-func interactionDequeued(ctx context.Context, p *callback.Platform, r *dequeuedRequest) (interactionIDResult, error) {
+func interactionDequeued(ctx context.Context, p Domain, r *dequeuedRequest) (interactionIDResult, error) {
 	_, second, err := p.Dequeued(ctx, callback.DequeuedParams{
 		Tenant: r.Tenant, InteractionID: r.InteractionID, ExternalTrackingID: r.ExternalTrackingID, Reason: r.Reason,
 	})
@@ -181,27 +181,27 @@ func interactionDequeued(ctx context.Context, p *callback.Platform, r *dequeuedR
 	return interactionIDResult{InteractionID: second.ID}, nil
 }
 
-func disconnectedByApplication(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+func disconnectedByApplication(ctx context.Context, p Domain, r *reasonRequest) (noResult, error) {
 	_, err := p.DisconnectedByApplication(ctx, r.Tenant, r.InteractionID, r.Reason)
 	return noResult{}, err
 }
 
-func disconnectedByCaller(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+func disconnectedByCaller(ctx context.Context, p Domain, r *reasonRequest) (noResult, error) {
 	_, err := p.DisconnectedByCaller(ctx, r.Tenant, r.InteractionID, r.Reason)
 	return noResult{}, err
 }
 
-func outboundAttemptFailed(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+func outboundAttemptFailed(ctx context.Context, p Domain, r *reasonRequest) (noResult, error) {
 	_, err := p.OutboundAttemptFailed(ctx, r.Tenant, r.InteractionID, r.Reason)
 	return noResult{}, err
 }
 
-func outboundConnected(ctx context.Context, p *callback.Platform, r *interactionRequest) (noResult, error) {
+func outboundConnected(ctx context.Context, p Domain, r *interactionRequest) (noResult, error) {
 	_, err := p.OutboundConnected(ctx, r.Tenant, r.InteractionID)
 	return noResult{}, err
 }
 
-func interactionQueued(ctx context.Context, p *callback.Platform, r *queuedRequest) (queuedResult, error) {
+func interactionQueued(ctx context.Context, p Domain, r *queuedRequest) (queuedResult, error) {
 	it, created, err := p.Queued(ctx, callback.QueuedParams{
 		Tenant: r.Tenant, InteractionID: r.InteractionID, ExternalTrackingID: r.ExternalTrackingID,
 		SkillID: r.SkillID, Segment: r.Segment,
@@ -212,22 +212,22 @@ func interactionQueued(ctx context.Context, p *callback.Platform, r *queuedReque
 	return queuedResult{InteractionID: it.ID, created: created}, nil
 }
 
-func requestContact(ctx context.Context, p *callback.Platform, r *requestContactRequest) (noResult, error) {
+func requestContact(ctx context.Context, p Domain, r *requestContactRequest) (noResult, error) {
 	_, err := p.RequestContact(ctx, r.Tenant, r.InteractionID, r.ContactURI)
 	return noResult{}, err
 }
 
-func sendToQueue(ctx context.Context, p *callback.Platform, r *reasonRequest) (noResult, error) {
+func sendToQueue(ctx context.Context, p Domain, r *reasonRequest) (noResult, error) {
 	_, err := p.SendToQueue(ctx, r.Tenant, r.InteractionID, r.Reason)
 	return noResult{}, err
 }
 
-func associateExternalTrackingID(ctx context.Context, p *callback.Platform, r *associateRequest) (noResult, error) {
+func associateExternalTrackingID(ctx context.Context, p Domain, r *associateRequest) (noResult, error) {
 	_, err := p.AssociateExternalTrackingID(ctx, r.Tenant, r.InteractionID, r.ExternalTrackingID)
 	return noResult{}, err
 }
 
-func updateInteractionData(ctx context.Context, p *callback.Platform, r *updateInteractionDataRequest) (noResult, error) {
+func updateInteractionData(ctx context.Context, p Domain, r *updateInteractionDataRequest) (noResult, error) {
 	kv := make([]callback.KeyValue, len(r.InteractionData))
 	for i, d := range r.InteractionData {
 		kv[i] = callback.KeyValue{Key: d.Key, Value: d.Value}
@@ -236,12 +236,12 @@ func updateInteractionData(ctx context.Context, p *callback.Platform, r *updateI
 	return noResult{}, err
 }
 
-func updateUserData(ctx context.Context, p *callback.Platform, r *updateUserDataRequest) (noResult, error) {
+func updateUserData(ctx context.Context, p Domain, r *updateUserDataRequest) (noResult, error) {
 	_, err := p.UpdateUserData(ctx, r.Tenant, r.InteractionID, r.UserData)
 	return noResult{}, err
 }
 
-func getSystemVariables(ctx context.Context, p *callback.Platform, r *tenantRequest) (variablesResult, error) {
+func getSystemVariables(ctx context.Context, p Domain, r *tenantRequest) (variablesResult, error) {
 	vars, err := p.SystemVariables(ctx, r.Tenant)
 	if err != nil {
 		return variablesResult{}, err

@@ -38,8 +38,8 @@ type Observer interface {
 
 // Config is what the PTK endpoint is built from.
 type Config struct {
-	// Platform is the domain service; required.
-	Platform *callback.Platform
+	// Platform is the domain (a *callback.Platform); required.
+	Platform Domain
 	// Logger receives refusals (info) and failures (error); default slog.Default().
 	Logger *slog.Logger
 	// Observer counts requests; optional.
@@ -69,7 +69,7 @@ const front = "ptk"
 // Handler serves the PTK: SOAP at Path and PathASMX (and the WSDL on GET
 // ?wsdl), JSON at PathJSON.
 type Handler struct {
-	platform *callback.Platform
+	platform Domain
 	log      *slog.Logger
 	observer Observer
 	newID    func() string

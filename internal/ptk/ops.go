@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/holdline/holdline/internal/access"
-	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/status"
 )
 
@@ -129,7 +128,7 @@ type Operation struct {
 	tenantOptional bool
 
 	newParams func() any
-	call      func(ctx context.Context, p *callback.Platform, params any) (any, error)
+	call      func(ctx context.Context, p Domain, params any) (any, error)
 }
 
 // SOAPAction is the operation's action in both WSDL bindings.
@@ -151,7 +150,7 @@ type successCoder interface{ successCode() status.Code }
 // define builds an operation from its typed domain call; the schemas come
 // from the Go types P and R.
 func define[P, R any](name string, fam Family, summary string,
-	call func(context.Context, *callback.Platform, *P) (R, error), codes ...CodeDoc) *Operation {
+	call func(context.Context, Domain, *P) (R, error), codes ...CodeDoc) *Operation {
 	params, err := types.typeOf(reflect.TypeFor[P]())
 	if err == nil {
 		var result *Type
@@ -168,7 +167,7 @@ func define[P, R any](name string, fam Family, summary string,
 				Success: status.RequestCompleted, Codes: withUnavailable(codes), Need: access.Change,
 				tenant: tenant, tenantOptional: optional,
 				newParams: func() any { return new(P) },
-				call: func(ctx context.Context, p *callback.Platform, params any) (any, error) {
+				call: func(ctx context.Context, p Domain, params any) (any, error) {
 					return call(ctx, p, params.(*P))
 				},
 			}

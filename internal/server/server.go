@@ -37,10 +37,20 @@ const (
 	readyTimeout           = 2 * time.Second
 )
 
+// Platform is what the server's fronts ask of the platform (a
+// *callback.Platform): the PTK's operations, the REST API's, and whether
+// the store refuses writes, for /readyz.
+type Platform interface {
+	ptk.Domain
+	restapi.Domain
+	// StoreError is why the store refuses writes, or nil.
+	StoreError() error
+}
+
 // Config is what the server is built from.
 type Config struct {
-	// Platform is the domain service; required.
-	Platform *callback.Platform
+	// Platform is the domain; required.
+	Platform Platform
 	// Store is pinged by /readyz, which also answers 503 while the
 	// platform's store refuses writes (Platform.StoreError); required.
 	Store callback.Store

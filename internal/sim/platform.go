@@ -23,7 +23,7 @@ import (
 type platformSide struct {
 	ctx   context.Context
 	qmCtx context.Context // the Queue Manager's own work is recorded as such
-	p     *callback.Platform
+	p     domain
 	clk   *clock.Fake
 	store *sqlitestore.Store
 	dir   string // removed at close when the run made it
@@ -51,15 +51,34 @@ func newPlatformSide(ctx context.Context, sc *Scenario, dir string, start time.T
 		return nil, errors.Join(err, ps.close())
 	}
 	ps.clk = clock.NewFake(start)
-	ps.p, err = callback.New(callback.Deps{Store: ps.store, Clock: ps.clk, Settings: settings, Node: 1,
+	p, err := callback.New(callback.Deps{Store: ps.store, Clock: ps.clk, Settings: settings, Node: 1,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err == nil {
-		err = ps.p.Start(ctx)
+		err = p.Start(ctx)
 	}
 	if err != nil {
 		return nil, errors.Join(err, ps.close())
 	}
+	ps.p = p
 	return ps, nil
+}
+
+// domain is what the simulated integrations ask of the platform: the IVR's,
+// the CTI adapter's and the dialer's calls, and the Queue Manager's tick.
+type domain interface {
+	CreateInteraction(ctx context.Context, c callback.CreateParams) (*callback.Interaction, error)
+	SegmentState(ctx context.Context, tenant, segment, sourceApplication string) (*callback.SegmentState, error)
+	NextAppointmentTimes(ctx context.Context, tenant, segment string, from time.Time, n int) ([]time.Time, error)
+	RequestContact(ctx context.Context, tenant, id, uri string) (*callback.Interaction, error)
+	SendToQueue(ctx context.Context, tenant, id, reason string) (*callback.Interaction, error)
+	Queued(ctx context.Context, qp callback.QueuedParams) (it *callback.Interaction, created bool, err error)
+	Dequeued(ctx context.Context, d callback.DequeuedParams) (it, second *callback.Interaction, err error)
+	OutboundConnected(ctx context.Context, tenant, id string) (*callback.Interaction, error)
+	OutboundAttemptFailed(ctx context.Context, tenant, id, reason string) (*callback.Interaction, error)
+	Staffing(ctx context.Context, tenant, queue string, staffed, available int) error
+	ClaimLaunches(ctx context.Context, c callback.ClaimParams) ([]callback.LaunchOrder, error)
+	AckLaunch(ctx context.Context, tenant, key string) (*callback.Launch, error)
+	Tick(ctx context.Context) ([]*callback.Interaction, error)
 }
 
 // close closes the store and removes a temporary directory.

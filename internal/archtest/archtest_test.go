@@ -1,0 +1,78 @@
+// Package archtest holds the rules of the code's shape that the linters
+// cannot state: which packages may name which types.
+package archtest
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The fronts and the simulator depend on small interfaces they declare,
+// never on the platform's concrete type: what a front needs is written
+// where it is used, and the domain can be split behind them (issue #10).
+func TestFrontsDoNotNameThePlatformType(t *testing.T) {
+	t.Parallel()
+	for _, dir := range []string{"../ptk", "../restapi", "../sim", "../dispatch", "../server"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) == 0 {
+			t.Fatalf("no Go files in %s", dir)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fset := token.NewFileSet()
+			file, err := parser.ParseFile(fset, f, src, parser.SkipObjectResolution)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "Platform" {
+					return true
+				}
+				if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "callback" && !isAssertion(file, sel) {
+					t.Errorf("%s: names callback.Platform; declare the methods it needs as an interface instead", fset.Position(sel.Pos()))
+				}
+				return true
+			})
+		}
+	}
+}
+
+// isAssertion reports whether sel is the type of a compile-time check that
+// the platform implements an interface: var _ I = (*callback.Platform)(nil).
+func isAssertion(file *ast.File, sel *ast.SelectorExpr) bool {
+	found := false
+	for _, d := range file.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.VAR {
+			continue
+		}
+		for _, spec := range g.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if len(vs.Names) != 1 || vs.Names[0].Name != "_" {
+				continue
+			}
+			ast.Inspect(vs, func(n ast.Node) bool {
+				if n == sel {
+					found = true
+				}
+				return !found
+			})
+		}
+	}
+	return found
+}

@@ -317,20 +317,20 @@ const (
 
 // emit writes what a change causes to the outbox, in its transaction: the
 // event for the webhooks that subscribe to it, and the notifications.
-func (p *Platform) emit(ctx context.Context, tx Tx, c *stateChange) error {
-	typ, ok := eventTypeOf(c)
+func (c *core) emit(ctx context.Context, tx Tx, change *stateChange) error {
+	typ, ok := eventTypeOf(change)
 	if !ok {
 		return nil
 	}
-	t := p.settings.Tenant(c.it.Tenant)
+	t := c.settings.Tenant(change.it.Tenant)
 	if t == nil || (len(t.Webhooks) == 0 && t.Notifications.SMS == nil) {
 		return nil // nobody listens: no cost
 	}
-	it := c.it
+	it := change.it
 	if t.subscribed(typ) {
 		data := CallbackEvent{
 			Callback: ViewOf(it),
-			Change: ChangeView{Seq: c.seq, From: c.from, To: it.State, Event: c.ev, Reason: c.reason,
+			Change: ChangeView{Seq: change.seq, From: change.from, To: it.State, Event: change.ev, Reason: change.reason,
 				Method: originOf(ctx).Method, RequestID: originOf(ctx).RequestID},
 		}
 		switch typ {
@@ -338,10 +338,10 @@ func (p *Platform) emit(ctx context.Context, tx Tx, c *stateChange) error {
 			data.Attempt = it.Attempts.Total + 1
 			data.LaunchKey = LaunchKey(it.ID, data.Attempt)
 		case EventRescheduled:
-			if c.ev == EvAttemptRetry {
+			if change.ev == EvAttemptRetry {
 				data.Cause, data.Attempt, data.RetryAt = "retry", it.Attempts.Total, utcPtr(it.DueAt)
 			} else {
-				data.Cause, data.PreviousAppointmentTime = "appointment", utcPtr(c.appointment)
+				data.Cause, data.PreviousAppointmentTime = "appointment", utcPtr(change.appointment)
 			}
 		case EventFailed:
 			data.Attempt = it.Attempts.Total
@@ -350,21 +350,21 @@ func (p *Platform) emit(ctx context.Context, tx Tx, c *stateChange) error {
 				data.Result = it.State.Report()
 			}
 		case EventCancelled:
-			data.CancelledBy = c.reason
+			data.CancelledBy = change.reason
 		}
-		err := p.write(ctx, tx, t, message{typ: typ, key: "ev-" + strconv.FormatInt(c.seq, 10), interactionID: it.ID, data: data})
+		err := c.write(ctx, tx, t, message{typ: typ, key: "ev-" + strconv.FormatInt(change.seq, 10), interactionID: it.ID, data: data})
 		if err != nil {
 			return err
 		}
 	}
 	switch {
 	case typ == EventRegistered:
-		if err := p.confirm(ctx, tx, t, it); err != nil {
+		if err := c.confirm(ctx, tx, t, it); err != nil {
 			return err
 		}
-		return p.remind(ctx, tx, t, it)
-	case typ == EventRescheduled && c.ev != EvAttemptRetry:
-		return p.remind(ctx, tx, t, it)
+		return c.remind(ctx, tx, t, it)
+	case typ == EventRescheduled && change.ev != EvAttemptRetry:
+		return c.remind(ctx, tx, t, it)
 	}
 	return nil
 }
@@ -407,8 +407,8 @@ type message struct {
 }
 
 // write inserts m for every destination of t that takes its type.
-func (p *Platform) write(ctx context.Context, tx Tx, t *Tenant, m message) error {
-	now := p.Now()
+func (c *core) write(ctx context.Context, tx Tx, t *Tenant, m message) error {
+	now := c.Now()
 	if m.due.IsZero() {
 		m.due = now
 	}
@@ -434,20 +434,20 @@ func (p *Platform) write(ctx context.Context, tx Tx, t *Tenant, m message) error
 }
 
 // confirm writes the confirmation of a registered callback.
-func (p *Platform) confirm(ctx context.Context, tx Tx, t *Tenant, it *Interaction) error {
+func (c *core) confirm(ctx context.Context, tx Tx, t *Tenant, it *Interaction) error {
 	if !t.Notifications.Confirmation || !t.subscribed(NotificationConfirmation) {
 		return nil
 	}
 	data := NotificationEvent{Notification: notifyConfirmation, Callback: ViewOf(it)}
 	if q := t.Queue(it.Queue); q != nil && it.Type == TypeASAP {
-		w, err := p.remainingWait(ctx, tx, t, q, it)
+		w, err := c.view.remainingWait(ctx, tx, t, q, it)
 		if err != nil {
 			return err
 		}
 		s := seconds64(w)
 		data.EWTSeconds = &s
 	}
-	return p.write(ctx, tx, t, message{typ: NotificationConfirmation, key: it.ID + "/confirmation",
+	return c.write(ctx, tx, t, message{typ: NotificationConfirmation, key: it.ID + "/confirmation",
 		interactionID: it.ID, precondition: string(StatePendingCallback), data: data})
 }
 
@@ -455,14 +455,14 @@ func (p *Platform) confirm(ctx context.Context, tx Tx, t *Tenant, it *Interactio
 // than the reminder, due that long before the appointment. A moved
 // appointment gets a new reminder (another key); the old one is cancelled
 // when it comes due (its precondition names the old time).
-func (p *Platform) remind(ctx context.Context, tx Tx, t *Tenant, it *Interaction) error {
+func (c *core) remind(ctx context.Context, tx Tx, t *Tenant, it *Interaction) error {
 	lead := t.Notifications.Reminder
 	if lead <= 0 || it.Type != TypeAppointment || it.State != StatePendingCallback ||
-		it.AppointmentTime.Sub(p.Now()) <= lead || !t.subscribed(NotificationReminder) {
+		it.AppointmentTime.Sub(c.Now()) <= lead || !t.subscribed(NotificationReminder) {
 		return nil
 	}
 	at := it.AppointmentTime.UTC().Format(time.RFC3339Nano)
-	return p.write(ctx, tx, t, message{typ: NotificationReminder, key: it.ID + "/reminder@" + at, interactionID: it.ID,
+	return c.write(ctx, tx, t, message{typ: NotificationReminder, key: it.ID + "/reminder@" + at, interactionID: it.ID,
 		precondition: string(StatePendingCallback) + "@" + at,
 		data:         NotificationEvent{Notification: notifyReminder, Callback: ViewOf(it)},
 		due:          it.AppointmentTime.Add(-lead), deadline: it.AppointmentTime})
@@ -470,12 +470,12 @@ func (p *Platform) remind(ctx context.Context, tx Tx, t *Tenant, it *Interaction
 
 // finalAttempt writes the notice of a callback launched for its last
 // attempt (the one after which any failure is final), unless it is the first.
-func (p *Platform) finalAttempt(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction, attempt int) error {
+func (c *core) finalAttempt(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction, attempt int) error {
 	if !t.Notifications.FinalAttempt || attempt < 2 || attempt < q.Retries.Total || !t.subscribed(NotificationFinalAttempt) {
 		return nil
 	}
 	key := LaunchKey(it.ID, attempt)
-	return p.write(ctx, tx, t, message{typ: NotificationFinalAttempt, key: key + "/finalAttempt", interactionID: it.ID,
+	return c.write(ctx, tx, t, message{typ: NotificationFinalAttempt, key: key + "/finalAttempt", interactionID: it.ID,
 		precondition: launchedPrecondition(attempt),
 		data:         NotificationEvent{Notification: notifyFinalAttempt, Callback: ViewOf(it), Attempt: attempt}})
 }

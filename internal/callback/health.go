@@ -96,16 +96,16 @@ func (h *storeHealth) err() error {
 // StoreError reports whether the platform can serve writes: nil, or a
 // *status.Error with code 109004 PlatformUnavailable saying since when the
 // store refuses them. /readyz and GetStatus answer from it.
-func (p *Platform) StoreError() error { return p.health.err() }
+func (c *core) StoreError() error { return c.health.err() }
 
 // Ready reports whether the platform can serve requests: its store answers
 // a ping (bounded by ctx) and does not refuse writes. The error is a
 // *status.Error with code 109004 PlatformUnavailable.
-func (p *Platform) Ready(ctx context.Context) error {
-	if err := p.store.Ping(ctx); err != nil {
+func (c *core) Ready(ctx context.Context) error {
+	if err := c.store.Ping(ctx); err != nil {
 		return status.Wrap(status.PlatformUnavailable, err, "the platform's store cannot be reached")
 	}
-	return p.StoreError()
+	return c.StoreError()
 }
 
 // probeSequence is the sequence the store probe advances: one row, however
@@ -115,8 +115,8 @@ const probeSequence = "store-probe"
 // probe makes one small write (the next value of probeSequence), so that a
 // store that refused writes is seen to work again without waiting for a
 // request.
-func (p *Platform) probe(ctx context.Context) error {
-	return p.inTx(ctx, func(tx Tx) error {
+func (c *core) probe(ctx context.Context) error {
+	return c.inTx(ctx, func(tx Tx) error {
 		_, err := tx.SequenceNext(ctx, probeSequence)
 		return err
 	})

@@ -254,8 +254,8 @@ func (p *Platform) ClearMode(ctx context.Context, tenant, queue, by string) (*Mo
 
 // queue resolves a tenant's queue by name (the console and APIs name queues;
 // the PTK names segments).
-func (p *Platform) queue(tenant, queue string) (*Tenant, *Queue, error) {
-	t, err := p.tenant(tenant)
+func (c *core) queue(tenant, queue string) (*Tenant, *Queue, error) {
+	t, err := c.tenant(tenant)
 	if err != nil {
 		return nil, nil, err
 	}

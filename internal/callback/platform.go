@@ -35,22 +35,14 @@ type Deps struct {
 // concurrent use: every request runs in its own store transaction and
 // returns only after that transaction has committed.
 type Platform struct {
-	store    Store
-	clock    clock.Clock
-	settings *Settings
-	node     int
-	log      *slog.Logger
+	*core
 
 	// overrides caches the manual operation modes (the store holds them).
 	overrides overrides
 	// queues is the Queue Manager's live state of every configured queue.
 	queues map[queueKey]*queueState
-	// signals wake those waiting for committed launches and outbox messages.
-	signals signals
 	// modes are the operation modes last announced (queue.modeChanged).
 	modes announcedModes
-	// health follows whether the store can write (health.go).
-	health storeHealth
 }
 
 // New checks deps and returns a Platform.
@@ -70,8 +62,10 @@ func New(d Deps) (*Platform, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	return &Platform{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger,
-		queues: newQueueStates(d.Settings)}, nil
+	p := &Platform{core: &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger},
+		queues: newQueueStates(d.Settings)}
+	p.view = p
+	return p, nil
 }
 
 // Start loads what the platform keeps in memory from the store: the manual
@@ -95,10 +89,10 @@ func (p *Platform) Start(ctx context.Context) error {
 }
 
 // Settings returns the configuration the platform runs on.
-func (p *Platform) Settings() *Settings { return p.settings }
+func (c *core) Settings() *Settings { return c.settings }
 
 // Now is the platform's current time in UTC.
-func (p *Platform) Now() time.Time { return p.clock.Now().UTC() }
+func (c *core) Now() time.Time { return c.clock.Now().UTC() }
 
 // Origin says which request caused a change; it is written into the history.
 type Origin struct {
@@ -122,11 +116,11 @@ func originOf(ctx context.Context) Origin {
 
 // tenant resolves a tenant name: empty is InvalidTenant too, as the reference
 // has no TenantRequired code.
-func (p *Platform) tenant(name string) (*Tenant, error) {
+func (c *core) tenant(name string) (*Tenant, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, status.Errorf(status.InvalidTenant, "a tenant is required")
 	}
-	t := p.settings.Tenant(strings.TrimSpace(name))
+	t := c.settings.Tenant(strings.TrimSpace(name))
 	if t == nil {
 		return nil, status.Errorf(status.InvalidTenant, "tenant %q is not configured", name)
 	}
@@ -134,7 +128,7 @@ func (p *Platform) tenant(name string) (*Tenant, error) {
 }
 
 // segment resolves a segment of t.
-func (p *Platform) segment(t *Tenant, name string) (*Segment, *Queue, error) {
+func (c *core) segment(t *Tenant, name string) (*Segment, *Queue, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, nil, status.Errorf(status.SegmentRequired, "a segment is required")
 	}
@@ -189,7 +183,7 @@ func (p *Platform) Get(ctx context.Context, tenantName, id string) (*Interaction
 }
 
 // load reads an interaction of tenant t; one of another tenant is not found.
-func (p *Platform) load(ctx context.Context, tx Tx, t *Tenant, id string) (*Interaction, error) {
+func (c *core) load(ctx context.Context, tx Tx, t *Tenant, id string) (*Interaction, error) {
 	it, err := tx.InteractionGet(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !strings.EqualFold(it.Tenant, t.Name)) {
 		return nil, status.Errorf(status.InteractionNotFound, "interaction %s is not known for tenant %q", id, t.Name)
@@ -199,17 +193,17 @@ func (p *Platform) load(ctx context.Context, tx Tx, t *Tenant, id string) (*Inte
 
 // insert gives a new interaction its id and times, applies the creation
 // event and stores it with its first history record.
-func (p *Platform) insert(ctx context.Context, tx Tx, it *Interaction, ev Event, reason string) error {
+func (c *core) insert(ctx context.Context, tx Tx, it *Interaction, ev Event, reason string) error {
 	to, err := Next(StateNone, ev)
 	if err != nil {
 		return err
 	}
-	seq, err := tx.SequenceNext(ctx, fmt.Sprintf("interaction-id/%04d", p.node))
+	seq, err := tx.SequenceNext(ctx, fmt.Sprintf("interaction-id/%04d", c.node))
 	if err != nil {
 		return err
 	}
-	now := p.Now()
-	it.ID = NewID(p.node, seq, now)
+	now := c.Now()
+	it.ID = NewID(c.node, seq, now)
 	it.State = to
 	it.CreatedAt, it.UpdatedAt = now, now
 	if err := tx.InteractionInsert(ctx, it); err != nil {
@@ -219,37 +213,37 @@ func (p *Platform) insert(ctx context.Context, tx Tx, it *Interaction, ev Event,
 		}
 		return err
 	}
-	rec, err := p.record(ctx, tx, it, StateNone, ev, reason, "")
+	rec, err := c.record(ctx, tx, it, StateNone, ev, reason, "")
 	if err != nil {
 		return err
 	}
-	return p.emit(ctx, tx, &stateChange{it: it, from: StateNone, ev: ev, reason: reason, seq: rec, appointment: it.AppointmentTime})
+	return c.emit(ctx, tx, &stateChange{it: it, from: StateNone, ev: ev, reason: reason, seq: rec, appointment: it.AppointmentTime})
 }
 
 // transition applies ev to the interaction id of tenant t inside tx (see
 // transitionLoaded).
-func (p *Platform) transition(ctx context.Context, tx Tx, t *Tenant, id string, ev Event, reason string,
+func (c *core) transition(ctx context.Context, tx Tx, t *Tenant, id string, ev Event, reason string,
 	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
-	it, err := p.load(ctx, tx, t, id)
+	it, err := c.load(ctx, tx, t, id)
 	if err != nil {
 		return nil, err
 	}
-	return p.transitionLoaded(ctx, tx, it, ev, reason, change)
+	return c.transitionLoaded(ctx, tx, it, ev, reason, change)
 }
 
 // transitionLoaded applies ev to it, read in this transaction: it checks the
 // state machine, lets change adjust the interaction, stores it and appends
 // the history record, and writes the events the change causes to the outbox
 // (events.go). change may refuse with a coded error.
-func (p *Platform) transitionLoaded(ctx context.Context, tx Tx, it *Interaction, ev Event, reason string,
+func (c *core) transitionLoaded(ctx context.Context, tx Tx, it *Interaction, ev Event, reason string,
 	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
-	return p.transitionChanged(ctx, tx, it, it.AppointmentTime, ev, reason, change)
+	return c.transitionChanged(ctx, tx, it, it.AppointmentTime, ev, reason, change)
 }
 
 // transitionChanged is transitionLoaded for an interaction already changed
 // in memory before the transition: appointment is its appointment time as
 // stored, so that the events see a moved appointment.
-func (p *Platform) transitionChanged(ctx context.Context, tx Tx, it *Interaction, appointment time.Time, ev Event, reason string,
+func (c *core) transitionChanged(ctx context.Context, tx Tx, it *Interaction, appointment time.Time, ev Event, reason string,
 	change func(it *Interaction) (detail string, err error)) (*Interaction, error) {
 	from := it.State
 	to, err := Next(from, ev)
@@ -264,22 +258,22 @@ func (p *Platform) transitionChanged(ctx context.Context, tx Tx, it *Interaction
 			return nil, err
 		}
 	}
-	it.UpdatedAt = p.Now()
+	it.UpdatedAt = c.Now()
 	if err := tx.InteractionUpdate(ctx, it); err != nil {
 		return nil, err
 	}
-	seq, err := p.record(ctx, tx, it, from, ev, reason, detail)
+	seq, err := c.record(ctx, tx, it, from, ev, reason, detail)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.emit(ctx, tx, &stateChange{it: it, from: from, ev: ev, reason: reason, seq: seq, appointment: appointment}); err != nil {
+	if err := c.emit(ctx, tx, &stateChange{it: it, from: from, ev: ev, reason: reason, seq: seq, appointment: appointment}); err != nil {
 		return nil, err
 	}
 	return it, nil
 }
 
 // record appends the history record of a change and returns its Seq.
-func (p *Platform) record(ctx context.Context, tx Tx, it *Interaction, from State, ev Event, reason, detail string) (int64, error) {
+func (c *core) record(ctx context.Context, tx Tx, it *Interaction, from State, ev Event, reason, detail string) (int64, error) {
 	o := originOf(ctx)
 	r := &Record{
 		InteractionID: it.ID,
@@ -336,8 +330,8 @@ type op struct {
 // apply runs o on the interaction id of tenantName: the tenant is checked
 // first, then the id, then the arguments, then the interaction's state, in
 // one transaction. o.args may still choose o.event.
-func (p *Platform) apply(ctx context.Context, tenantName, id string, o *op) (*Interaction, error) {
-	t, err := p.tenant(tenantName)
+func (c *core) apply(ctx context.Context, tenantName, id string, o *op) (*Interaction, error) {
+	t, err := c.tenant(tenantName)
 	if err != nil {
 		return nil, err
 	}
@@ -351,12 +345,12 @@ func (p *Platform) apply(ctx context.Context, tenantName, id string, o *op) (*In
 		}
 	}
 	var it *Interaction
-	err = p.inTx(ctx, func(tx Tx) error {
+	err = c.inTx(ctx, func(tx Tx) error {
 		var fn func(*Interaction) (string, error)
 		if o.change != nil {
 			fn = func(it *Interaction) (string, error) { return o.change(tx, t, it) }
 		}
-		it, err = p.transition(ctx, tx, t, id, o.event, reason, fn)
+		it, err = c.transition(ctx, tx, t, id, o.event, reason, fn)
 		return err
 	})
 	if err != nil {

@@ -36,6 +36,7 @@ type Deps struct {
 // returns only after that transaction has committed.
 type Platform struct {
 	*core
+	*Delivery
 
 	// overrides caches the manual operation modes (the store holds them).
 	overrides overrides
@@ -62,8 +63,8 @@ func New(d Deps) (*Platform, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	p := &Platform{core: &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger},
-		queues: newQueueStates(d.Settings)}
+	c := &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger}
+	p := &Platform{core: c, Delivery: &Delivery{core: c}, queues: newQueueStates(d.Settings)}
 	p.view = p
 	return p, nil
 }

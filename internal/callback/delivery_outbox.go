@@ -35,7 +35,7 @@ type OutboxClaim struct {
 // ClaimOutbox leases due outbox messages to a delivery worker. A message
 // that is no longer worth sending is cancelled (and a pushed launch whose
 // attempt is over acknowledged) instead of being returned.
-func (p *Platform) ClaimOutbox(ctx context.Context, c OutboxClaim) ([]OutboxMessage, error) {
+func (d *Delivery) ClaimOutbox(ctx context.Context, c OutboxClaim) ([]OutboxMessage, error) {
 	c.Max = min(max(c.Max, 1), 1000)
 	if c.Lease <= 0 {
 		c.Lease = DefaultOutboxLease
@@ -44,15 +44,15 @@ func (p *Platform) ClaimOutbox(ctx context.Context, c OutboxClaim) ([]OutboxMess
 		c.Owner = "dispatch"
 	}
 	var out []OutboxMessage
-	err := p.inTx(ctx, func(tx Tx) error {
+	err := d.inTx(ctx, func(tx Tx) error {
 		out = nil
-		now := p.Now()
+		now := d.Now()
 		claimed, err := tx.OutboxClaim(ctx, &OutboxClaimParams{Max: c.Max, Owner: c.Owner, Now: now, Lease: c.Lease})
 		if err != nil {
 			return err
 		}
 		for _, m := range claimed {
-			wanted, err := p.wanted(ctx, tx, &m)
+			wanted, err := d.wanted(ctx, tx, &m)
 			if err != nil {
 				return err
 			}
@@ -79,7 +79,7 @@ func (p *Platform) ClaimOutbox(ctx context.Context, c OutboxClaim) ([]OutboxMess
 }
 
 // wanted reports whether m is still worth sending.
-func (p *Platform) wanted(ctx context.Context, tx Tx, m *OutboxMessage) (bool, error) {
+func (d *Delivery) wanted(ctx context.Context, tx Tx, m *OutboxMessage) (bool, error) {
 	if m.Precondition == "" || m.InteractionID == "" {
 		return true, nil
 	}
@@ -103,9 +103,9 @@ func ackQuietly(ctx context.Context, tx Tx, key string, now time.Time) error {
 
 // OutboxDelivered records that m's receiver acknowledged it; a pushed
 // launch is acknowledged with it, so no claiming dialer gets it.
-func (p *Platform) OutboxDelivered(ctx context.Context, m *OutboxMessage) error {
-	err := p.inTx(ctx, func(tx Tx) error {
-		now := p.Now()
+func (d *Delivery) OutboxDelivered(ctx context.Context, m *OutboxMessage) error {
+	err := d.inTx(ctx, func(tx Tx) error {
+		now := d.Now()
 		if _, err := tx.OutboxDelivered(ctx, m.ID, now); err != nil {
 			return err
 		}
@@ -122,8 +122,8 @@ func (p *Platform) OutboxDelivered(ctx context.Context, m *OutboxMessage) error 
 
 // OutboxRetry puts m back for another attempt at next, after a failed one.
 // A worker that lost m's lease (another claimed it since) gets ErrConflict.
-func (p *Platform) OutboxRetry(ctx context.Context, m *OutboxMessage, next time.Time, cause string) error {
-	err := p.inTx(ctx, func(tx Tx) error {
+func (d *Delivery) OutboxRetry(ctx context.Context, m *OutboxMessage, next time.Time, cause string) error {
+	err := d.inTx(ctx, func(tx Tx) error {
 		_, err := tx.OutboxRetry(ctx, &OutboxRetryParams{ID: m.ID, Attempts: m.Attempts, NextAt: next, Error: cause})
 		return err
 	})
@@ -136,9 +136,9 @@ func (p *Platform) OutboxRetry(ctx context.Context, m *OutboxMessage, next time.
 // OutboxExpire gives m up: it was not acknowledged before it expired. A
 // pushed launch stays leased to the push until the same time, after which
 // claiming dialers may take it.
-func (p *Platform) OutboxExpire(ctx context.Context, m *OutboxMessage, cause string) error {
-	err := p.inTx(ctx, func(tx Tx) error {
-		_, err := tx.OutboxDiscard(ctx, &OutboxDiscardParams{ID: m.ID, Attempts: m.Attempts, State: OutboxExpired, At: p.Now(), Error: cause})
+func (d *Delivery) OutboxExpire(ctx context.Context, m *OutboxMessage, cause string) error {
+	err := d.inTx(ctx, func(tx Tx) error {
+		_, err := tx.OutboxDiscard(ctx, &OutboxDiscardParams{ID: m.ID, Attempts: m.Attempts, State: OutboxExpired, At: d.Now(), Error: cause})
 		return err
 	})
 	if err != nil {
@@ -160,8 +160,8 @@ type DeliveryQuery struct {
 
 // Deliveries lists a tenant's outbox messages, oldest first: what was sent
 // (or is being sent) to its dialers, webhooks and SMS gateway.
-func (p *Platform) Deliveries(ctx context.Context, tenant string, q DeliveryQuery) ([]OutboxMessage, error) {
-	t, err := p.tenant(tenant)
+func (d *Delivery) Deliveries(ctx context.Context, tenant string, q DeliveryQuery) ([]OutboxMessage, error) {
+	t, err := d.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func (p *Platform) Deliveries(ctx context.Context, tenant string, q DeliveryQuer
 		q.States[i] = v
 	}
 	var out []OutboxMessage
-	err = p.inTx(ctx, func(tx Tx) error {
+	err = d.inTx(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.OutboxFind(ctx, &OutboxFindParams{Tenant: t.Name, Destination: q.Destination, Key: q.Key,
 			InteractionID: q.InteractionID, States: q.States, AfterID: q.AfterID, Limit: q.Limit})
@@ -191,13 +191,13 @@ func (p *Platform) Deliveries(ctx context.Context, tenant string, q DeliveryQuer
 
 // Launch returns the launch with key, whatever its tenant (the launch API
 // checks the caller may see it), or 107002.
-func (p *Platform) Launch(ctx context.Context, key string) (*Launch, error) {
+func (d *Delivery) Launch(ctx context.Context, key string) (*Launch, error) {
 	id, attempt, ok := strings.Cut(key, "/")
 	if !ok || id == "" || attempt == "" {
 		return nil, status.Errorf(status.InteractionNotFound, "%q is not a launch key (interaction id/attempt)", key)
 	}
 	var found *Launch
-	err := p.inTx(ctx, func(tx Tx) error {
+	err := d.inTx(ctx, func(tx Tx) error {
 		ls, err := tx.LaunchFind(ctx, &LaunchFindParams{InteractionID: id})
 		if err != nil {
 			return err
@@ -221,16 +221,16 @@ func (p *Platform) Launch(ctx context.Context, key string) (*Launch, error) {
 // LaunchesIssued returns a channel closed the next time a transaction that
 // issues launches of tenant commits. A dialer's long poll takes the channel
 // before it claims, so that it cannot miss a launch issued in between.
-func (p *Platform) LaunchesIssued(tenant string) <-chan struct{} {
-	if t := p.settings.Tenant(tenant); t != nil {
+func (d *Delivery) LaunchesIssued(tenant string) <-chan struct{} {
+	if t := d.settings.Tenant(tenant); t != nil {
 		tenant = t.Name
 	}
-	return p.signals.launches(tenant).wait()
+	return d.signals.launches(tenant).wait()
 }
 
 // OutboxWritten returns a channel closed the next time a transaction that
 // writes outbox messages commits: the delivery worker waits on it.
-func (p *Platform) OutboxWritten() <-chan struct{} { return p.signals.outbox.wait() }
+func (d *Delivery) OutboxWritten() <-chan struct{} { return d.signals.outbox.wait() }
 
 // signals are the platform's broadcasts.
 type signals struct {

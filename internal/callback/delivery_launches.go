@@ -48,14 +48,14 @@ type ClaimParams struct {
 // ClaimLaunches leases due launches to a dialer. A launch whose attempt is
 // over (connected, failed, cancelled, or retried under a new key) is
 // acknowledged on the dialer's behalf and not returned.
-func (p *Platform) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOrder, error) {
-	t, err := p.tenant(c.Tenant)
+func (d *Delivery) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOrder, error) {
+	t, err := d.tenant(c.Tenant)
 	if err != nil {
 		return nil, err
 	}
 	var q *Queue
 	if strings.TrimSpace(c.Queue) != "" {
-		if _, q, err = p.queue(t.Name, c.Queue); err != nil {
+		if _, q, err = d.queue(t.Name, c.Queue); err != nil {
 			return nil, err
 		}
 	}
@@ -67,9 +67,9 @@ func (p *Platform) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOr
 		c.Owner = "dialer"
 	}
 	var out []LaunchOrder
-	err = p.inTx(ctx, func(tx Tx) error {
+	err = d.inTx(ctx, func(tx Tx) error {
 		out = nil
-		params := &LaunchClaimParams{Tenant: t.Name, Max: c.Max, Owner: c.Owner, Now: p.Now(), Lease: c.Lease}
+		params := &LaunchClaimParams{Tenant: t.Name, Max: c.Max, Owner: c.Owner, Now: d.Now(), Lease: c.Lease}
 		if q != nil {
 			params.Queue = q.Name
 		}
@@ -83,7 +83,7 @@ func (p *Platform) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOr
 				return err
 			}
 			if it.State != StateLaunched || it.Attempts.Total+1 != l.Attempt {
-				if _, err := tx.LaunchAck(ctx, l.Key, p.Now()); err != nil {
+				if _, err := tx.LaunchAck(ctx, l.Key, d.Now()); err != nil {
 					return err
 				}
 				continue
@@ -91,7 +91,7 @@ func (p *Platform) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOr
 			order := LaunchOrder{Launch: l, Segment: it.Segment, Contact: it.Contact, Type: it.Type,
 				AppointmentTime: it.AppointmentTime, UserData: it.UserData}
 			if lq := t.Queue(it.Queue); lq != nil && l.FirstParty == FirstPartyCustomer {
-				if order.EWT, err = p.remainingWait(ctx, tx, t, lq, it); err != nil {
+				if order.EWT, err = d.view.remainingWait(ctx, tx, t, lq, it); err != nil {
 					return err
 				}
 			}
@@ -107,14 +107,14 @@ func (p *Platform) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOr
 
 // AckLaunch acknowledges a launch: its dialer has it and will report the
 // outcome through the PTK. Acknowledging twice is harmless.
-func (p *Platform) AckLaunch(ctx context.Context, tenant, key string) (*Launch, error) {
-	t, err := p.tenant(tenant)
+func (d *Delivery) AckLaunch(ctx context.Context, tenant, key string) (*Launch, error) {
+	t, err := d.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
 	var l *Launch
-	err = p.inTx(ctx, func(tx Tx) error {
-		l, err = tx.LaunchAck(ctx, key, p.Now())
+	err = d.inTx(ctx, func(tx Tx) error {
+		l, err = tx.LaunchAck(ctx, key, d.Now())
 		if isNotFound(err) || (err == nil && l.Tenant != t.Name) {
 			return status.Errorf(status.InteractionNotFound, "no launch %q for tenant %q", key, t.Name)
 		}

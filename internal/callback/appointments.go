@@ -91,7 +91,7 @@ func (p *Platform) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *Qu
 
 // openAt reports whether queue q is open at t: inside its business hours and
 // not on one of its holidays, both read in the tenant's time zone.
-func (p *Platform) openAt(t *Tenant, q *Queue, at time.Time) bool {
+func (c *core) openAt(t *Tenant, q *Queue, at time.Time) bool {
 	return !q.Holidays.ClosedAt(at, t.Location) && q.BusinessHours.OpenAt(at, t.Location)
 }
 
@@ -129,7 +129,7 @@ func (p *Platform) slotTaken(ctx context.Context, tx Tx, t *Tenant, q *Queue, st
 }
 
 // booked lists the scheduled callbacks of q that hold a slot.
-func (p *Platform) booked(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
+func (c *core) booked(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
 	its, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: bookedStates})
 	if err != nil {
 		return nil, err

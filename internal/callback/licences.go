@@ -65,7 +65,7 @@ type licenceUse struct {
 func (u licenceUse) free() int { return max(u.pool.size-u.used, 0) }
 
 // licences counts the registration licences in use in app's pool.
-func (p *Platform) licences(ctx context.Context, tx Tx, t *Tenant, app string) (licenceUse, error) {
+func (c *core) licences(ctx context.Context, tx Tx, t *Tenant, app string) (licenceUse, error) {
 	pl := poolOf(t.Licenses, app)
 	used, err := pl.count(ctx, tx, t.Name, InteractionFindParams{States: []State{StateInboundTreatment}})
 	return licenceUse{pool: pl, used: used}, err
@@ -73,8 +73,8 @@ func (p *Platform) licences(ctx context.Context, tx Tx, t *Tenant, app string) (
 
 // takeLicence checks that a new interaction of app can register: a free
 // licence in its pool (109005) and room in the pool's bandwidth (109035).
-func (p *Platform) takeLicence(ctx context.Context, tx Tx, t *Tenant, app string) error {
-	use, err := p.licences(ctx, tx, t, app)
+func (c *core) takeLicence(ctx context.Context, tx Tx, t *Tenant, app string) error {
+	use, err := c.licences(ctx, tx, t, app)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (p *Platform) takeLicence(ctx context.Context, tx Tx, t *Tenant, app string
 	if period <= 0 {
 		period = license.DefaultBandwidthPeriod
 	}
-	recent, err := use.pool.count(ctx, tx, t.Name, InteractionFindParams{CreatedSince: p.Now().Add(-period)})
+	recent, err := use.pool.count(ctx, tx, t.Name, InteractionFindParams{CreatedSince: c.Now().Add(-period)})
 	if err != nil {
 		return err
 	}
@@ -101,6 +101,6 @@ func (p *Platform) takeLicence(ctx context.Context, tx Tx, t *Tenant, app string
 }
 
 // dialling counts the callbacks of tenant holding a dialling licence.
-func (p *Platform) dialling(ctx context.Context, tx Tx, t *Tenant) (int, error) {
+func (c *core) dialling(ctx context.Context, tx Tx, t *Tenant) (int, error) {
 	return tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, States: []State{StateLaunched, StateOutboundConnected}})
 }

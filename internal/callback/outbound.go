@@ -95,7 +95,7 @@ func (p *Platform) OutboundAttemptFailed(ctx context.Context, tenant, id, reason
 }
 
 // failAttempt counts a failed attempt of it and retries or ends it.
-func (p *Platform) failAttempt(ctx context.Context, tx Tx, t *Tenant, it *Interaction, r AttemptFailReason) (*Interaction, error) {
+func (qm *QueueManager) failAttempt(ctx context.Context, tx Tx, t *Tenant, it *Interaction, r AttemptFailReason) (*Interaction, error) {
 	limits := Retries{Total: 1}
 	if q := t.Queue(it.Queue); q != nil {
 		limits = q.Retries
@@ -105,13 +105,13 @@ func (p *Platform) failAttempt(ctx context.Context, tx Tx, t *Tenant, it *Intera
 	if final {
 		ev = EvAttemptFinal
 	}
-	return p.transitionLoaded(ctx, tx, it, ev, string(r), func(it *Interaction) (string, error) {
+	return qm.transitionLoaded(ctx, tx, it, ev, string(r), func(it *Interaction) (string, error) {
 		it.Attempts = attempts
 		if final {
 			it.Result = result
 			return fmt.Sprintf("attempt %d failed (%s): %s", attempts.Total, r, result), nil
 		}
-		it.DueAt = p.Now().Add(limits.Wait)
+		it.DueAt = qm.Now().Add(limits.Wait)
 		return fmt.Sprintf("attempt %d failed (%s); retry at %s", attempts.Total, r, FormatTime(it.DueAt)), nil
 	})
 }

@@ -36,14 +36,8 @@ type Deps struct {
 // returns only after that transaction has committed.
 type Platform struct {
 	*core
+	*QueueManager
 	*Delivery
-
-	// overrides caches the manual operation modes (the store holds them).
-	overrides overrides
-	// queues is the Queue Manager's live state of every configured queue.
-	queues map[queueKey]*queueState
-	// modes are the operation modes last announced (queue.modeChanged).
-	modes announcedModes
 }
 
 // New checks deps and returns a Platform.
@@ -64,28 +58,28 @@ func New(d Deps) (*Platform, error) {
 		d.Logger = slog.Default()
 	}
 	c := &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger}
-	p := &Platform{core: c, Delivery: &Delivery{core: c}, queues: newQueueStates(d.Settings)}
-	p.view = p
-	return p, nil
+	qm := &QueueManager{core: c, queues: newQueueStates(d.Settings)}
+	c.view = qm
+	return &Platform{core: c, QueueManager: qm, Delivery: &Delivery{core: c}}, nil
 }
 
 // Start loads what the platform keeps in memory from the store: the manual
 // operation modes, and the Queue Manager's measurements, rebuilt from the
 // recent history. Call it once before serving requests.
-func (p *Platform) Start(ctx context.Context) error {
-	return p.store.InTx(ctx, func(tx Tx) error {
+func (qm *QueueManager) Start(ctx context.Context) error {
+	return qm.store.InTx(ctx, func(tx Tx) error {
 		list, err := tx.QueueModeList(ctx)
 		if err != nil {
 			return fmt.Errorf("load manual modes: %w", err)
 		}
 		for i := range list {
 			o := list[i]
-			p.overrides.set(queueKey{o.Tenant, o.Queue}, &o)
+			qm.overrides.set(queueKey{o.Tenant, o.Queue}, &o)
 		}
-		if err := p.replay(ctx, tx); err != nil {
+		if err := qm.replay(ctx, tx); err != nil {
 			return err
 		}
-		return p.learnModes(ctx, tx)
+		return qm.learnModes(ctx, tx)
 	})
 }
 

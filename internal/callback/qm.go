@@ -15,6 +15,24 @@ import (
 // It is a cache of the store (architecture rule 3): fed with every
 // committed change, and rebuilt at Start by replaying the recent history.
 
+// QueueManager is the per-queue timed work of the platform: the live
+// operation mode of every queue (its schedule, holidays, manual modes,
+// Smart Purge) and the announcement of its changes (qm_mode*.go), the EWT
+// trackers fed by every committed change (this file, qm_queue.go, and
+// qm_status.go for a queue's state), and the tick that launches callbacks
+// in order, times out launches and retries (qm_launch.go). It keeps caches
+// of the store and rebuilds them at Start.
+type QueueManager struct {
+	*core
+
+	// overrides caches the manual operation modes (the store holds them).
+	overrides overrides
+	// queues is the live state of every configured queue.
+	queues map[queueKey]*queueState
+	// modes are the operation modes last announced (queue.modeChanged).
+	modes announcedModes
+}
+
 // replayWindow is how much history Start replays into the trackers: enough
 // for the smoothed measurements (15 min time constant by default) to settle.
 const replayWindow = 2 * time.Hour
@@ -74,9 +92,9 @@ func (qs *queueState) with(at time.Time, fn func(tr *ewt.Tracker, now time.Time)
 }
 
 // observe feeds committed history records to the queues' trackers.
-func (p *Platform) observe(records []Record) {
+func (qm *QueueManager) observe(records []Record) {
 	for _, r := range records {
-		qs := p.queues[queueKey{r.Tenant, r.Queue}]
+		qs := qm.queues[queueKey{r.Tenant, r.Queue}]
 		if qs == nil || physical(r.From) == physical(r.To) {
 			continue
 		}
@@ -98,8 +116,8 @@ func (p *Platform) observe(records []Record) {
 // replay rebuilds the trackers from the store: the history of the last
 // replayWindow, then the callers waiting now that the window did not see
 // join (they joined earlier), at the time they joined.
-func (p *Platform) replay(ctx context.Context, tx Tx) error {
-	since := p.Now().Add(-replayWindow)
+func (qm *QueueManager) replay(ctx context.Context, tx Tx) error {
+	since := qm.Now().Add(-replayWindow)
 	records, err := tx.RecordFind(ctx, &RecordFindParams{Since: since})
 	if err != nil {
 		return fmt.Errorf("replay history: %w", err)
@@ -120,8 +138,8 @@ func (p *Platform) replay(ctx context.Context, tx Tx) error {
 			early = append(early, Record{InteractionID: it.ID, Tenant: it.Tenant, Queue: it.Queue, At: since, From: StateNone, To: it.State})
 		}
 	}
-	p.observe(early)
-	p.observe(records)
+	qm.observe(early)
+	qm.observe(records)
 	return nil
 }
 
@@ -142,30 +160,30 @@ func CheckStaffing(staffed, available int) error {
 // Staffing records the ACD statistics a CTI adapter reports for a queue:
 // agents staffed and available. They refine the EWT and drive Agent
 // Priority launches.
-func (p *Platform) Staffing(ctx context.Context, tenant, queue string, staffed, available int) error {
-	t, q, err := p.queue(tenant, queue)
+func (qm *QueueManager) Staffing(ctx context.Context, tenant, queue string, staffed, available int) error {
+	t, q, err := qm.queue(tenant, queue)
 	if err != nil {
 		return err
 	}
 	if err := CheckStaffing(staffed, available); err != nil {
 		return fmt.Errorf("staffing of %s/%s: %w", t.Name, q.Name, err)
 	}
-	p.queues[keyOf(t, q)].with(p.Now(), func(tr *ewt.Tracker, now time.Time) { tr.Staffing(now, staffed, available) })
-	p.log.DebugContext(ctx, "ACD statistics", "tenant", t.Name, "queue", q.Name, "staffed", staffed, "available", available)
+	qm.queues[keyOf(t, q)].with(qm.Now(), func(tr *ewt.Tracker, now time.Time) { tr.Staffing(now, staffed, available) })
+	qm.log.DebugContext(ctx, "ACD statistics", "tenant", t.Name, "queue", q.Name, "staffed", staffed, "available", available)
 	return nil
 }
 
 // estimate asks the queue's tracker for the wait of a caller with ahead
 // interactions before it.
-func (p *Platform) estimate(t *Tenant, q *Queue, ahead int) ewt.Estimate {
+func (qm *QueueManager) estimate(t *Tenant, q *Queue, ahead int) ewt.Estimate {
 	var e ewt.Estimate
-	p.queues[keyOf(t, q)].with(p.Now(), func(tr *ewt.Tracker, now time.Time) { e = tr.Estimate(now, ahead) })
+	qm.queues[keyOf(t, q)].with(qm.Now(), func(tr *ewt.Tracker, now time.Time) { e = tr.Estimate(now, ahead) })
 	return e
 }
 
 // snapshot reads the queue's measurements.
-func (p *Platform) snapshot(t *Tenant, q *Queue) ewt.Snapshot {
+func (qm *QueueManager) snapshot(t *Tenant, q *Queue) ewt.Snapshot {
 	var s ewt.Snapshot
-	p.queues[keyOf(t, q)].with(p.Now(), func(tr *ewt.Tracker, now time.Time) { s = tr.Snapshot(now) })
+	qm.queues[keyOf(t, q)].with(qm.Now(), func(tr *ewt.Tracker, now time.Time) { s = tr.Snapshot(now) })
 	return s
 }

@@ -39,14 +39,14 @@ const DefaultTickInterval = time.Second
 // and each round first probes the store with a small write, so the platform
 // turns ready again without waiting for a request; the refusals are logged
 // once, by the store's health, not at every round.
-func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
+func (qm *QueueManager) Run(ctx context.Context, interval time.Duration) error {
 	if interval <= 0 {
 		interval = DefaultTickInterval
 	}
 	ctx = WithOrigin(ctx, Origin{Method: QueueManagerOrigin})
 	failures := 0
 	for {
-		err := p.round(ctx)
+		err := qm.round(ctx)
 		switch {
 		case err == nil || ctx.Err() != nil:
 			failures = 0
@@ -54,9 +54,9 @@ func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
 			failures++
 		default:
 			failures = 0
-			p.log.ErrorContext(ctx, "queue manager tick failed", "err", err)
+			qm.log.ErrorContext(ctx, "queue manager tick failed", "err", err)
 		}
-		timer := p.clock.NewTimer(StoreBackoff(interval, failures))
+		timer := qm.clock.NewTimer(StoreBackoff(interval, failures))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -68,13 +68,13 @@ func (p *Platform) Run(ctx context.Context, interval time.Duration) error {
 
 // round is one round of Run: a probe of the store while it refuses writes,
 // then, once it writes, a Tick.
-func (p *Platform) round(ctx context.Context) error {
-	if p.StoreError() != nil {
-		if err := p.probe(ctx); err != nil {
+func (qm *QueueManager) round(ctx context.Context) error {
+	if qm.StoreError() != nil {
+		if err := qm.probe(ctx); err != nil {
 			return err
 		}
 	}
-	_, err := p.Tick(ctx)
+	_, err := qm.Tick(ctx)
 	return err
 }
 
@@ -83,20 +83,20 @@ func (p *Platform) round(ctx context.Context) error {
 // changed (queue.modeChanged), reports the calls still queued in a
 // queue shut down ShutdownLostAfter ago lost, then launches what is due. It
 // returns the callbacks it launched.
-func (p *Platform) Tick(ctx context.Context) ([]*Interaction, error) {
-	if err := p.expireLaunches(ctx); err != nil {
+func (qm *QueueManager) Tick(ctx context.Context) ([]*Interaction, error) {
+	if err := qm.expireLaunches(ctx); err != nil {
 		return nil, err
 	}
-	if err := p.watchModes(ctx); err != nil {
+	if err := qm.watchModes(ctx); err != nil {
 		return nil, err
 	}
 	var launched []*Interaction
-	for _, t := range p.settings.Tenants {
+	for _, t := range qm.settings.Tenants {
 		for _, q := range t.Queues {
-			if err := p.loseShutdownCalls(ctx, t, q); err != nil {
+			if err := qm.loseShutdownCalls(ctx, t, q); err != nil {
 				return launched, fmt.Errorf("shutdown of %s/%s: %w", t.Name, q.Name, err)
 			}
-			ls, err := p.launchQueue(ctx, t, q)
+			ls, err := qm.launchQueue(ctx, t, q)
 			if err != nil {
 				return launched, fmt.Errorf("launch %s/%s: %w", t.Name, q.Name, err)
 			}
@@ -107,8 +107,8 @@ func (p *Platform) Tick(ctx context.Context) ([]*Interaction, error) {
 }
 
 // launchQueue launches the due callbacks of one queue, in one transaction.
-func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Interaction, error) {
-	mode, _, err := p.mode(ctx, nil, t, q)
+func (qm *QueueManager) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Interaction, error) {
+	mode, _, err := qm.mode(ctx, nil, t, q)
 	if err != nil {
 		return nil, err
 	}
@@ -117,9 +117,9 @@ func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Int
 		return nil, nil
 	}
 	var launched []*Interaction
-	err = p.inTx(ctx, func(tx Tx) error {
+	err = qm.inTx(ctx, func(tx Tx) error {
 		launched = nil
-		active, err := p.dialling(ctx, tx, t)
+		active, err := qm.dialling(ctx, tx, t)
 		if err != nil {
 			return err
 		}
@@ -127,12 +127,12 @@ func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Int
 		if room <= 0 {
 			return nil
 		}
-		due, err := p.dueCallbacks(ctx, tx, t, q, caps)
+		due, err := qm.dueCallbacks(ctx, tx, t, q, caps)
 		if err != nil {
 			return err
 		}
 		for _, d := range due[:min(room, len(due))] {
-			l, err := p.launch(ctx, tx, d.it, d.firstParty)
+			l, err := qm.launch(ctx, tx, d.it, d.firstParty)
 			if err != nil {
 				return err
 			}
@@ -141,7 +141,7 @@ func (p *Platform) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([]*Int
 		return nil
 	})
 	for _, it := range launched {
-		p.log.InfoContext(ctx, "callback launched", "interaction", it.ID, "tenant", it.Tenant, "queue", it.Queue,
+		qm.log.InfoContext(ctx, "callback launched", "interaction", it.ID, "tenant", it.Tenant, "queue", it.Queue,
 			"type", it.Type, "attempt", it.Attempts.Total+1)
 	}
 	return launched, err
@@ -155,9 +155,9 @@ const (
 
 // launch moves it to Launched and writes the durable launch order for its
 // next attempt, in the caller's transaction.
-func (p *Platform) launch(ctx context.Context, tx Tx, it *Interaction, firstParty string) (*Interaction, error) {
+func (qm *QueueManager) launch(ctx context.Context, tx Tx, it *Interaction, firstParty string) (*Interaction, error) {
 	attempt := it.Attempts.Total + 1
-	l, err := p.transitionLoaded(ctx, tx, it, EvLaunch, string(it.Type), func(it *Interaction) (string, error) {
+	l, err := qm.transitionLoaded(ctx, tx, it, EvLaunch, string(it.Type), func(it *Interaction) (string, error) {
 		it.DueAt = time.Time{}
 		return fmt.Sprintf("attempt %d, %s first", attempt, firstParty), nil
 	})
@@ -166,9 +166,9 @@ func (p *Platform) launch(ctx context.Context, tx Tx, it *Interaction, firstPart
 	}
 	launch := &Launch{
 		Key: LaunchKey(it.ID, attempt), InteractionID: it.ID, Attempt: attempt,
-		Tenant: it.Tenant, Queue: it.Queue, FirstParty: firstParty, CreatedAt: p.Now(),
+		Tenant: it.Tenant, Queue: it.Queue, FirstParty: firstParty, CreatedAt: qm.Now(),
 	}
-	t := p.settings.Tenant(it.Tenant)
+	t := qm.settings.Tenant(it.Tenant)
 	var q *Queue
 	if t != nil {
 		q = t.Queue(it.Queue)
@@ -185,11 +185,11 @@ func (p *Platform) launch(ctx context.Context, tx Tx, it *Interaction, firstPart
 		return l, nil
 	}
 	if q.Dialer != nil {
-		if err := p.push(ctx, tx, t, q, l, launch); err != nil {
+		if err := qm.push(ctx, tx, t, q, l, launch); err != nil {
 			return nil, err
 		}
 	}
-	return l, p.finalAttempt(ctx, tx, t, q, l, attempt)
+	return l, qm.finalAttempt(ctx, tx, t, q, l, attempt)
 }
 
 // PushLeaseOwner holds the lease of a launch pushed to a dialer.
@@ -197,12 +197,12 @@ const PushLeaseOwner = "push"
 
 // push writes the launch to the outbox of the queue's dialer, in the
 // launch's transaction.
-func (p *Platform) push(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction, l *Launch) error {
+func (qm *QueueManager) push(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction, l *Launch) error {
 	order := LaunchOrder{Launch: *l, Segment: it.Segment, Contact: it.Contact, Type: it.Type,
 		AppointmentTime: it.AppointmentTime, UserData: it.UserData}
 	if l.FirstParty == FirstPartyCustomer {
 		var err error
-		if order.EWT, err = p.remainingWait(ctx, tx, t, q, it); err != nil {
+		if order.EWT, err = qm.remainingWait(ctx, tx, t, q, it); err != nil {
 			return err
 		}
 	}
@@ -230,11 +230,11 @@ type dueLaunch struct {
 
 // dueCallbacks lists the pending callbacks of q that are due now, in the
 // order they must be launched.
-func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]dueLaunch, error) {
-	now := p.Now()
+func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]dueLaunch, error) {
+	now := qm.Now()
 	var due []dueLaunch
 	if caps.DialScheduled {
-		booked, err := p.booked(ctx, tx, t, q)
+		booked, err := qm.booked(ctx, tx, t, q)
 		if err != nil {
 			return nil, err
 		}
@@ -242,20 +242,20 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 		slices.SortStableFunc(booked, func(a, b *Interaction) int { return a.AppointmentTime.Compare(b.AppointmentTime) })
 		for _, it := range booked {
 			if it.State == StatePendingCallback && !it.AppointmentTime.Add(-q.Launch.Lead).After(now) &&
-				!it.DueAt.After(now) && p.openAt(t, q, now) && !doNotCall(t, q, it, now) {
+				!it.DueAt.After(now) && qm.openAt(t, q, now) && !doNotCall(t, q, it, now) {
 				due = append(due, dueLaunch{it, FirstPartyCustomer})
 			}
 		}
 	}
-	if !caps.DialASAP || !p.openAt(t, q, now) {
+	if !caps.DialASAP || !qm.openAt(t, q, now) {
 		return due, nil
 	}
-	waiting, err := p.waiting(ctx, tx, t, q)
+	waiting, err := qm.waiting(ctx, tx, t, q)
 	if err != nil {
 		return nil, err
 	}
 	if q.QueueMode == QueueModeAgentPriority && !caps.RapidDial {
-		return p.agentFirst(t, q, waiting, due, now), nil
+		return qm.agentFirst(t, q, waiting, due, now), nil
 	}
 	ahead := 0 // interactions before this one that will take an agent first
 	for _, it := range waiting {
@@ -268,7 +268,7 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 		case doNotCall(t, q, it, now):
 			continue // the customer's do-not-call hours: it keeps its place and goes first when they end
 		}
-		if !caps.RapidDial && p.estimate(t, q, ahead).Mean > q.Launch.Lead {
+		if !caps.RapidDial && qm.estimate(t, q, ahead).Mean > q.Launch.Lead {
 			break // later callbacks wait for this one: order is never overtaken
 		}
 		due = append(due, dueLaunch{it, FirstPartyCustomer})
@@ -280,8 +280,8 @@ func (p *Platform) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 // agentFirst picks the ASAP callbacks to launch in Agent Priority: as many,
 // in order, as the ACD reports agents available beyond those already
 // reserved by agent-first launches in progress.
-func (p *Platform) agentFirst(t *Tenant, q *Queue, waiting []*Interaction, due []dueLaunch, now time.Time) []dueLaunch {
-	snap := p.snapshot(t, q)
+func (qm *QueueManager) agentFirst(t *Tenant, q *Queue, waiting []*Interaction, due []dueLaunch, now time.Time) []dueLaunch {
+	snap := qm.snapshot(t, q)
 	if !snap.StaffingKnown {
 		return due
 	}
@@ -306,10 +306,10 @@ func (p *Platform) agentFirst(t *Tenant, q *Queue, waiting []*Interaction, due [
 
 // expireLaunches counts launches that got no outcome within the queue's
 // outbound-start timeout as failed attempts (reason Timeout).
-func (p *Platform) expireLaunches(ctx context.Context) error {
-	now := p.Now()
-	for _, t := range p.settings.Tenants {
-		err := p.inTx(ctx, func(tx Tx) error {
+func (qm *QueueManager) expireLaunches(ctx context.Context) error {
+	now := qm.Now()
+	for _, t := range qm.settings.Tenants {
+		err := qm.inTx(ctx, func(tx Tx) error {
 			launched, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, States: []State{StateLaunched}})
 			if err != nil {
 				return err
@@ -319,17 +319,17 @@ func (p *Platform) expireLaunches(ctx context.Context) error {
 				if q == nil {
 					continue
 				}
-				at, err := p.launchedAt(ctx, tx, it)
+				at, err := qm.launchedAt(ctx, tx, it)
 				if err != nil {
 					return err
 				}
 				if at.Add(q.Launch.OutboundStartTimeout).After(now) {
 					continue
 				}
-				if _, err := p.failAttempt(ctx, tx, t, it, FailTimeout); err != nil {
+				if _, err := qm.failAttempt(ctx, tx, t, it, FailTimeout); err != nil {
 					return err
 				}
-				p.log.WarnContext(ctx, "launch timed out", "interaction", it.ID, "timeout", q.Launch.OutboundStartTimeout)
+				qm.log.WarnContext(ctx, "launch timed out", "interaction", it.ID, "timeout", q.Launch.OutboundStartTimeout)
 			}
 			return nil
 		})
@@ -351,21 +351,21 @@ const ResultCallLost = "Call Lost"
 // loseShutdownCalls ends the calls waiting in q's holding and callback
 // queues once q has been in Shutdown for ShutdownLostAfter: Disconnected by
 // Application, reason Shutdown, result Call Lost.
-func (p *Platform) loseShutdownCalls(ctx context.Context, t *Tenant, q *Queue) error {
-	now := p.Now()
-	mode, _, since := p.baseMode(t, q, now)
+func (qm *QueueManager) loseShutdownCalls(ctx context.Context, t *Tenant, q *Queue) error {
+	now := qm.Now()
+	mode, _, since := qm.baseMode(t, q, now)
 	if mode != ModeShutdown || now.Before(since.Add(ShutdownLostAfter)) {
 		return nil
 	}
 	var lost []string
-	err := p.inTx(ctx, func(tx Tx) error {
+	err := qm.inTx(ctx, func(tx Tx) error {
 		lost = nil
 		queued, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: physicalStates})
 		if err != nil {
 			return err
 		}
 		for _, it := range queued {
-			_, err := p.transitionLoaded(ctx, tx, it, EvAppDisconnect, string(ModeShutdown), func(it *Interaction) (string, error) {
+			_, err := qm.transitionLoaded(ctx, tx, it, EvAppDisconnect, string(ModeShutdown), func(it *Interaction) (string, error) {
 				it.Result = ResultCallLost
 				return fmt.Sprintf("still queued %s after the switch to Shutdown", ShutdownLostAfter), nil
 			})
@@ -377,7 +377,7 @@ func (p *Platform) loseShutdownCalls(ctx context.Context, t *Tenant, q *Queue) e
 		return nil
 	})
 	for _, id := range lost {
-		p.log.WarnContext(ctx, "call lost after shutdown", "interaction", id, "tenant", t.Name, "queue", q.Name)
+		qm.log.WarnContext(ctx, "call lost after shutdown", "interaction", id, "tenant", t.Name, "queue", q.Name)
 	}
 	return err
 }
@@ -385,7 +385,7 @@ func (p *Platform) loseShutdownCalls(ctx context.Context, t *Tenant, q *Queue) e
 // launchedAt is when the current attempt of a launched callback was
 // launched: its launch order's time. Changes since (an external tracking id,
 // user data) do not move it, so they do not restart the outbound-start timeout.
-func (p *Platform) launchedAt(ctx context.Context, tx Tx, it *Interaction) (time.Time, error) {
+func (qm *QueueManager) launchedAt(ctx context.Context, tx Tx, it *Interaction) (time.Time, error) {
 	ls, err := tx.LaunchFind(ctx, &LaunchFindParams{Tenant: it.Tenant, InteractionID: it.ID})
 	if err != nil {
 		return time.Time{}, err

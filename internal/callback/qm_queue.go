@@ -22,7 +22,7 @@ var waitingStates = []State{
 // in virtual-queue order (the time each caller entered the queue). Pending
 // scheduled callbacks wait for their appointment, not for an agent, and are
 // left out.
-func (p *Platform) waiting(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
+func (qm *QueueManager) waiting(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
 	its, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: waitingStates})
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func orderKey(it *Interaction) time.Time {
 
 // waitingCount is len(p.waiting(...)) without reading the rows: a caller
 // joining now has that many interactions ahead.
-func (p *Platform) waitingCount(ctx context.Context, tx Tx, t *Tenant, q *Queue) (int, error) {
+func (qm *QueueManager) waitingCount(ctx context.Context, tx Tx, t *Tenant, q *Queue) (int, error) {
 	all, err := tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: waitingStates})
 	if err != nil {
 		return 0, err
@@ -55,23 +55,23 @@ func (p *Platform) waitingCount(ctx context.Context, tx Tx, t *Tenant, q *Queue)
 }
 
 // joinEstimate is the estimate for a caller joining the back of queue q now.
-func (p *Platform) joinEstimate(ctx context.Context, tx Tx, t *Tenant, q *Queue) (ewt.Estimate, error) {
-	n, err := p.waitingCount(ctx, tx, t, q)
+func (qm *QueueManager) joinEstimate(ctx context.Context, tx Tx, t *Tenant, q *Queue) (ewt.Estimate, error) {
+	n, err := qm.waitingCount(ctx, tx, t, q)
 	if err != nil {
 		return ewt.Estimate{}, err
 	}
-	return p.estimate(t, q, n), nil
+	return qm.estimate(t, q, n), nil
 }
 
 // queueEWT is the mean wait of a caller joining the back of queue q now.
-func (p *Platform) queueEWT(ctx context.Context, tx Tx, t *Tenant, q *Queue) (time.Duration, error) {
-	e, err := p.joinEstimate(ctx, tx, t, q)
+func (qm *QueueManager) queueEWT(ctx context.Context, tx Tx, t *Tenant, q *Queue) (time.Duration, error) {
+	e, err := qm.joinEstimate(ctx, tx, t, q)
 	return e.Mean, err
 }
 
 // remainingWait is the expected wait of it, from its place in the queue.
-func (p *Platform) remainingWait(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction) (time.Duration, error) {
-	w, err := p.waiting(ctx, tx, t, q)
+func (qm *QueueManager) remainingWait(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction) (time.Duration, error) {
+	w, err := qm.waiting(ctx, tx, t, q)
 	if err != nil {
 		return 0, err
 	}
@@ -82,5 +82,5 @@ func (p *Platform) remainingWait(ctx context.Context, tx Tx, t *Tenant, q *Queue
 		}
 		ahead++
 	}
-	return p.estimate(t, q, ahead).Mean, nil
+	return qm.estimate(t, q, ahead).Mean, nil
 }

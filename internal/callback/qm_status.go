@@ -43,14 +43,14 @@ type QueueStatus struct {
 }
 
 // QueueStatusOf reports a queue's live state.
-func (p *Platform) QueueStatusOf(ctx context.Context, tenant, queue string) (*QueueStatus, error) {
-	t, q, err := p.queue(tenant, queue)
+func (qm *QueueManager) QueueStatusOf(ctx context.Context, tenant, queue string) (*QueueStatus, error) {
+	t, q, err := qm.queue(tenant, queue)
 	if err != nil {
 		return nil, err
 	}
-	st := &QueueStatus{Tenant: t.Name, Queue: q.Name, QueueMode: q.QueueMode, Open: p.openAt(t, q, p.Now())}
-	err = p.inTx(ctx, func(tx Tx) error {
-		waiting, err := p.waiting(ctx, tx, t, q)
+	st := &QueueStatus{Tenant: t.Name, Queue: q.Name, QueueMode: q.QueueMode, Open: qm.openAt(t, q, qm.Now())}
+	err = qm.inTx(ctx, func(tx Tx) error {
+		waiting, err := qm.waiting(ctx, tx, t, q)
 		if err != nil {
 			return err
 		}
@@ -70,18 +70,18 @@ func (p *Platform) QueueStatusOf(ctx context.Context, tenant, queue string) (*Qu
 			States: []State{StateLaunched, StateOutboundConnected}}); err != nil {
 			return err
 		}
-		e := p.estimate(t, q, len(waiting))
+		e := qm.estimate(t, q, len(waiting))
 		st.EWT, st.EWT95, st.Seeded = e.Mean, e.P95, e.Seeded
-		st.Mode, st.ModeStatus, err = p.mode(ctx, tx, t, q)
+		st.Mode, st.ModeStatus, err = qm.mode(ctx, tx, t, q)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("queue status %s/%s: %w", t.Name, q.Name, err)
 	}
-	if o, ok := p.overrides.get(keyOf(t, q)); ok && st.ModeStatus == ModeStatusManual {
+	if o, ok := qm.overrides.get(keyOf(t, q)); ok && st.ModeStatus == ModeStatusManual {
 		st.Manual = &o
 	}
-	snap := p.snapshot(t, q)
+	snap := qm.snapshot(t, q)
 	st.StaffingKnown, st.Staffed, st.Available = snap.StaffingKnown, snap.Staffed, snap.Available
 	st.ServiceRate, st.AbandonRate = snap.ServiceRate, snap.AbandonRate
 	return st, nil

@@ -31,19 +31,19 @@ type announced struct {
 func watched(t *Tenant) bool { return t.subscribed(EventModeChanged) }
 
 // learnModes records every watched queue's mode, announcing nothing.
-func (p *Platform) learnModes(ctx context.Context, tx Tx) error {
-	p.modes.mu.Lock()
-	defer p.modes.mu.Unlock()
-	for _, t := range p.settings.Tenants {
+func (qm *QueueManager) learnModes(ctx context.Context, tx Tx) error {
+	qm.modes.mu.Lock()
+	defer qm.modes.mu.Unlock()
+	for _, t := range qm.settings.Tenants {
 		if !watched(t) {
 			continue
 		}
 		for _, q := range t.Queues {
-			mode, why, err := p.mode(ctx, tx, t, q)
+			mode, why, err := qm.mode(ctx, tx, t, q)
 			if err != nil {
 				return fmt.Errorf("mode of %s/%s: %w", t.Name, q.Name, err)
 			}
-			p.modes.set(keyOf(t, q), announced{mode, why})
+			qm.modes.set(keyOf(t, q), announced{mode, why})
 		}
 	}
 	return nil
@@ -59,21 +59,21 @@ func (a *announcedModes) set(k queueKey, v announced) {
 // announceMode writes queue.modeChanged in tx when the queue's mode with
 // manual mode o (nil: none) differs from the one last announced; the caller
 // holds p.modes.mu.
-func (p *Platform) announceMode(ctx context.Context, tx Tx, t *Tenant, q *Queue, o *ModeOverride, by string) error {
+func (qm *QueueManager) announceMode(ctx context.Context, tx Tx, t *Tenant, q *Queue, o *ModeOverride, by string) error {
 	if !watched(t) {
 		return nil
 	}
-	mode, why, err := p.modeWith(ctx, tx, t, q, o)
+	mode, why, err := qm.modeWith(ctx, tx, t, q, o)
 	if err != nil {
 		return err
 	}
 	k := keyOf(t, q)
 	now := announced{mode, why}
-	before, known := p.modes.seen[k]
+	before, known := qm.modes.seen[k]
 	if known && before == now {
 		return nil
 	}
-	onCommit(tx, func() { p.modes.set(k, now) })
+	onCommit(tx, func() { qm.modes.set(k, now) })
 	if !known {
 		return nil
 	}
@@ -85,20 +85,20 @@ func (p *Platform) announceMode(ctx context.Context, tx Tx, t *Tenant, q *Queue,
 	if o != nil && why == ModeStatusManual {
 		data.Until = utcPtr(o.Until)
 	}
-	p.log.InfoContext(ctx, "operation mode changed", "tenant", t.Name, "queue", q.Name, "mode", mode, "modeStatus", why,
+	qm.log.InfoContext(ctx, "operation mode changed", "tenant", t.Name, "queue", q.Name, "mode", mode, "modeStatus", why,
 		"previous", before.mode)
-	return p.write(ctx, tx, t, message{typ: EventModeChanged, key: "mode-" + strconv.FormatInt(seq, 10), data: data})
+	return qm.write(ctx, tx, t, message{typ: EventModeChanged, key: "mode-" + strconv.FormatInt(seq, 10), data: data})
 }
 
 // watchModes announces the mode changes that time brought (schedules,
 // holidays, Smart Purge, a manual mode's end) to the queues watched.
-func (p *Platform) watchModes(ctx context.Context) error {
-	for _, t := range p.settings.Tenants {
+func (qm *QueueManager) watchModes(ctx context.Context) error {
+	for _, t := range qm.settings.Tenants {
 		if !watched(t) {
 			continue
 		}
 		for _, q := range t.Queues {
-			if err := p.watchMode(ctx, t, q); err != nil {
+			if err := qm.watchMode(ctx, t, q); err != nil {
 				return fmt.Errorf("mode of %s/%s: %w", t.Name, q.Name, err)
 			}
 		}
@@ -106,15 +106,15 @@ func (p *Platform) watchModes(ctx context.Context) error {
 	return nil
 }
 
-func (p *Platform) watchMode(ctx context.Context, t *Tenant, q *Queue) error {
-	p.modes.mu.Lock()
-	defer p.modes.mu.Unlock()
-	mode, why, err := p.mode(ctx, nil, t, q)
+func (qm *QueueManager) watchMode(ctx context.Context, t *Tenant, q *Queue) error {
+	qm.modes.mu.Lock()
+	defer qm.modes.mu.Unlock()
+	mode, why, err := qm.mode(ctx, nil, t, q)
 	if err != nil {
 		return err
 	}
-	if p.modes.seen[keyOf(t, q)] == (announced{mode, why}) {
+	if qm.modes.seen[keyOf(t, q)] == (announced{mode, why}) {
 		return nil
 	}
-	return p.inTx(ctx, func(tx Tx) error { return p.announceMode(ctx, tx, t, q, p.override(t, q), "") })
+	return qm.inTx(ctx, func(tx Tx) error { return qm.announceMode(ctx, tx, t, q, qm.override(t, q), "") })
 }

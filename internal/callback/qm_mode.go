@@ -102,13 +102,13 @@ func scheduledMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time)
 // baseMode is the mode a manual change or the calendar gives q at now (rules
 // 1-4, before Smart Purge), its ModeStatus, and when that mode began (zero
 // for the default mode).
-func (p *Platform) baseMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time) {
-	return baseModeWith(t, q, now, p.override(t, q))
+func (qm *QueueManager) baseMode(t *Tenant, q *Queue, now time.Time) (Mode, string, time.Time) {
+	return baseModeWith(t, q, now, qm.override(t, q))
 }
 
 // override is the manual mode cached for q, or nil.
-func (p *Platform) override(t *Tenant, q *Queue) *ModeOverride {
-	if o, ok := p.overrides.get(keyOf(t, q)); ok {
+func (qm *QueueManager) override(t *Tenant, q *Queue) *ModeOverride {
+	if o, ok := qm.overrides.get(keyOf(t, q)); ok {
 		return &o
 	}
 	return nil
@@ -125,18 +125,18 @@ func baseModeWith(t *Tenant, q *Queue, now time.Time, o *ModeOverride) (Mode, st
 
 // mode decides the queue's operation mode now. tx may be nil; it is only
 // needed for Smart Purge, which reads the queue's EWT.
-func (p *Platform) mode(ctx context.Context, tx Tx, t *Tenant, q *Queue) (Mode, string, error) {
-	return p.modeWith(ctx, tx, t, q, p.override(t, q))
+func (qm *QueueManager) mode(ctx context.Context, tx Tx, t *Tenant, q *Queue) (Mode, string, error) {
+	return qm.modeWith(ctx, tx, t, q, qm.override(t, q))
 }
 
 // modeWith is mode with o as the queue's manual mode (nil: none).
-func (p *Platform) modeWith(ctx context.Context, tx Tx, t *Tenant, q *Queue, o *ModeOverride) (Mode, string, error) {
-	now := p.Now()
+func (qm *QueueManager) modeWith(ctx context.Context, tx Tx, t *Tenant, q *Queue, o *ModeOverride) (Mode, string, error) {
+	now := qm.Now()
 	mode, why, _ := baseModeWith(t, q, now, o)
 	if mode != ModeNormal || why == ModeStatusManual || !q.SmartPurge.Enabled {
 		return mode, why, nil
 	}
-	if !p.openAt(t, q, now) {
+	if !qm.openAt(t, q, now) {
 		// Closed: the purge that began before closing lasts until the
 		// next open brings the scheduled mode back.
 		return ModePurge, ModeStatusSmartPurge, nil
@@ -147,14 +147,14 @@ func (p *Platform) modeWith(ctx context.Context, tx Tx, t *Tenant, q *Queue, o *
 	}
 	var ewt time.Duration
 	read := func(tx Tx) (err error) {
-		ewt, err = p.queueEWT(ctx, tx, t, q)
+		ewt, err = qm.queueEWT(ctx, tx, t, q)
 		return err
 	}
 	var err error
 	if tx != nil {
 		err = read(tx)
 	} else {
-		err = p.inTx(ctx, read)
+		err = qm.inTx(ctx, read)
 	}
 	if err != nil {
 		return mode, why, err
@@ -174,17 +174,17 @@ type ModeInfo struct {
 }
 
 // ModeOf reports the operation mode of a queue now (console, queue API).
-func (p *Platform) ModeOf(ctx context.Context, tenant, queue string) (*ModeInfo, error) {
-	t, q, err := p.queue(tenant, queue)
+func (qm *QueueManager) ModeOf(ctx context.Context, tenant, queue string) (*ModeInfo, error) {
+	t, q, err := qm.queue(tenant, queue)
 	if err != nil {
 		return nil, err
 	}
-	mode, why, err := p.mode(ctx, nil, t, q)
+	mode, why, err := qm.mode(ctx, nil, t, q)
 	if err != nil {
 		return nil, err
 	}
 	out := &ModeInfo{Mode: mode, ModeStatus: why}
-	if o, ok := p.overrides.get(keyOf(t, q)); ok && why == ModeStatusManual {
+	if o, ok := qm.overrides.get(keyOf(t, q)); ok && why == ModeStatusManual {
 		out.Manual = &o
 	}
 	return out, nil
@@ -195,8 +195,8 @@ const MaxModeDuration = 366 * 24 * time.Hour
 
 // SetMode switches a queue to mode by hand, durably, until until (zero: until
 // cleared or the next scheduled change). by names who did it, for the log.
-func (p *Platform) SetMode(ctx context.Context, tenant, queue, mode string, until time.Time, by string) (*ModeInfo, error) {
-	t, q, err := p.queue(tenant, queue)
+func (qm *QueueManager) SetMode(ctx context.Context, tenant, queue, mode string, until time.Time, by string) (*ModeInfo, error) {
+	t, q, err := qm.queue(tenant, queue)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (p *Platform) SetMode(ctx context.Context, tenant, queue, mode string, unti
 	if !ok {
 		return nil, status.Errorf(status.InvalidOperationModeReturned, "%q is not an operation mode (one of %s)", mode, joinValues(Modes))
 	}
-	now := p.Now()
+	now := qm.Now()
 	switch {
 	case until.IsZero():
 	case !until.After(now):
@@ -214,42 +214,42 @@ func (p *Platform) SetMode(ctx context.Context, tenant, queue, mode string, unti
 			until.UTC().Format(time.RFC3339), MaxModeDuration/(24*time.Hour))
 	}
 	o := &ModeOverride{Tenant: t.Name, Queue: q.Name, Mode: m, SetAt: now, Until: until.UTC(), By: by}
-	p.modes.mu.Lock()
-	defer p.modes.mu.Unlock()
-	err = p.inTx(ctx, func(tx Tx) error {
+	qm.modes.mu.Lock()
+	defer qm.modes.mu.Unlock()
+	err = qm.inTx(ctx, func(tx Tx) error {
 		if err := tx.QueueModeSet(ctx, o); err != nil {
 			return err
 		}
-		onCommit(tx, func() { p.overrides.set(keyOf(t, q), o) })
-		return p.announceMode(ctx, tx, t, q, o, by)
+		onCommit(tx, func() { qm.overrides.set(keyOf(t, q), o) })
+		return qm.announceMode(ctx, tx, t, q, o, by)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set mode of %s/%s: %w", t.Name, q.Name, err)
 	}
-	p.log.InfoContext(ctx, "operation mode set", "tenant", t.Name, "queue", q.Name, "mode", m, "until", until, "by", by)
-	return p.ModeOf(ctx, t.Name, q.Name)
+	qm.log.InfoContext(ctx, "operation mode set", "tenant", t.Name, "queue", q.Name, "mode", m, "until", until, "by", by)
+	return qm.ModeOf(ctx, t.Name, q.Name)
 }
 
 // ClearMode removes a queue's manual mode: the schedule applies again.
-func (p *Platform) ClearMode(ctx context.Context, tenant, queue, by string) (*ModeInfo, error) {
-	t, q, err := p.queue(tenant, queue)
+func (qm *QueueManager) ClearMode(ctx context.Context, tenant, queue, by string) (*ModeInfo, error) {
+	t, q, err := qm.queue(tenant, queue)
 	if err != nil {
 		return nil, err
 	}
-	p.modes.mu.Lock()
-	defer p.modes.mu.Unlock()
-	err = p.inTx(ctx, func(tx Tx) error {
+	qm.modes.mu.Lock()
+	defer qm.modes.mu.Unlock()
+	err = qm.inTx(ctx, func(tx Tx) error {
 		if err := tx.QueueModeClear(ctx, t.Name, q.Name); err != nil {
 			return err
 		}
-		onCommit(tx, func() { p.overrides.set(keyOf(t, q), nil) })
-		return p.announceMode(ctx, tx, t, q, nil, by)
+		onCommit(tx, func() { qm.overrides.set(keyOf(t, q), nil) })
+		return qm.announceMode(ctx, tx, t, q, nil, by)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("clear mode of %s/%s: %w", t.Name, q.Name, err)
 	}
-	p.log.InfoContext(ctx, "manual operation mode cleared", "tenant", t.Name, "queue", q.Name, "by", by)
-	return p.ModeOf(ctx, t.Name, q.Name)
+	qm.log.InfoContext(ctx, "manual operation mode cleared", "tenant", t.Name, "queue", q.Name, "by", by)
+	return qm.ModeOf(ctx, t.Name, q.Name)
 }
 
 // queue resolves a tenant's queue by name (the console and APIs name queues;

@@ -36,6 +36,7 @@ type Deps struct {
 // returns only after that transaction has committed.
 type Platform struct {
 	*core
+	*Lifecycle
 	*QueueManager
 	*Delivery
 }
@@ -60,7 +61,7 @@ func New(d Deps) (*Platform, error) {
 	c := &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger}
 	qm := &QueueManager{core: c, queues: newQueueStates(d.Settings)}
 	c.view = qm
-	return &Platform{core: c, QueueManager: qm, Delivery: &Delivery{core: c}}, nil
+	return &Platform{core: c, Lifecycle: &Lifecycle{core: c, qm: qm}, QueueManager: qm, Delivery: &Delivery{core: c}}, nil
 }
 
 // Start loads what the platform keeps in memory from the store: the manual
@@ -151,8 +152,8 @@ func checkID(id string) (string, error) {
 }
 
 // Get returns the interaction id of tenant with its full history.
-func (p *Platform) Get(ctx context.Context, tenantName, id string) (*Interaction, []Record, error) {
-	t, err := p.tenant(tenantName)
+func (lc *Lifecycle) Get(ctx context.Context, tenantName, id string) (*Interaction, []Record, error) {
+	t, err := lc.tenant(tenantName)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -163,9 +164,9 @@ func (p *Platform) Get(ctx context.Context, tenantName, id string) (*Interaction
 		it   *Interaction
 		hist []Record
 	)
-	err = p.inTx(ctx, func(tx Tx) error {
+	err = lc.inTx(ctx, func(tx Tx) error {
 		var err error
-		if it, err = p.load(ctx, tx, t, id); err != nil {
+		if it, err = lc.load(ctx, tx, t, id); err != nil {
 			return err
 		}
 		hist, err = tx.RecordList(ctx, id)
@@ -290,9 +291,9 @@ func (c *core) record(ctx context.Context, tx Tx, it *Interaction, from State, e
 }
 
 // CountByState counts stored interactions per state (for metrics and the console).
-func (p *Platform) CountByState(ctx context.Context) (map[State]int, error) {
+func (lc *Lifecycle) CountByState(ctx context.Context) (map[State]int, error) {
 	var out map[State]int
-	err := p.inTx(ctx, func(tx Tx) error {
+	err := lc.inTx(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.InteractionCountByState(ctx)
 		return err

@@ -33,28 +33,28 @@ type AddParams struct {
 // once it is committed. The checks run in the order a client would want to
 // learn about its mistakes: who asks, then what for, then whether the queue
 // can take it now.
-func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, error) {
-	t, err := p.tenant(a.Tenant)
+func (lc *Lifecycle) AddCallback(ctx context.Context, a AddParams) (*Interaction, error) {
+	t, err := lc.tenant(a.Tenant)
 	if err != nil {
 		return nil, err
 	}
-	seg, q, err := p.segment(t, a.Segment)
+	seg, q, err := lc.segment(t, a.Segment)
 	if err != nil {
 		return nil, err
 	}
-	app, err := p.sourceApplication(t, seg, a.SourceApplication)
+	app, err := lc.sourceApplication(t, seg, a.SourceApplication)
 	if err != nil {
 		return nil, err
 	}
 	scheduled := !a.AppointmentTime.IsZero()
-	if err := p.licensed(t, scheduled); err != nil {
+	if err := lc.licensed(t, scheduled); err != nil {
 		return nil, err
 	}
-	number, err := p.normalizeContact(t, seg, a.Contact)
+	number, err := lc.normalizeContact(t, seg, a.Contact)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.modeAccepts(ctx, nil, t, q, scheduled, false); err != nil {
+	if err := lc.modeAccepts(ctx, nil, t, q, scheduled, false); err != nil {
 		return nil, err
 	}
 	it := &Interaction{
@@ -65,7 +65,7 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 		Contact:           number,
 		SourceApplication: app,
 		ClientID:          a.ClientID,
-		QueuedAt:          p.Now(),
+		QueuedAt:          lc.Now(),
 	}
 	if scheduled {
 		it.Type = TypeAppointment
@@ -74,32 +74,32 @@ func (p *Platform) AddCallback(ctx context.Context, a AddParams) (*Interaction, 
 	if err := mergeUserData(t, it, a.UserData); err != nil {
 		return nil, err
 	}
-	err = p.inTx(ctx, func(tx Tx) error {
+	err = lc.inTx(ctx, func(tx Tx) error {
 		if scheduled {
-			if err := p.checkAppointment(ctx, tx, t, q, appointmentCheck{at: it.AppointmentTime, disabledCode: status.AppointmentsDisabled}); err != nil {
+			if err := lc.checkAppointment(ctx, tx, t, q, appointmentCheck{at: it.AppointmentTime, disabledCode: status.AppointmentsDisabled}); err != nil {
 				return err
 			}
 		}
-		if err := p.doubleCheck(ctx, tx, q, it); err != nil {
+		if err := lc.doubleCheck(ctx, tx, q, it); err != nil {
 			return err
 		}
-		if err := p.takeLicence(ctx, tx, t, app); err != nil {
+		if err := lc.takeLicence(ctx, tx, t, app); err != nil {
 			return err
 		}
-		return p.insert(ctx, tx, it, EvAdd, string(it.Type))
+		return lc.insert(ctx, tx, it, EvAdd, string(it.Type))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("add callback for %s/%s: %w", t.Name, seg.Name, err)
 	}
-	p.log.InfoContext(ctx, "callback registered", "interaction", it.ID, "tenant", it.Tenant, "queue", it.Queue,
+	lc.log.InfoContext(ctx, "callback registered", "interaction", it.ID, "tenant", it.Tenant, "queue", it.Queue,
 		"type", it.Type, "source", it.SourceApplication)
 	return it, nil
 }
 
 // modeAccepts refuses a callback request the queue's mode does not take now
 // (107005). voiceConversion is a voice source converting an existing interaction.
-func (p *Platform) modeAccepts(ctx context.Context, tx Tx, t *Tenant, q *Queue, scheduled, voiceConversion bool) error {
-	mode, _, err := p.mode(ctx, tx, t, q)
+func (lc *Lifecycle) modeAccepts(ctx context.Context, tx Tx, t *Tenant, q *Queue, scheduled, voiceConversion bool) error {
+	mode, _, err := lc.qm.mode(ctx, tx, t, q)
 	if err != nil {
 		return err
 	}
@@ -114,8 +114,8 @@ func (p *Platform) modeAccepts(ctx context.Context, tx Tx, t *Tenant, q *Queue, 
 }
 
 // Cancel cancels an interaction on behalf of by (InteractionCancelled).
-func (p *Platform) Cancel(ctx context.Context, tenant, id, by string) (*Interaction, error) {
-	return p.apply(ctx, tenant, id, &op{
+func (lc *Lifecycle) Cancel(ctx context.Context, tenant, id, by string) (*Interaction, error) {
+	return lc.apply(ctx, tenant, id, &op{
 		event: EvCancel,
 		args: func(*Tenant) (string, error) {
 			who, err := enumArg(CancelledByValues, by, "CancelledBy", status.CancelledByRequired, status.CancelledByRequired)
@@ -125,8 +125,8 @@ func (p *Platform) Cancel(ctx context.Context, tenant, id, by string) (*Interact
 }
 
 // UpdateUserData merges update into an interaction's user data (UpdateUserData).
-func (p *Platform) UpdateUserData(ctx context.Context, tenant, id string, update userdata.List) (*Interaction, error) {
-	return p.apply(ctx, tenant, id, &op{
+func (lc *Lifecycle) UpdateUserData(ctx context.Context, tenant, id string, update userdata.List) (*Interaction, error) {
+	return lc.apply(ctx, tenant, id, &op{
 		event: EvUpdate,
 		args: func(*Tenant) (string, error) {
 			if len(update) == 0 {
@@ -141,7 +141,7 @@ func (p *Platform) UpdateUserData(ctx context.Context, tenant, id string, update
 }
 
 // sourceApplication resolves and checks the source application of a request.
-func (p *Platform) sourceApplication(t *Tenant, seg *Segment, app string) (string, error) {
+func (lc *Lifecycle) sourceApplication(t *Tenant, seg *Segment, app string) (string, error) {
 	if strings.Contains(app, "|") {
 		return "", status.Errorf(status.InvalidSourceApplicationFormat, "source application %q contains '|'", app)
 	}
@@ -158,7 +158,7 @@ func (p *Platform) sourceApplication(t *Tenant, seg *Segment, app string) (strin
 }
 
 // licensed checks the tenant's licence entitlement for a new callback.
-func (p *Platform) licensed(t *Tenant, scheduled bool) error {
+func (lc *Lifecycle) licensed(t *Tenant, scheduled bool) error {
 	if t.Licenses == nil {
 		return status.Errorf(status.NoValidLicenseFile, "tenant %q has no licence configuration", t.Name)
 	}
@@ -169,7 +169,7 @@ func (p *Platform) licensed(t *Tenant, scheduled bool) error {
 }
 
 // normalizeContact applies the tenant's numbering rules to a contact.
-func (p *Platform) normalizeContact(t *Tenant, seg *Segment, raw string) (string, error) {
+func (lc *Lifecycle) normalizeContact(t *Tenant, seg *Segment, raw string) (string, error) {
 	n, err := t.Contacts.Normalize(raw, seg.CountryCode)
 	switch {
 	case errors.Is(err, contact.ErrEmpty):
@@ -182,7 +182,7 @@ func (p *Platform) normalizeContact(t *Tenant, seg *Segment, raw string) (string
 
 // doubleCheck refuses a second pending callback for the same contact in a
 // queue (Callback Double Check).
-func (p *Platform) doubleCheck(ctx context.Context, tx Tx, q *Queue, it *Interaction) error {
+func (lc *Lifecycle) doubleCheck(ctx context.Context, tx Tx, q *Queue, it *Interaction) error {
 	if !q.CallbackDoubleCheck || it.Contact == "" {
 		return nil
 	}

@@ -18,8 +18,8 @@ import (
 // Find lists interactions by id or by contact (FindInteraction). Neither, a
 // malformed id, an invalid contact or an unknown segment is 108026; an id
 // not known is 107002; a contact with no live interaction is 109021.
-func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
-	t, err := p.tenant(f.Tenant)
+func (lc *Lifecycle) Find(ctx context.Context, f FindParams) ([]Found, error) {
+	t, err := lc.tenant(f.Tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -58,10 +58,10 @@ func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
 		}
 	}
 	var out []Found
-	err = p.inTx(ctx, func(tx Tx) error {
+	err = lc.inTx(ctx, func(tx Tx) error {
 		var its []*Interaction
 		if id != "" {
-			it, err := p.load(ctx, tx, t, id)
+			it, err := lc.load(ctx, tx, t, id)
 			if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ func (p *Platform) Find(ctx context.Context, f FindParams) ([]Found, error) {
 			found := Found{Interaction: it}
 			q := t.Queue(it.Queue)
 			if q != nil && it.Type == TypeASAP && it.State == StatePendingCallback {
-				if found.RemainingWait, err = p.remainingWait(ctx, tx, t, q, it); err != nil {
+				if found.RemainingWait, err = lc.qm.remainingWait(ctx, tx, t, q, it); err != nil {
 					return err
 				}
 			}
@@ -142,10 +142,10 @@ func variableValue(vars []Variable, name string) string {
 
 // Segments lists the configured segments of tenant, or of every tenant when
 // tenant is empty (GetSegments).
-func (p *Platform) Segments(_ context.Context, tenant string) ([]SegmentInfo, error) {
-	tenants := p.settings.Tenants
+func (lc *Lifecycle) Segments(_ context.Context, tenant string) ([]SegmentInfo, error) {
+	tenants := lc.settings.Tenants
 	if strings.TrimSpace(tenant) != "" {
-		t, err := p.tenant(tenant)
+		t, err := lc.tenant(tenant)
 		if err != nil {
 			return nil, err
 		}
@@ -166,15 +166,15 @@ func (p *Platform) Segments(_ context.Context, tenant string) ([]SegmentInfo, er
 // SegmentState decides what the IVR should do with a caller arriving on a
 // segment now (GetSegmentState, behaviour.md §4): the operation mode, the
 // EWT, the offer and where to route the caller.
-func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceApplication string) (*SegmentState, error) {
-	t, err := p.tenant(tenant)
+func (lc *Lifecycle) SegmentState(ctx context.Context, tenant, segment, sourceApplication string) (*SegmentState, error) {
+	t, err := lc.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(segment) == "" {
 		return nil, status.Errorf(status.InvalidSegment, "a segment is required")
 	}
-	seg, q, err := p.segment(t, segment)
+	seg, q, err := lc.segment(t, segment)
 	if err != nil {
 		return nil, err
 	}
@@ -185,18 +185,18 @@ func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceAppl
 		modeStatus string
 		use        licenceUse
 	)
-	err = p.inTx(ctx, func(tx Tx) error {
-		e, err := p.joinEstimate(ctx, tx, t, q)
+	err = lc.inTx(ctx, func(tx Tx) error {
+		e, err := lc.qm.joinEstimate(ctx, tx, t, q)
 		if err != nil {
 			return err
 		}
 		ewt, ewt95 = e.Mean, e.P95
 		if t.Licenses != nil {
-			if use, err = p.licences(ctx, tx, t, app); err != nil {
+			if use, err = lc.licences(ctx, tx, t, app); err != nil {
 				return err
 			}
 		}
-		mode, modeStatus, err = p.mode(ctx, tx, t, q)
+		mode, modeStatus, err = lc.qm.mode(ctx, tx, t, q)
 		return err
 	})
 	if err != nil {
@@ -206,13 +206,13 @@ func (p *Platform) SegmentState(ctx context.Context, tenant, segment, sourceAppl
 		Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Mode: mode, ModeStatus: modeStatus,
 		EWT: ewt, EWT95: ewt95, QueueMode: q.QueueMode,
 	}
-	st.Offer, st.RecommendedDestination, st.Why = p.offer(t, q, mode, ewt, app, use)
-	p.log.DebugContext(ctx, "segment state", "tenant", t.Name, "segment", seg.Name, "mode", mode, "ewt", ewt, "offer", st.Offer, "why", st.Why)
+	st.Offer, st.RecommendedDestination, st.Why = lc.offer(t, q, mode, ewt, app, use)
+	lc.log.DebugContext(ctx, "segment state", "tenant", t.Name, "segment", seg.Name, "mode", mode, "ewt", ewt, "offer", st.Offer, "why", st.Why)
 	return st, nil
 }
 
 // offer is the offer decision of behaviour.md §4.
-func (p *Platform) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app string, use licenceUse) (OfferTreatment, string, string) {
+func (lc *Lifecycle) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app string, use licenceUse) (OfferTreatment, string, string) {
 	caps := mode.Capabilities()
 	holding := firstNonEmpty(q.Skills.Holding.Device, q.Skills.Holding.ID)
 	under := firstNonEmpty(q.Skills.UnderThreshold.Device, q.Skills.UnderThreshold.ID, holding)
@@ -253,8 +253,8 @@ func firstNonEmpty(s ...string) string {
 // SegmentVariables returns the IVR variables of a segment's queue, all of
 // them or those named, and always CountryCode (GetSegmentVariables). Without
 // a segment, a tenant with one segment uses it.
-func (p *Platform) SegmentVariables(_ context.Context, tenant, segment string, names []string) (*SegmentVariables, error) {
-	t, err := p.tenant(tenant)
+func (lc *Lifecycle) SegmentVariables(_ context.Context, tenant, segment string, names []string) (*SegmentVariables, error) {
+	t, err := lc.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (p *Platform) SegmentVariables(_ context.Context, tenant, segment string, n
 		}
 		segment = t.Segments[0].Name
 	}
-	seg, q, err := p.segment(t, segment)
+	seg, q, err := lc.segment(t, segment)
 	if err != nil {
 		return nil, err
 	}
@@ -286,8 +286,8 @@ func (p *Platform) SegmentVariables(_ context.Context, tenant, segment string, n
 }
 
 // SystemVariables returns the tenant's system variables (GetSystemVariables).
-func (p *Platform) SystemVariables(_ context.Context, tenant string) ([]Variable, error) {
-	t, err := p.tenant(tenant)
+func (lc *Lifecycle) SystemVariables(_ context.Context, tenant string) ([]Variable, error) {
+	t, err := lc.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -298,23 +298,23 @@ func (p *Platform) SystemVariables(_ context.Context, tenant string) ([]Variable
 // returns the names of the tenant asked for, or of every tenant. An unknown
 // tenant, or none configured, is 109006; a store that cannot be reached or
 // refuses writes 109004 (Ready).
-func (p *Platform) Status(ctx context.Context, tenant string) ([]string, error) {
+func (lc *Lifecycle) Status(ctx context.Context, tenant string) ([]string, error) {
 	var names []string
 	if strings.TrimSpace(tenant) != "" {
-		t := p.settings.Tenant(strings.TrimSpace(tenant))
+		t := lc.settings.Tenant(strings.TrimSpace(tenant))
 		if t == nil {
 			return nil, status.Errorf(status.TenantsNotFound, "tenant %q is not configured", tenant)
 		}
 		names = []string{t.Name}
 	} else {
-		for _, t := range p.settings.Tenants {
+		for _, t := range lc.settings.Tenants {
 			names = append(names, t.Name)
 		}
 	}
 	if len(names) == 0 {
 		return nil, status.Errorf(status.TenantsNotFound, "no tenants are configured")
 	}
-	if err := p.Ready(ctx); err != nil {
+	if err := lc.Ready(ctx); err != nil {
 		return nil, err
 	}
 	return names, nil
@@ -323,14 +323,14 @@ func (p *Platform) Status(ctx context.Context, tenant string) ([]string, error) 
 // ValidateContact checks a contact against the tenant's numbering rules and
 // returns it normalised (ValidateContact). The segment's country code is the
 // default region; without a segment, the tenant's first segment's.
-func (p *Platform) ValidateContact(_ context.Context, tenant, segment, contact string) (string, error) {
-	t, err := p.tenant(tenant)
+func (lc *Lifecycle) ValidateContact(_ context.Context, tenant, segment, contact string) (string, error) {
+	t, err := lc.tenant(tenant)
 	if err != nil {
 		return "", err
 	}
 	var seg *Segment
 	if strings.TrimSpace(segment) != "" {
-		if seg, _, err = p.segment(t, segment); err != nil {
+		if seg, _, err = lc.segment(t, segment); err != nil {
 			return "", err
 		}
 	} else if len(t.Segments) > 0 {
@@ -338,5 +338,5 @@ func (p *Platform) ValidateContact(_ context.Context, tenant, segment, contact s
 	} else {
 		seg = &Segment{}
 	}
-	return p.normalizeContact(t, seg, contact)
+	return lc.normalizeContact(t, seg, contact)
 }

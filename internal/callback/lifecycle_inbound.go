@@ -38,16 +38,16 @@ func checkExternalID(id string) error {
 // CreateInteraction creates a live interaction for a caller entering the
 // IVR (CreateInteraction). Its place in the virtual queue is the time it was
 // created, so a caller who later asks for a callback keeps it.
-func (p *Platform) CreateInteraction(ctx context.Context, c CreateParams) (*Interaction, error) {
-	t, err := p.tenant(c.Tenant)
+func (lc *Lifecycle) CreateInteraction(ctx context.Context, c CreateParams) (*Interaction, error) {
+	t, err := lc.tenant(c.Tenant)
 	if err != nil {
 		return nil, err
 	}
-	seg, q, err := p.segment(t, c.Segment)
+	seg, q, err := lc.segment(t, c.Segment)
 	if err != nil {
 		return nil, err
 	}
-	app, err := p.sourceApplication(t, seg, c.SourceApplication)
+	app, err := lc.sourceApplication(t, seg, c.SourceApplication)
 	if err != nil {
 		return nil, err
 	}
@@ -55,24 +55,24 @@ func (p *Platform) CreateInteraction(ctx context.Context, c CreateParams) (*Inte
 	if err := checkExternalID(ext); err != nil {
 		return nil, err
 	}
-	if err := p.licensed(t, false); err != nil {
+	if err := lc.licensed(t, false); err != nil {
 		return nil, err
 	}
-	if err := p.liveAccepted(ctx, nil, t, q); err != nil {
+	if err := lc.liveAccepted(ctx, nil, t, q); err != nil {
 		return nil, err
 	}
 	it := &Interaction{
 		Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Type: TypeInbound,
-		ExternalTrackingID: ext, SourceApplication: app, QueuedAt: p.Now(),
+		ExternalTrackingID: ext, SourceApplication: app, QueuedAt: lc.Now(),
 	}
 	if err := mergeUserData(t, it, c.UserData); err != nil {
 		return nil, err
 	}
-	err = p.inTx(ctx, func(tx Tx) error {
-		if err := p.takeLicence(ctx, tx, t, app); err != nil {
+	err = lc.inTx(ctx, func(tx Tx) error {
+		if err := lc.takeLicence(ctx, tx, t, app); err != nil {
 			return err
 		}
-		return p.insert(ctx, tx, it, EvCreate, "")
+		return lc.insert(ctx, tx, it, EvCreate, "")
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create interaction for %s/%s: %w", t.Name, seg.Name, err)
@@ -81,8 +81,8 @@ func (p *Platform) CreateInteraction(ctx context.Context, c CreateParams) (*Inte
 }
 
 // liveAccepted refuses live callers in a mode that takes none (Shutdown).
-func (p *Platform) liveAccepted(ctx context.Context, tx Tx, t *Tenant, q *Queue) error {
-	mode, _, err := p.mode(ctx, tx, t, q)
+func (lc *Lifecycle) liveAccepted(ctx context.Context, tx Tx, t *Tenant, q *Queue) error {
+	mode, _, err := lc.qm.mode(ctx, tx, t, q)
 	if err != nil {
 		return err
 	}
@@ -97,14 +97,14 @@ func (p *Platform) liveAccepted(ctx context.Context, tx Tx, t *Tenant, q *Queue)
 // SpeakToAgent or CBDCSendToPriorityQueue sends a reconnected callback
 // customer to the callback (priority) queue. A missing reason is 108039, an
 // unknown one 108038.
-func (p *Platform) SendToQueue(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+func (lc *Lifecycle) SendToQueue(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
 	r, _ := Parse(SendToQueueReasons, reason)
 	r = r.Canonical()
 	ev := EvSendToHold
 	if r.ToCallbackQueue() {
 		ev = EvSendToCallbackQueue
 	}
-	return p.apply(ctx, tenant, id, &op{
+	return lc.apply(ctx, tenant, id, &op{
 		event: ev,
 		args: func(*Tenant) (string, error) {
 			_, err := enumArg(SendToQueueReasons, reason, "Reason", status.DataValueRequired, status.InvalidDataName)
@@ -124,12 +124,12 @@ func (p *Platform) SendToQueue(ctx context.Context, tenant, id, reason string) (
 // id; one the platform does not know is created in the holding queue, and
 // created is true (107100). Which queue it joined, holding or callback,
 // follows from its state.
-func (p *Platform) Queued(ctx context.Context, qp QueuedParams) (it *Interaction, created bool, err error) {
-	t, err := p.tenant(qp.Tenant)
+func (lc *Lifecycle) Queued(ctx context.Context, qp QueuedParams) (it *Interaction, created bool, err error) {
+	t, err := lc.tenant(qp.Tenant)
 	if err != nil {
 		return nil, false, err
 	}
-	id, ext, err := p.idOrExternal(qp.InteractionID, qp.ExternalTrackingID)
+	id, ext, err := lc.idOrExternal(qp.InteractionID, qp.ExternalTrackingID)
 	if err != nil {
 		return nil, false, err
 	}
@@ -137,17 +137,17 @@ func (p *Platform) Queued(ctx context.Context, qp QueuedParams) (it *Interaction
 	if skill == "" {
 		return nil, false, status.Errorf(status.SkillIDNotFound, "a SkillId is required")
 	}
-	err = p.inTx(ctx, func(tx Tx) error {
-		found, err := p.lookup(ctx, tx, t, id, ext)
+	err = lc.inTx(ctx, func(tx Tx) error {
+		found, err := lc.lookup(ctx, tx, t, id, ext)
 		switch {
 		case err == nil:
-			it, err = p.queueKnown(ctx, tx, t, found, skill, ext)
+			it, err = lc.queueKnown(ctx, tx, t, found, skill, ext)
 			return err
 		case status.Of(err) != status.InteractionNotFound:
 			return err
 		}
 		created = true
-		it, err = p.queueUnknown(ctx, tx, t, qp.Segment, skill, ext)
+		it, err = lc.queueUnknown(ctx, tx, t, qp.Segment, skill, ext)
 		return err
 	})
 	if err != nil {
@@ -157,7 +157,7 @@ func (p *Platform) Queued(ctx context.Context, qp QueuedParams) (it *Interaction
 }
 
 // queueKnown moves a known interaction into the skill queue it was reported in.
-func (p *Platform) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Interaction, skill, ext string) (*Interaction, error) {
+func (lc *Lifecycle) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Interaction, skill, ext string) (*Interaction, error) {
 	q := t.Queue(it.Queue)
 	if q == nil {
 		return nil, status.Errorf(status.QueueIDNotFound, "interaction %s belongs to queue %q, which is no longer configured", it.ID, it.Queue)
@@ -165,10 +165,10 @@ func (p *Platform) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Interac
 	if !hasSkill(q, skill) {
 		return nil, status.Errorf(status.SkillIDNotFound, "skill %q is not a skill of queue %q", skill, q.Name)
 	}
-	if err := p.liveAccepted(ctx, tx, t, q); err != nil {
+	if err := lc.liveAccepted(ctx, tx, t, q); err != nil {
 		return nil, err
 	}
-	return p.transitionLoaded(ctx, tx, it, EvQueued, "skill "+skill, func(it *Interaction) (string, error) {
+	return lc.transitionLoaded(ctx, tx, it, EvQueued, "skill "+skill, func(it *Interaction) (string, error) {
 		if ext != "" && it.ExternalTrackingID == "" {
 			it.ExternalTrackingID = ext
 		}
@@ -180,11 +180,11 @@ func (p *Platform) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Interac
 // anything else did. Its queue is the segment's, when one is named, or the
 // queue whose holding (or under-threshold) skill it is. Without a segment
 // the interaction has none until UpdateInteractionData sets one.
-func (p *Platform) queueUnknown(ctx context.Context, tx Tx, t *Tenant, segment, skill, ext string) (*Interaction, error) {
-	it := &Interaction{Tenant: t.Name, Type: TypeInbound, ExternalTrackingID: ext, SourceApplication: ACDSourceApplication, QueuedAt: p.Now()}
+func (lc *Lifecycle) queueUnknown(ctx context.Context, tx Tx, t *Tenant, segment, skill, ext string) (*Interaction, error) {
+	it := &Interaction{Tenant: t.Name, Type: TypeInbound, ExternalTrackingID: ext, SourceApplication: ACDSourceApplication, QueuedAt: lc.Now()}
 	var q *Queue
 	if strings.TrimSpace(segment) != "" {
-		seg, sq, err := p.segment(t, segment)
+		seg, sq, err := lc.segment(t, segment)
 		if err != nil {
 			return nil, err
 		}
@@ -195,11 +195,11 @@ func (p *Platform) queueUnknown(ctx context.Context, tx Tx, t *Tenant, segment, 
 	} else if q = holdingQueueOf(t, skill); q == nil {
 		return nil, status.Errorf(status.SkillIDNotFound, "skill %q is not the holding skill of any queue of tenant %q", skill, t.Name)
 	}
-	if err := p.liveAccepted(ctx, tx, t, q); err != nil {
+	if err := lc.liveAccepted(ctx, tx, t, q); err != nil {
 		return nil, err
 	}
 	it.Queue = q.Name
-	if err := p.insert(ctx, tx, it, EvQueuedUnknown, "skill "+skill); err != nil {
+	if err := lc.insert(ctx, tx, it, EvQueuedUnknown, "skill "+skill); err != nil {
 		return nil, err
 	}
 	return it, nil
@@ -222,7 +222,7 @@ func holdingQueueOf(t *Tenant, skill string) *Queue {
 
 // idOrExternal checks the pair of identifiers notifications from the ACD
 // carry: at least one is required (108046), the id must be well formed.
-func (p *Platform) idOrExternal(id, ext string) (string, string, error) {
+func (lc *Lifecycle) idOrExternal(id, ext string) (string, string, error) {
 	id, ext = strings.TrimSpace(id), strings.TrimSpace(ext)
 	if id == "" && ext == "" {
 		return "", "", status.Errorf(status.InteractionIDOrExternalTrackingIDRequired, "an InteractionId or an ExternalTrackingId is required")
@@ -240,9 +240,9 @@ func (p *Platform) idOrExternal(id, ext string) (string, string, error) {
 }
 
 // lookup finds an interaction of t by id, or else by external tracking id.
-func (p *Platform) lookup(ctx context.Context, tx Tx, t *Tenant, id, ext string) (*Interaction, error) {
+func (lc *Lifecycle) lookup(ctx context.Context, tx Tx, t *Tenant, id, ext string) (*Interaction, error) {
 	if id != "" {
-		it, err := p.load(ctx, tx, t, id)
+		it, err := lc.load(ctx, tx, t, id)
 		if err == nil || ext == "" || status.Of(err) != status.InteractionNotFound {
 			return it, err
 		}
@@ -258,12 +258,12 @@ func (p *Platform) lookup(ctx context.Context, tx Tx, t *Tenant, id, ext string)
 // answered by an agent, abandoned, or — for a caller on hold — accepting the
 // Second Chance offer, which creates a new pending callback (second) that
 // keeps the caller's place.
-func (p *Platform) Dequeued(ctx context.Context, d DequeuedParams) (it, second *Interaction, err error) {
-	t, err := p.tenant(d.Tenant)
+func (lc *Lifecycle) Dequeued(ctx context.Context, d DequeuedParams) (it, second *Interaction, err error) {
+	t, err := lc.tenant(d.Tenant)
 	if err != nil {
 		return nil, nil, err
 	}
-	id, ext, err := p.idOrExternal(d.InteractionID, d.ExternalTrackingID)
+	id, ext, err := lc.idOrExternal(d.InteractionID, d.ExternalTrackingID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -271,18 +271,18 @@ func (p *Platform) Dequeued(ctx context.Context, d DequeuedParams) (it, second *
 	if err != nil {
 		return nil, nil, err
 	}
-	err = p.inTx(ctx, func(tx Tx) error {
-		found, err := p.lookup(ctx, tx, t, id, ext)
+	err = lc.inTx(ctx, func(tx Tx) error {
+		found, err := lc.lookup(ctx, tx, t, id, ext)
 		if err != nil {
 			return err
 		}
 		switch reason {
 		case DequeueAbandoned:
-			it, err = p.transitionLoaded(ctx, tx, found, EvDequeueAbandoned, string(reason), nil)
+			it, err = lc.transitionLoaded(ctx, tx, found, EvDequeueAbandoned, string(reason), nil)
 		case DequeueAcceptSecondChanceOffer:
-			it, second, err = p.secondChance(ctx, tx, t, found)
+			it, second, err = lc.secondChance(ctx, tx, t, found)
 		default:
-			it, err = p.transitionLoaded(ctx, tx, found, answeredEvent(found), string(reason), nil)
+			it, err = lc.transitionLoaded(ctx, tx, found, answeredEvent(found), string(reason), nil)
 		}
 		return err
 	})
@@ -310,7 +310,7 @@ func answeredEvent(it *Interaction) Event {
 // offer and registers the ASAP callback that replaces it, with the same
 // place in line, contact and user data. The caller's number must be known
 // (set with UpdateInteractionData Contact before the offer is accepted).
-func (p *Platform) secondChance(ctx context.Context, tx Tx, t *Tenant, hold *Interaction) (*Interaction, *Interaction, error) {
+func (lc *Lifecycle) secondChance(ctx context.Context, tx Tx, t *Tenant, hold *Interaction) (*Interaction, *Interaction, error) {
 	q := t.Queue(hold.Queue)
 	if q == nil {
 		return nil, nil, status.Errorf(status.QueueIDNotFound, "queue %q is no longer configured", hold.Queue)
@@ -325,7 +325,7 @@ func (p *Platform) secondChance(ctx context.Context, tx Tx, t *Tenant, hold *Int
 		return nil, nil, status.Errorf(status.ContactRequired, "interaction %s has no contact to call back; set it with UpdateInteractionData Contact first", hold.ID)
 	}
 	voice := t.Licenses != nil && t.Licenses.IsVoice(hold.SourceApplication)
-	if err := p.modeAccepts(ctx, tx, t, q, false, voice); err != nil {
+	if err := lc.modeAccepts(ctx, tx, t, q, false, voice); err != nil {
 		return nil, nil, err
 	}
 	cb := &Interaction{
@@ -333,13 +333,13 @@ func (p *Platform) secondChance(ctx context.Context, tx Tx, t *Tenant, hold *Int
 		SourceApplication: hold.SourceApplication, ClientID: hold.ClientID, QueuedAt: orderKey(hold),
 		UserData: hold.UserData, LinkedID: hold.ID,
 	}
-	if err := p.doubleCheck(ctx, tx, q, cb); err != nil {
+	if err := lc.doubleCheck(ctx, tx, q, cb); err != nil {
 		return nil, nil, err
 	}
-	if err := p.insert(ctx, tx, cb, EvRegisterSecondChance, "AcceptSecondChanceOffer"); err != nil {
+	if err := lc.insert(ctx, tx, cb, EvRegisterSecondChance, "AcceptSecondChanceOffer"); err != nil {
 		return nil, nil, err
 	}
-	it, err := p.transitionLoaded(ctx, tx, hold, EvSecondChance, string(DequeueAcceptSecondChanceOffer), func(it *Interaction) (string, error) {
+	it, err := lc.transitionLoaded(ctx, tx, hold, EvSecondChance, string(DequeueAcceptSecondChanceOffer), func(it *Interaction) (string, error) {
 		it.LinkedID = cb.ID
 		return "callback " + cb.ID + " keeps the caller's place", nil
 	})
@@ -383,9 +383,9 @@ func parseContactURI(raw string) (number, appt string, err error) {
 // RequestContact converts a live interaction into a callback
 // (InteractionRequestContact): voice://NUMBER asks for an ASAP callback that
 // keeps the caller's place, voice://NUMBER?appt=TIME books one.
-func (p *Platform) RequestContact(ctx context.Context, tenant, id, uri string) (*Interaction, error) {
+func (lc *Lifecycle) RequestContact(ctx context.Context, tenant, id, uri string) (*Interaction, error) {
 	var number, appt string
-	return p.apply(ctx, tenant, id, &op{
+	return lc.apply(ctx, tenant, id, &op{
 		event: EvRequestContact,
 		args: func(*Tenant) (string, error) {
 			var err error
@@ -401,39 +401,39 @@ func (p *Platform) RequestContact(ctx context.Context, tenant, id, uri string) (
 			return string(TypeASAP), nil
 		},
 		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
-			return p.convertToCallback(ctx, tx, t, it, number, appt)
+			return lc.convertToCallback(ctx, tx, t, it, number, appt)
 		},
 	})
 }
 
-func (p *Platform) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *Interaction, number, appt string) (string, error) {
+func (lc *Lifecycle) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *Interaction, number, appt string) (string, error) {
 	if it.Segment == "" {
 		return "", status.Errorf(status.SegmentNotSet, "interaction %s has no segment; set one with UpdateInteractionData Segment", it.ID)
 	}
-	seg, q, err := p.segment(t, it.Segment)
+	seg, q, err := lc.segment(t, it.Segment)
 	if err != nil {
 		return "", status.Wrap(status.QueueIDNotFound, err, status.Message(err))
 	}
 	scheduled := appt != ""
-	if err := p.licensed(t, scheduled); err != nil {
+	if err := lc.licensed(t, scheduled); err != nil {
 		return "", err
 	}
-	if it.Contact, err = p.normalizeContact(t, seg, number); err != nil {
+	if it.Contact, err = lc.normalizeContact(t, seg, number); err != nil {
 		return "", err
 	}
 	voice := t.Licenses.IsVoice(it.SourceApplication)
-	if err := p.modeAccepts(ctx, tx, t, q, scheduled, voice); err != nil {
+	if err := lc.modeAccepts(ctx, tx, t, q, scheduled, voice); err != nil {
 		return "", err
 	}
 	it.Type = TypeASAP
 	if scheduled {
 		at, _ := ParseTime(appt)
-		if err := p.checkAppointment(ctx, tx, t, q, appointmentCheck{at: at, disabledCode: status.AppointmentsDisabled}); err != nil {
+		if err := lc.checkAppointment(ctx, tx, t, q, appointmentCheck{at: at, disabledCode: status.AppointmentsDisabled}); err != nil {
 			return "", err
 		}
 		it.Type, it.AppointmentTime = TypeAppointment, at
 	}
-	if err := p.doubleCheck(ctx, tx, q, it); err != nil {
+	if err := lc.doubleCheck(ctx, tx, q, it); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("%s callback to %s", it.Type, it.Contact), nil
@@ -441,8 +441,8 @@ func (p *Platform) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *
 
 // DisconnectedByApplication records the client application ending the call
 // (InteractionDisconnectedByApplication). A missing or unknown reason is 108038.
-func (p *Platform) DisconnectedByApplication(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
-	return p.apply(ctx, tenant, id, &op{
+func (lc *Lifecycle) DisconnectedByApplication(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+	return lc.apply(ctx, tenant, id, &op{
 		event: EvAppDisconnect,
 		args: func(*Tenant) (string, error) {
 			r, err := enumArg(AppDisconnectReasons, reason, "Reason", status.InvalidDataName, status.InvalidDataName)
@@ -455,13 +455,13 @@ func (p *Platform) DisconnectedByApplication(ctx context.Context, tenant, id, re
 // (InteractionDisconnectedByCaller): in a queue with reason Abandon it is an
 // abandon; CBDCDisconnectAndCancelPendingCallback also cancels the caller's
 // pending callback in the queue. A missing or unknown reason is 108027.
-func (p *Platform) DisconnectedByCaller(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+func (lc *Lifecycle) DisconnectedByCaller(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
 	r, _ := Parse(CallerDisconnectReasons, reason)
 	ev := EvCallerDisconnect
 	if r == CallerAbandon {
 		ev = EvCallerAbandon
 	}
-	return p.apply(ctx, tenant, id, &op{
+	return lc.apply(ctx, tenant, id, &op{
 		event: ev,
 		args: func(*Tenant) (string, error) {
 			_, err := enumArg(CallerDisconnectReasons, reason, "Reason", status.ReasonRequired, status.ReasonRequired)
@@ -471,13 +471,13 @@ func (p *Platform) DisconnectedByCaller(ctx context.Context, tenant, id, reason 
 			if r != CallerCBDCDisconnectAndCancelPending || it.Contact == "" {
 				return "", nil
 			}
-			return p.cancelPendingOf(ctx, tx, t, it)
+			return lc.cancelPendingOf(ctx, tx, t, it)
 		},
 	})
 }
 
 // cancelPendingOf cancels the other pending callbacks of it's contact in its queue.
-func (p *Platform) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *Interaction) (string, error) {
+func (lc *Lifecycle) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *Interaction) (string, error) {
 	pending, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: it.Queue, Contact: it.Contact, States: []State{StatePendingCallback}})
 	if err != nil {
 		return "", err
@@ -487,7 +487,7 @@ func (p *Platform) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *In
 		if o.ID == it.ID {
 			continue
 		}
-		if _, err := p.transitionLoaded(ctx, tx, o, EvCancel, "Caller", nil); err != nil {
+		if _, err := lc.transitionLoaded(ctx, tx, o, EvCancel, "Caller", nil); err != nil {
 			return "", err
 		}
 		ids = append(ids, o.ID)

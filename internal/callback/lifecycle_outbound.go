@@ -56,19 +56,19 @@ func CountFailure(limits Retries, a Attempts, reason AttemptFailReason) (next At
 
 // OutboundConnected records a launched callback reaching the customer
 // (InteractionOutboundConnected).
-func (p *Platform) OutboundConnected(ctx context.Context, tenant, id string) (*Interaction, error) {
-	return p.apply(ctx, tenant, id, &op{event: EvConnected})
+func (lc *Lifecycle) OutboundConnected(ctx context.Context, tenant, id string) (*Interaction, error) {
+	return lc.apply(ctx, tenant, id, &op{event: EvConnected})
 }
 
 // OutboundAttemptFailed records a failed outbound attempt
 // (InteractionOutboundAttemptFailed): the callback waits the retry wait and
 // is launched again, or fails with its final result. A request with no
 // data at all is 109029; a missing or unknown reason 108027.
-func (p *Platform) OutboundAttemptFailed(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+func (lc *Lifecycle) OutboundAttemptFailed(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
 	if strings.TrimSpace(tenant+id+reason) == "" {
 		return nil, status.Errorf(status.DataRequired, "Tenant, InteractionId and Reason are required")
 	}
-	t, err := p.tenant(tenant)
+	t, err := lc.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -80,12 +80,12 @@ func (p *Platform) OutboundAttemptFailed(ctx context.Context, tenant, id, reason
 		return nil, err
 	}
 	var it *Interaction
-	err = p.inTx(ctx, func(tx Tx) error {
-		found, err := p.load(ctx, tx, t, id)
+	err = lc.inTx(ctx, func(tx Tx) error {
+		found, err := lc.load(ctx, tx, t, id)
 		if err != nil {
 			return err
 		}
-		it, err = p.failAttempt(ctx, tx, t, found, r)
+		it, err = lc.qm.failAttempt(ctx, tx, t, found, r)
 		return err
 	})
 	if err != nil {
@@ -119,9 +119,9 @@ func (qm *QueueManager) failAttempt(ctx context.Context, tx Tx, t *Tenant, it *I
 // AssociateExternalTrackingID links an interaction to the id the routing
 // system gives its call (AssociateInteractionWithExternalTrackingID). A
 // missing or malformed id is 108041; one another live interaction holds, 108042.
-func (p *Platform) AssociateExternalTrackingID(ctx context.Context, tenant, id, externalID string) (*Interaction, error) {
+func (lc *Lifecycle) AssociateExternalTrackingID(ctx context.Context, tenant, id, externalID string) (*Interaction, error) {
 	ext := strings.TrimSpace(externalID)
-	return p.apply(ctx, tenant, id, &op{
+	return lc.apply(ctx, tenant, id, &op{
 		event: EvUpdate,
 		args: func(*Tenant) (string, error) {
 			if ext == "" {
@@ -130,14 +130,14 @@ func (p *Platform) AssociateExternalTrackingID(ctx context.Context, tenant, id, 
 			return "ExternalTrackingId", checkExternalID(ext)
 		},
 		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
-			return "external tracking id " + ext, p.setExternalID(ctx, tx, t, it, ext)
+			return "external tracking id " + ext, lc.setExternalID(ctx, tx, t, it, ext)
 		},
 	})
 }
 
 // setExternalID gives it the external tracking id ext, unless another
 // non-final interaction of the tenant holds it.
-func (p *Platform) setExternalID(ctx context.Context, tx Tx, t *Tenant, it *Interaction, ext string) error {
+func (lc *Lifecycle) setExternalID(ctx context.Context, tx Tx, t *Tenant, it *Interaction, ext string) error {
 	other, err := tx.InteractionGetByExternalID(ctx, t.Name, ext)
 	switch {
 	case err == nil && other.ID != it.ID:

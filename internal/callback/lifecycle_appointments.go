@@ -57,11 +57,11 @@ type appointmentCheck struct {
 // checkAppointment applies behaviour.md §8's checks, in their order:
 // disabled → in the past 108019 → beyond the horizon 108037 → before now +
 // EWT 107011 → outside business hours or on a holiday 107010 → slot full 107014.
-func (p *Platform) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *Queue, c appointmentCheck) error {
+func (lc *Lifecycle) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *Queue, c appointmentCheck) error {
 	if !q.Appointments.Enabled {
 		return status.Errorf(c.disabledCode, "queue %q does not take scheduled callbacks", q.Name)
 	}
-	now := p.Now()
+	now := lc.Now()
 	at := c.at.UTC()
 	if at.Before(now) {
 		return status.Errorf(status.AppointmentTimeInThePast, "%s is in the past (now %s)", FormatTime(at), FormatTime(now))
@@ -69,17 +69,17 @@ func (p *Platform) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *Qu
 	if horizon := now.AddDate(0, 0, q.Appointments.HorizonDays); at.After(horizon) {
 		return status.Errorf(status.AppointmentTimeAfterAppointmentTimesRange, "%s is more than %d days ahead", FormatTime(at), q.Appointments.HorizonDays)
 	}
-	ewt, err := p.queueEWT(ctx, tx, t, q)
+	ewt, err := lc.qm.queueEWT(ctx, tx, t, q)
 	if err != nil {
 		return err
 	}
 	if earliest := now.Add(ewt); at.Before(earliest) {
 		return status.Errorf(status.AppointmentTimeBeforeEWT, "%s is before the current wait ends (%s, EWT %s)", FormatTime(at), FormatTime(earliest), ewt)
 	}
-	if !p.openAt(t, q, at) {
+	if !lc.openAt(t, q, at) {
 		return status.Errorf(status.AppointmentTimeAfterHours, "%s is outside the business hours of queue %q", FormatTime(at), q.Name)
 	}
-	taken, err := p.slotTaken(ctx, tx, t, q, slotStart(t, q, at), c.moving)
+	taken, err := lc.slotTaken(ctx, tx, t, q, slotStart(t, q, at), c.moving)
 	if err != nil {
 		return err
 	}
@@ -111,8 +111,8 @@ var bookedStates = []State{StatePendingCallback, StateLaunched, StateOutboundCon
 // start. A booking belongs to the slot slotStart gives it: the last slot of a
 // day whose length does not divide 24 hours is cut short at midnight, so a
 // range of SlotLength from start would count the next day's first bookings.
-func (p *Platform) slotTaken(ctx context.Context, tx Tx, t *Tenant, q *Queue, start time.Time, except *Interaction) (int, error) {
-	booked, err := p.booked(ctx, tx, t, q)
+func (lc *Lifecycle) slotTaken(ctx context.Context, tx Tx, t *Tenant, q *Queue, start time.Time, except *Interaction) (int, error) {
+	booked, err := lc.booked(ctx, tx, t, q)
 	if err != nil {
 		return 0, err
 	}
@@ -148,8 +148,8 @@ const maxAppointmentCount = 100
 // wait ends and full slots; none is AppointmentSlotsNotFound (107012).
 // Without a segment, a tenant with a single queue uses it; otherwise the
 // queue must be named (108016).
-func (p *Platform) NextAppointmentTimes(ctx context.Context, tenant, segment string, from time.Time, n int) ([]time.Time, error) {
-	t, err := p.tenant(tenant)
+func (lc *Lifecycle) NextAppointmentTimes(ctx context.Context, tenant, segment string, from time.Time, n int) ([]time.Time, error) {
+	t, err := lc.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (p *Platform) NextAppointmentTimes(ctx context.Context, tenant, segment str
 			return nil, status.Errorf(status.QueueIDRequired, "tenant %q has %d queues: name a segment", t.Name, len(t.Queues))
 		}
 		q = t.Queues[0]
-	} else if _, q, err = p.segment(t, segment); err != nil {
+	} else if _, q, err = lc.segment(t, segment); err != nil {
 		return nil, err
 	}
 	if !q.Appointments.Enabled {
@@ -170,8 +170,8 @@ func (p *Platform) NextAppointmentTimes(ctx context.Context, tenant, segment str
 	}
 	n = min(n, maxAppointmentCount)
 	var out []time.Time
-	err = p.inTx(ctx, func(tx Tx) error {
-		out, err = p.freeSlots(ctx, tx, t, q, from, n)
+	err = lc.inTx(ctx, func(tx Tx) error {
+		out, err = lc.freeSlots(ctx, tx, t, q, from, n)
 		return err
 	})
 	if err != nil {
@@ -183,9 +183,9 @@ func (p *Platform) NextAppointmentTimes(ctx context.Context, tenant, segment str
 	return out, nil
 }
 
-func (p *Platform) freeSlots(ctx context.Context, tx Tx, t *Tenant, q *Queue, from time.Time, n int) ([]time.Time, error) {
-	now := p.Now()
-	ewt, err := p.queueEWT(ctx, tx, t, q)
+func (lc *Lifecycle) freeSlots(ctx context.Context, tx Tx, t *Tenant, q *Queue, from time.Time, n int) ([]time.Time, error) {
+	now := lc.Now()
+	ewt, err := lc.qm.queueEWT(ctx, tx, t, q)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +194,7 @@ func (p *Platform) freeSlots(ctx context.Context, tx Tx, t *Tenant, q *Queue, fr
 		earliest = from.UTC()
 	}
 	horizon := now.AddDate(0, 0, q.Appointments.HorizonDays)
-	booked, err := p.booked(ctx, tx, t, q)
+	booked, err := lc.booked(ctx, tx, t, q)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +204,7 @@ func (p *Platform) freeSlots(ctx context.Context, tx Tx, t *Tenant, q *Queue, fr
 	}
 	var out []time.Time
 	for s := slotStart(t, q, earliest); !s.After(horizon) && len(out) < n; s = nextSlot(t, q, s) {
-		if s.Before(earliest) || !p.openAt(t, q, s) || taken[s] >= q.Appointments.Capacity {
+		if s.Before(earliest) || !lc.openAt(t, q, s) || taken[s] >= q.Appointments.Capacity {
 			continue
 		}
 		out = append(out, s)

@@ -17,8 +17,8 @@ import (
 // Remove cancels a callback at a user's or administrator's request
 // (RemoveInteraction). The reason is required (108027) and must be
 // Web Canceled or Admin Canceled (108028).
-func (p *Platform) Remove(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
-	return p.apply(ctx, tenant, id, &op{
+func (lc *Lifecycle) Remove(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+	return lc.apply(ctx, tenant, id, &op{
 		event: EvRemove,
 		args: func(*Tenant) (string, error) {
 			r, err := enumArg(RemoveReasons, reason, "Reason", status.ReasonRequired, status.InvalidInteractionReason)
@@ -35,7 +35,7 @@ const privateDataPrefix = "_"
 // appointment time (pending callbacks only, 107015), its result code (one
 // of the tenant's CallInfos; a CANCELLED one cancels it), its client id, or
 // one user-data string.
-func (p *Platform) Modify(ctx context.Context, m ModifyParams) (*Interaction, error) {
+func (lc *Lifecycle) Modify(ctx context.Context, m ModifyParams) (*Interaction, error) {
 	action, known := Parse(ModifyActions, m.Action)
 	o := &op{event: EvUpdate, args: func(*Tenant) (string, error) {
 		_, err := enumArg(ModifyActions, m.Action, "Action", status.InvalidAction, status.InvalidAction)
@@ -44,9 +44,9 @@ func (p *Platform) Modify(ctx context.Context, m ModifyParams) (*Interaction, er
 	if known {
 		switch action {
 		case ModifyAppointmentTime:
-			o = p.modifyAppointment(ctx, m)
+			o = lc.modifyAppointment(ctx, m)
 		case ModifyResult:
-			o = p.modifyResult(m)
+			o = lc.modifyResult(m)
 		case ModifyClientID:
 			o.change = func(_ Tx, _ *Tenant, it *Interaction) (string, error) {
 				if strings.TrimSpace(m.ClientID) == "" {
@@ -70,10 +70,10 @@ func (p *Platform) Modify(ctx context.Context, m ModifyParams) (*Interaction, er
 			}
 		}
 	}
-	return p.apply(ctx, m.Tenant, m.InteractionID, o)
+	return lc.apply(ctx, m.Tenant, m.InteractionID, o)
 }
 
-func (p *Platform) modifyAppointment(ctx context.Context, m ModifyParams) *op {
+func (lc *Lifecycle) modifyAppointment(ctx context.Context, m ModifyParams) *op {
 	var at = m.AppointmentTime
 	return &op{
 		event: EvModifyAppointment,
@@ -86,14 +86,14 @@ func (p *Platform) modifyAppointment(ctx context.Context, m ModifyParams) *op {
 		},
 		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
 			when, _ := ParseTime(at)
-			return p.moveAppointment(ctx, tx, t, it, when)
+			return lc.moveAppointment(ctx, tx, t, it, when)
 		},
 	}
 }
 
 // moveAppointment books it at a new time (turning an ASAP callback into a
 // scheduled one), after the appointment checks.
-func (p *Platform) moveAppointment(ctx context.Context, tx Tx, t *Tenant, it *Interaction, at time.Time) (string, error) {
+func (lc *Lifecycle) moveAppointment(ctx context.Context, tx Tx, t *Tenant, it *Interaction, at time.Time) (string, error) {
 	if it.State != StatePendingCallback {
 		return "", status.Errorf(status.InteractionStatePreventsModifyingAppointmentTime, "interaction %s is %s; only a pending callback can be moved", it.ID, it.State.Report())
 	}
@@ -102,11 +102,11 @@ func (p *Platform) moveAppointment(ctx context.Context, tx Tx, t *Tenant, it *In
 		return "", status.Errorf(status.QueueIDNotFound, "queue %q is no longer configured", it.Queue)
 	}
 	if it.Type != TypeAppointment {
-		if err := p.licensed(t, true); err != nil {
+		if err := lc.licensed(t, true); err != nil {
 			return "", err
 		}
 	}
-	if err := p.checkAppointment(ctx, tx, t, q, appointmentCheck{at: at, moving: it, disabledCode: status.AppointmentError}); err != nil {
+	if err := lc.checkAppointment(ctx, tx, t, q, appointmentCheck{at: at, moving: it, disabledCode: status.AppointmentError}); err != nil {
 		return "", err
 	}
 	old := it.AppointmentTime
@@ -117,7 +117,7 @@ func (p *Platform) moveAppointment(ctx context.Context, tx Tx, t *Tenant, it *In
 	return fmt.Sprintf("appointment moved from %s to %s", FormatTime(old), FormatTime(at)), nil
 }
 
-func (p *Platform) modifyResult(m ModifyParams) *op {
+func (lc *Lifecycle) modifyResult(m ModifyParams) *op {
 	code := strings.TrimSpace(m.Result)
 	var info CallInfo
 	o := &op{event: EvUpdate}
@@ -148,8 +148,8 @@ func (p *Platform) modifyResult(m ModifyParams) *op {
 // ClientId, SourceApplication, Segment. Each pair is applied on its own:
 // those that succeed are kept (and committed) even when others fail. One
 // failure answers its own code; two or more answer 109031.
-func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string, kv []KeyValue) (*Interaction, error) {
-	t, err := p.tenant(tenant)
+func (lc *Lifecycle) UpdateInteractionData(ctx context.Context, tenant, id string, kv []KeyValue) (*Interaction, error) {
+	t, err := lc.tenant(tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +163,8 @@ func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string,
 		it       *Interaction
 		failures []error
 	)
-	err = p.inTx(ctx, func(tx Tx) error {
-		found, err := p.load(ctx, tx, t, id)
+	err = lc.inTx(ctx, func(tx Tx) error {
+		found, err := lc.load(ctx, tx, t, id)
 		if err != nil {
 			return err
 		}
@@ -174,7 +174,7 @@ func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string,
 		stored := found.AppointmentTime
 		var done []string
 		for _, pair := range kv {
-			detail, err := p.updateKey(ctx, tx, t, found, pair)
+			detail, err := lc.updateKey(ctx, tx, t, found, pair)
 			if err != nil {
 				failures = append(failures, err)
 				continue
@@ -185,7 +185,7 @@ func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string,
 			it = found
 			return nil
 		}
-		it, err = p.transitionChanged(ctx, tx, found, stored, EvUpdate, "InteractionData", func(*Interaction) (string, error) {
+		it, err = lc.transitionChanged(ctx, tx, found, stored, EvUpdate, "InteractionData", func(*Interaction) (string, error) {
 			return strings.Join(done, "; "), nil
 		})
 		return err
@@ -206,7 +206,7 @@ func (p *Platform) UpdateInteractionData(ctx context.Context, tenant, id string,
 }
 
 // updateKey applies one UpdateInteractionData pair to it (in memory).
-func (p *Platform) updateKey(ctx context.Context, tx Tx, t *Tenant, it *Interaction, pair KeyValue) (string, error) {
+func (lc *Lifecycle) updateKey(ctx context.Context, tx Tx, t *Tenant, it *Interaction, pair KeyValue) (string, error) {
 	key, err := enumArg(UpdateKeys, pair.Key, "Key", status.KeyNotSupportedUpdatingData, status.KeyNotSupportedUpdatingData)
 	if err != nil {
 		return "", err
@@ -225,25 +225,25 @@ func (p *Platform) updateKey(ctx context.Context, tx Tx, t *Tenant, it *Interact
 	}
 	switch key {
 	case UpdateContact:
-		return p.updateContact(ctx, tx, t, it, value)
+		return lc.updateContact(ctx, tx, t, it, value)
 	case UpdateAppointmentTime:
 		at, err := ParseTime(value)
 		if err != nil {
 			return "", err
 		}
-		return p.moveAppointment(ctx, tx, t, it, at)
+		return lc.moveAppointment(ctx, tx, t, it, at)
 	case UpdateExternalTrackingID:
 		if err := checkExternalID(value); err != nil {
 			return "", err
 		}
-		return "external tracking id " + value, p.setExternalID(ctx, tx, t, it, value)
+		return "external tracking id " + value, lc.setExternalID(ctx, tx, t, it, value)
 	case UpdateClientID:
 		it.ClientID = value
 		return "client id " + value, nil
 	case UpdateSourceApplication:
-		return p.updateSourceApplication(t, it, value)
+		return lc.updateSourceApplication(t, it, value)
 	case UpdateSegment:
-		seg, q, err := p.segment(t, value)
+		seg, q, err := lc.segment(t, value)
 		if err != nil {
 			return "", status.Wrap(status.QueueIDNotFound, err, status.Message(err))
 		}
@@ -253,7 +253,7 @@ func (p *Platform) updateKey(ctx context.Context, tx Tx, t *Tenant, it *Interact
 	return "", status.Errorf(status.KeyNotSupportedUpdatingData, "key %q is not supported", pair.Key)
 }
 
-func (p *Platform) updateContact(ctx context.Context, tx Tx, t *Tenant, it *Interaction, value string) (string, error) {
+func (lc *Lifecycle) updateContact(ctx context.Context, tx Tx, t *Tenant, it *Interaction, value string) (string, error) {
 	country := ""
 	if seg := t.Segment(it.Segment); seg != nil {
 		country = seg.CountryCode
@@ -267,7 +267,7 @@ func (p *Platform) updateContact(ctx context.Context, tx Tx, t *Tenant, it *Inte
 	old := it.Contact
 	it.Contact = n
 	if q := t.Queue(it.Queue); q != nil && it.IsCallback() {
-		if err := p.doubleCheck(ctx, tx, q, it); err != nil {
+		if err := lc.doubleCheck(ctx, tx, q, it); err != nil {
 			it.Contact = old
 			return "", err
 		}
@@ -275,12 +275,12 @@ func (p *Platform) updateContact(ctx context.Context, tx Tx, t *Tenant, it *Inte
 	return "contact " + n, nil
 }
 
-func (p *Platform) updateSourceApplication(t *Tenant, it *Interaction, value string) (string, error) {
+func (lc *Lifecycle) updateSourceApplication(t *Tenant, it *Interaction, value string) (string, error) {
 	seg := t.Segment(it.Segment)
 	if seg == nil {
 		seg = &Segment{}
 	}
-	app, err := p.sourceApplication(t, seg, value)
+	app, err := lc.sourceApplication(t, seg, value)
 	if err != nil {
 		return "", err
 	}

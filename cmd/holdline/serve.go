@@ -156,16 +156,16 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if err := platform.Start(ctx); err != nil {
 		return fmt.Errorf("start the platform: %w", err)
 	}
-	metrics.WatchInteractions(platform.CountByState, log)
+	metrics.WatchInteractions(platform.Lifecycle.CountByState, log)
 	tokens, creds := access.NewTokens(cfg.Tokens), access.NewCredentials(cfg.PTK, nil)
 	limiter := throttle.New(limitsOf(cfg), nil, metrics)
-	srv, err := server.New(server.Config{Platform: platform, Store: store, Metrics: metrics, Logger: log,
+	srv, err := server.New(server.Config{Platform: serverPlatform(platform), Store: store, Metrics: metrics, Logger: log,
 		Tokens: tokens, Credentials: creds, Limiter: limiter})
 	if err != nil {
 		return err
 	}
 	warnOpen(log, tokens, creds)
-	worker, err := dispatch.New(dispatch.Config{Outbox: platform, Settings: settings, Logger: log, Observer: metrics,
+	worker, err := dispatch.New(dispatch.Config{Outbox: platform.Delivery, Settings: settings, Logger: log, Observer: metrics,
 		Owner: fmt.Sprintf("node-%d/%d", f.node, os.Getpid()), UserAgent: "Holdline/" + version,
 		Backoff: dispatch.Backoff{Initial: cfg.Delivery.BackoffInitial, Max: cfg.Delivery.BackoffMax}})
 	if err != nil {
@@ -207,7 +207,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	}()
 	go func() {
 		defer close(qmDone)
-		_ = platform.Run(bgCtx, callback.DefaultTickInterval)
+		_ = platform.QueueManager.Run(bgCtx, callback.DefaultTickInterval)
 	}()
 	go func() {
 		defer close(dispatchDone)
@@ -220,6 +220,11 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	<-reloadDone
 	log.Info("queue manager and delivery stopped")
 	return err
+}
+
+// serverPlatform is the platform's parts as the server's fronts take them.
+func serverPlatform(p *callback.Platform) server.Platform {
+	return server.Platform{Lifecycle: p.Lifecycle, Queues: p.QueueManager, Launches: p.Delivery, Health: p}
 }
 
 // warnOpen says which fronts take requests without credentials.

@@ -4,8 +4,10 @@ package archtest
 
 import (
 	"go/ast"
+	"go/importer"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,4 +77,44 @@ func isAssertion(file *ast.File, sel *ast.SelectorExpr) bool {
 		}
 	}
 	return found
+}
+
+// maxMethods bounds the exported methods of an exported type of the
+// domain: a type that does everything is one nobody can change (issue #10).
+const maxMethods = 40
+
+// No exported type of the domain has more than maxMethods exported methods
+// (its own and those it promotes).
+func TestNoDomainTypeDoesEverything(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	imp := importer.ForCompiler(fset, "source", nil)
+	for _, path := range []string{"github.com/holdline/holdline/internal/callback"} {
+		pkg, err := imp.Import(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scope := pkg.Scope()
+		counted := 0
+		for _, name := range scope.Names() {
+			tn, ok := scope.Lookup(name).(*types.TypeName)
+			if !ok || !tn.Exported() {
+				continue
+			}
+			n := 0
+			ms := types.NewMethodSet(types.NewPointer(tn.Type()))
+			for i := range ms.Len() {
+				if ms.At(i).Obj().Exported() {
+					n++
+				}
+			}
+			counted++
+			if n > maxMethods {
+				t.Errorf("%s.%s has %d exported methods (at most %d): split it", pkg.Name(), name, n, maxMethods)
+			}
+		}
+		if counted == 0 {
+			t.Fatalf("no exported types found in %s", path)
+		}
+	}
 }

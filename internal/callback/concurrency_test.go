@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
 
@@ -53,7 +54,7 @@ tenants:
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, s)
-			nodes := []*callback.Platform{b.platform}
+			nodes := []platformtest.All{b.platform}
 			path := filepath.Join(t.TempDir(), "cluster.db")
 			if tc.nodes > 1 {
 				nodes = nil
@@ -70,11 +71,11 @@ tenants:
 					if err := p.Start(b.ctx); err != nil {
 						t.Fatal(err)
 					}
-					nodes = append(nodes, p)
+					nodes = append(nodes, platformtest.AllOf(p))
 				}
 			}
 			// on is the platform goroutine i talks to.
-			on := func(i int) *callback.Platform { return nodes[i%len(nodes)] }
+			on := func(i int) platformtest.All { return nodes[i%len(nodes)] }
 			p := nodes[0]
 			var (
 				mu      sync.Mutex
@@ -104,7 +105,7 @@ tenants:
 			// dial works through the launch queue once: the first attempt
 			// of each callback gets no answer, the second reaches the
 			// customer, who then talks to an agent.
-			dial := func(p *callback.Platform, owner string) int {
+			dial := func(p platformtest.All, owner string) int {
 				var orders []callback.LaunchOrder
 				err := retry(func() (err error) {
 					orders, err = p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "T", Max: 5, Owner: owner})

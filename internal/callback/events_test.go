@@ -415,10 +415,11 @@ func (failingTx) OutboxInsert(context.Context, *callback.OutboxMessage) error { 
 func TestAnEventIsPartOfItsChange(t *testing.T) {
 	t.Parallel()
 	b := setup(t, settingsFrom(t, integrated))
-	failing, err := callback.New(callback.Deps{Store: failingOutbox{b.store}, Clock: b.clock, Settings: b.platform.Settings(), Node: 7})
+	p, err := callback.New(callback.Deps{Store: failingOutbox{b.store}, Clock: b.clock, Settings: b.platform.Settings(), Node: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
+	failing := p.Lifecycle
 	_, err = failing.AddCallback(b.ctx, callback.AddParams{Tenant: "Site", Segment: "Main", Contact: "7001"})
 	if !errors.Is(err, errDiskFull) {
 		t.Fatalf("add with a failing outbox: %v", err)

@@ -340,3 +340,41 @@ func (lc *Lifecycle) ValidateContact(_ context.Context, tenant, segment, contact
 	}
 	return lc.normalizeContact(t, seg, contact)
 }
+
+// Get returns the interaction id of tenant with its full history.
+func (lc *Lifecycle) Get(ctx context.Context, tenantName, id string) (*Interaction, []Record, error) {
+	t, err := lc.tenant(tenantName)
+	if err != nil {
+		return nil, nil, err
+	}
+	if id, err = checkID(id); err != nil {
+		return nil, nil, err
+	}
+	var (
+		it   *Interaction
+		hist []Record
+	)
+	err = lc.inTx(ctx, func(tx Tx) error {
+		var err error
+		if it, err = lc.load(ctx, tx, t, id); err != nil {
+			return err
+		}
+		hist, err = tx.RecordList(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("get interaction %s: %w", id, err)
+	}
+	return it, hist, nil
+}
+
+// CountByState counts stored interactions per state (for metrics and the console).
+func (lc *Lifecycle) CountByState(ctx context.Context) (map[State]int, error) {
+	var out map[State]int
+	err := lc.inTx(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.InteractionCountByState(ctx)
+		return err
+	})
+	return out, err
+}

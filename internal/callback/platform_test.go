@@ -13,8 +13,8 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/status"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/userdata"
 )
 
@@ -22,9 +22,11 @@ import (
 var start = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
 
 type testBundle struct {
-	ctx      context.Context
-	clock    *clock.Fake
-	platform *callback.Platform
+	ctx   context.Context
+	clock *clock.Fake
+	// platform reaches every part of the platform; settings are its configuration.
+	platform platformtest.All
+	settings *callback.Settings
 	store    callback.Store
 }
 
@@ -39,28 +41,9 @@ func setup(t *testing.T, settings *callback.Settings) *testBundle {
 // platform's logs sent to log.
 func setupWith(t *testing.T, settings *callback.Settings, wrap func(callback.Store) callback.Store, log *slog.Logger) *testBundle {
 	t.Helper()
-	if settings == nil {
-		settings = config.Demo()
-	}
+	b := platformtest.New(t, platformtest.Options{Settings: settings, Start: start, Node: 7, Logger: log, Wrap: wrap})
 	ctx := callback.WithOrigin(context.Background(), callback.Origin{Method: "Test", RequestID: "req-1"})
-	st, err := sqlitestore.Open(ctx, t.TempDir()+"/holdline.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	var store callback.Store = st
-	if wrap != nil {
-		store = wrap(st)
-	}
-	clk := clock.NewFake(start)
-	p, err := callback.New(callback.Deps{Store: store, Clock: clk, Settings: settings, Node: 7, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return &testBundle{ctx: ctx, clock: clk, platform: p, store: store}
+	return &testBundle{ctx: ctx, clock: b.Clock, platform: b.All, settings: b.Settings(), store: b.Store}
 }
 
 // settingsFrom parses a small configuration for one test.

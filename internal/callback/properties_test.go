@@ -16,6 +16,7 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/schedule"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
@@ -49,7 +50,7 @@ func example(rt *rapid.T, yaml string, at time.Time) *testBundle {
 	if err := p.Start(ctx); err != nil {
 		rt.Fatal(err)
 	}
-	return &testBundle{ctx: ctx, clock: clk, platform: p}
+	return &testBundle{ctx: ctx, clock: clk, platform: platformtest.AllOf(p), settings: settings}
 }
 
 // ---- a. The appointment book (behaviour.md §8).

@@ -187,3 +187,23 @@ func (qm *QueueManager) snapshot(t *Tenant, q *Queue) ewt.Snapshot {
 	qm.queues[keyOf(t, q)].with(qm.Now(), func(tr *ewt.Tracker, now time.Time) { s = tr.Snapshot(now) })
 	return s
 }
+
+// start loads what the Queue Manager keeps in memory from the store: the
+// manual operation modes, its measurements rebuilt from the recent history,
+// and the modes last announced.
+func (qm *QueueManager) start(ctx context.Context) error {
+	return qm.store.InTx(ctx, func(tx Tx) error {
+		list, err := tx.QueueModeList(ctx)
+		if err != nil {
+			return fmt.Errorf("load manual modes: %w", err)
+		}
+		for i := range list {
+			o := list[i]
+			qm.overrides.set(queueKey{o.Tenant, o.Queue}, &o)
+		}
+		if err := qm.replay(ctx, tx); err != nil {
+			return err
+		}
+		return qm.learnModes(ctx, tx)
+	})
+}

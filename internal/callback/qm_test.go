@@ -2,56 +2,34 @@ package callback_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/clock"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/status"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
 
 // restartable is a platform whose process can be "restarted": a new
-// Platform on the same database file and clock.
+// Platform on the same data and clock.
 type restartable struct {
 	*testBundle
-	path     string
-	settings *callback.Settings
-	store    *sqlitestore.Store
+	bundle *platformtest.Bundle
 }
 
 func setupRestartable(t *testing.T, settings *callback.Settings) *restartable {
 	t.Helper()
-	r := &restartable{path: filepath.Join(t.TempDir(), "holdline.db"), settings: settings}
-	r.testBundle = &testBundle{ctx: callback.WithOrigin(context.Background(), callback.Origin{Method: "Test"}), clock: clock.NewFake(start)}
-	r.restart(t)
+	b := platformtest.New(t, platformtest.Options{Settings: settings, Start: start, Node: 7})
+	r := &restartable{bundle: b, testBundle: &testBundle{ctx: callback.WithOrigin(context.Background(), callback.Origin{Method: "Test"}),
+		clock: b.Clock, platform: b.All, settings: b.Settings(), store: b.Store}}
 	return r
 }
 
 func (r *restartable) restart(t *testing.T) {
 	t.Helper()
-	if r.store != nil {
-		if err := r.store.Close(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := sqlitestore.Open(r.ctx, r.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	p, err := callback.New(callback.Deps{Store: st, Clock: r.clock, Settings: r.settings, Node: 7, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(r.ctx); err != nil {
-		t.Fatal(err)
-	}
-	r.store, r.platform = st, p
+	r.bundle.Restart(t)
+	r.platform, r.store = r.bundle.All, r.bundle.Store
 }
 
 const weekly = `

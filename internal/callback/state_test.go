@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/holdline/holdline/internal/status"
 	"pgregory.net/rapid"
+
+	"github.com/holdline/holdline/internal/status"
 )
 
 // allowed is behaviour.md §2 written out pair by pair, independently of the

@@ -17,7 +17,7 @@ import (
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
 	"github.com/holdline/holdline/internal/dispatch"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/webhook"
 )
 
@@ -79,7 +79,7 @@ func ok(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.Stat
 type testBundle struct {
 	ctx      context.Context
 	clock    *clock.Fake
-	platform *callback.Platform
+	platform platformtest.All
 	settings *callback.Settings
 	worker   *dispatch.Worker
 	settled  chan string
@@ -104,25 +104,11 @@ func setupOn(t *testing.T, yaml string, change func(s *callback.Settings), wrap 
 		change(settings)
 	}
 	ctx := t.Context()
-	st, err := sqlitestore.Open(ctx, t.TempDir()+"/holdline.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	var store callback.Store = st
-	if wrap != nil {
-		store = wrap(st)
-	}
-	clk := clock.NewFake(start)
-	p, err := callback.New(callback.Deps{Store: store, Clock: clk, Settings: settings, Node: 1, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	b := &testBundle{ctx: ctx, clock: clk, platform: p, settings: settings, settled: make(chan string, 100)}
-	b.worker, err = dispatch.New(dispatch.Config{Outbox: p, Settings: settings, Clock: clk, Logger: log,
+	p := platformtest.New(t, platformtest.Options{Settings: settings, Start: start, Logger: log, Wrap: wrap})
+	clk := p.Clock
+	b := &testBundle{ctx: ctx, clock: clk, platform: p.All, settings: settings, settled: make(chan string, 100)}
+
+	b.worker, err = dispatch.New(dispatch.Config{Outbox: p.Delivery, Settings: settings, Clock: clk, Logger: log,
 		Jitter:  func(d time.Duration) time.Duration { return d },
 		Settled: func(_ *callback.OutboxMessage, outcome string) { b.settled <- outcome }})
 	if err != nil {

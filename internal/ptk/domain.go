@@ -9,8 +9,8 @@ import (
 )
 
 // Domain is what the PTK front asks of the platform: the operations its
-// methods map to, nothing else. *callback.Platform implements it; the front
-// depends on this interface, not on the platform's type.
+// methods map to, nothing else. The platform's Lifecycle implements it; the
+// front depends on this interface, not on the platform's types.
 type Domain interface {
 	// Interactions' lifecycle: the verbs that create and move them.
 	AddCallback(ctx context.Context, a callback.AddParams) (*callback.Interaction, error)
@@ -45,4 +45,4 @@ type Domain interface {
 	Status(ctx context.Context, tenant string) ([]string, error)
 }
 
-var _ Domain = (*callback.Platform)(nil)
+var _ Domain = (*callback.Lifecycle)(nil)

@@ -38,7 +38,7 @@ type Observer interface {
 
 // Config is what the PTK endpoint is built from.
 type Config struct {
-	// Platform is the domain (a *callback.Platform); required.
+	// Platform is the domain (the platform's Lifecycle); required.
 	Platform Domain
 	// Logger receives refusals (info) and failures (error); default slog.Default().
 	Logger *slog.Logger

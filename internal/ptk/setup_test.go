@@ -2,7 +2,6 @@ package ptk_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -21,10 +20,10 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/status"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/store/storetest"
 	"github.com/holdline/holdline/internal/telemetry"
 )
@@ -158,8 +157,8 @@ func testSettings(t *testing.T) *callback.Settings {
 // with the fake clock its platform runs on.
 type bundle struct {
 	srv      *httptest.Server
-	platform *callback.Platform
-	store    *sqlitestore.Store
+	platform platformtest.All
+	store    callback.Store
 	// faulty wraps store for the platform and the server: tests make it fail.
 	faulty *storetest.Faulty
 	clock  *clock.Fake
@@ -168,23 +167,12 @@ type bundle struct {
 // setup starts a server; opts change its configuration (credentials...).
 func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 	t.Helper()
-	st, err := sqlitestore.Open(context.Background(), filepath.Join(t.TempDir(), "holdline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	faulty := storetest.NewFaulty(st)
+	var faulty *storetest.Faulty
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clk := clock.NewFake(now)
-	p, err := callback.New(callback.Deps{Store: faulty, Clock: clk, Settings: testSettings(t), Node: 1, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	p := platformtest.New(t, platformtest.Options{Settings: testSettings(t), Start: now, Logger: log,
+		Wrap: func(st callback.Store) callback.Store { faulty = storetest.NewFaulty(st); return faulty }})
 	m := telemetry.New("test")
-	cfg := server.Config{Platform: p, Store: faulty, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
+	cfg := server.Config{Platform: p.ServerPlatform(), Store: faulty, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -197,7 +185,7 @@ func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 		srv.Close()
 		record(t, m)
 	})
-	return &bundle{srv: srv, platform: p, store: st, faulty: faulty, clock: clk}
+	return &bundle{srv: srv, platform: p.All, store: p.Engine, faulty: faulty, clock: p.Clock}
 }
 
 // reply is an answer of the SOAP endpoint.

@@ -28,7 +28,7 @@ type Observer interface {
 
 // API serves the REST resources under /api/v1/.
 type API struct {
-	platform Domain
+	platform Parts
 	log      *slog.Logger
 	observe  Observer
 	newID    func() string
@@ -39,7 +39,7 @@ type API struct {
 }
 
 // NewAPI returns the REST API on top of platform. newID makes request ids.
-func NewAPI(platform Domain, log *slog.Logger, observe Observer, newID func() string) *API {
+func NewAPI(platform Parts, log *slog.Logger, observe Observer, newID func() string) *API {
 	return &API{platform: platform, log: log, observe: observe, newID: newID, stopping: make(chan struct{})}
 }
 

@@ -37,12 +37,16 @@ type Launches interface {
 	Deliveries(ctx context.Context, tenant string, q callback.DeliveryQuery) ([]callback.OutboxMessage, error)
 }
 
-// Domain is all the REST API asks of the platform. *callback.Platform
-// implements it; the API depends on these interfaces, not on its type.
-type Domain interface {
+// Parts are the platform's parts the REST API asks: its Lifecycle, its
+// QueueManager and its Delivery, each through the interface above.
+type Parts struct {
 	Interactions
 	Queues
 	Launches
 }
 
-var _ Domain = (*callback.Platform)(nil)
+var (
+	_ Interactions = (*callback.Lifecycle)(nil)
+	_ Queues       = (*callback.QueueManager)(nil)
+	_ Launches     = (*callback.Delivery)(nil)
+)

@@ -17,10 +17,9 @@ import (
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
-	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/restapi"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
 
 var start = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
@@ -28,7 +27,7 @@ var start = time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)
 type testBundle struct {
 	ctx      context.Context
 	clock    *clock.Fake
-	platform *callback.Platform
+	platform platformtest.All
 	api      *restapi.API
 	server   *httptest.Server
 }
@@ -53,33 +52,21 @@ func tokens() []access.Token {
 func setup(t *testing.T, toks []access.Token) *testBundle {
 	t.Helper()
 	ctx := t.Context()
-	st, err := sqlitestore.Open(ctx, t.TempDir()+"/holdline.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	clk := clock.NewFake(start)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: config.Demo(), Node: 1, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	p := platformtest.New(t, platformtest.Options{Start: start, Logger: log})
 	var n atomic.Int64
 	newID := func() string { return "req-" + string(rune('a'+n.Add(1)%26)) }
 	mux := http.NewServeMux()
-	api := restapi.NewAPI(p, log, nil, newID)
+	api := restapi.NewAPI(restapi.Parts{Interactions: p.Lifecycle, Queues: p.QueueManager, Launches: p.Delivery}, log, nil, newID)
 	api.Register(mux)
-	soap, err := ptk.New(ptk.Config{Platform: p, Logger: log})
+	soap, err := ptk.New(ptk.Config{Platform: p.Lifecycle, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	soap.Register(mux)
 	srv := httptest.NewServer(restapi.NewAuth(access.NewTokens(toks), nil, log, newID).Protect(mux))
 	t.Cleanup(srv.Close)
-	return &testBundle{ctx: ctx, clock: clk, platform: p, api: api, server: srv}
+	return &testBundle{ctx: ctx, clock: p.Clock, platform: p.All, api: api, server: srv}
 }
 
 // call sends a JSON request with token (none when empty) and returns the

@@ -144,7 +144,7 @@ func BenchmarkAuditRequest(b *testing.B) {
 		size int
 	}{{"30000-keys-1MiB", 30_000, 1<<20 - 200}, {"8000-keys", 8_000, 0}} {
 		body := []byte(fmt.Sprintf(`{"segment":"PTK_VHT_TEST","contact":"80001","userData":%s}`, restUserData(tc.keys, tc.size)))
-		api := restapi.NewAPI(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, func() string { return "bench" })
+		api := restapi.NewAPI(restapi.Parts{}, slog.New(slog.NewTextHandler(io.Discard, nil)), nil, func() string { return "bench" })
 		mux := http.NewServeMux()
 		api.Register(mux)
 		h := restapi.NewAuth(nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), func() string { return "bench" }).Protect(mux)

@@ -12,17 +12,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"pgregory.net/rapid"
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/clock"
-	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/server"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/telemetry"
 	"github.com/holdline/holdline/internal/userdata"
 )
@@ -45,8 +42,8 @@ type fataler interface {
 
 type isolation struct {
 	srv      *httptest.Server
-	store    *sqlitestore.Store
-	platform *callback.Platform
+	store    callback.Store
+	platform platformtest.All
 	// idsOfB are interaction ids of tenants B: callbacks pending and
 	// launched, a live call in treatment.
 	idsOfB []string
@@ -56,29 +53,18 @@ type isolation struct {
 func setupIsolation(t *testing.T) *isolation {
 	t.Helper()
 	ctx := t.Context()
-	st, err := sqlitestore.Open(ctx, t.TempDir()+"/holdline.db", sqlitestore.WithSynchronous("OFF"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clk := clock.NewFake(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC))
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: config.Demo(), Node: 1, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	b := platformtest.New(t, platformtest.Options{Logger: log})
+	p := b.All
 	tokens := access.NewTokens([]access.Token{{Name: "tenant-a", SHA256: sha256.Sum256([]byte(tokenA)),
 		Tenants: []string{"VHTLab"}, Permissions: access.AllPermissions}})
-	s, err := server.New(server.Config{Platform: p, Store: st, Metrics: telemetry.New("test"), Logger: log, Tokens: tokens})
+	s, err := server.New(server.Config{Platform: b.ServerPlatform(), Store: b.Store, Metrics: telemetry.New("test"), Logger: log, Tokens: tokens})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	is := &isolation{srv: srv, store: st, platform: p}
+	is := &isolation{srv: srv, store: b.Store, platform: p}
 	secret := userdata.List{userdata.P("account", userdata.Str(secretOfB))}
 	for i, tenant := range []string{"Portree", "VHT", "Portree"} {
 		it, err := p.AddCallback(ctx, callback.AddParams{Tenant: tenant, Segment: "VHT_Test",

@@ -37,14 +37,21 @@ const (
 	readyTimeout           = 2 * time.Second
 )
 
-// Platform is what the server's fronts ask of the platform (a
-// *callback.Platform): the PTK's operations, the REST API's, and whether
-// the store refuses writes, for /readyz.
-type Platform interface {
-	ptk.Domain
-	restapi.Domain
-	// StoreError is why the store refuses writes, or nil.
-	StoreError() error
+// Platform is what the server's fronts ask of the platform's parts.
+type Platform struct {
+	// Lifecycle serves the PTK and the REST API's interactions (the
+	// platform's Lifecycle).
+	Lifecycle interface {
+		ptk.Domain
+		restapi.Interactions
+	}
+	// Queues serves the queue resources (its QueueManager).
+	Queues restapi.Queues
+	// Launches serves dialers and the deliveries list (its Delivery).
+	Launches restapi.Launches
+	// Health says why the store refuses writes, or nil, for /readyz (the
+	// platform itself).
+	Health interface{ StoreError() error }
 }
 
 // Config is what the server is built from.
@@ -84,7 +91,8 @@ type Server struct {
 
 // New builds the server's routes.
 func New(cfg Config) (*Server, error) {
-	if cfg.Platform == nil || cfg.Store == nil || cfg.Metrics == nil {
+	if cfg.Platform.Lifecycle == nil || cfg.Platform.Queues == nil || cfg.Platform.Launches == nil || cfg.Platform.Health == nil ||
+		cfg.Store == nil || cfg.Metrics == nil {
 		return nil, errors.New("server: platform, store and metrics are required")
 	}
 	if cfg.Logger == nil {
@@ -93,8 +101,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
-	api := restapi.NewAPI(cfg.Platform, cfg.Logger, cfg.Metrics, uuid.NewString)
-	pc := ptk.Config{Platform: cfg.Platform, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString,
+	api := restapi.NewAPI(restapi.Parts{Interactions: cfg.Platform.Lifecycle, Queues: cfg.Platform.Queues, Launches: cfg.Platform.Launches}, cfg.Logger, cfg.Metrics, uuid.NewString)
+	pc := ptk.Config{Platform: cfg.Platform.Lifecycle, Logger: cfg.Logger, Observer: cfg.Metrics, NewID: uuid.NewString,
 		Limits: cfg.PTK, Credentials: cfg.Credentials}
 	var limiter restapi.Limiter
 	if cfg.Limiter != nil { // a nil *Limiter in an interface would not be nil
@@ -140,7 +148,7 @@ func registerProbes(mux *http.ServeMux, cfg Config) {
 		}
 		// A full disk still answers a ping: not ready while writes fail.
 		// The platform logged the cause once when it turned.
-		if err := cfg.Platform.StoreError(); err != nil {
+		if err := cfg.Platform.Health.StoreError(); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, status.Message(err))
 			return

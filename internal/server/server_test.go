@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -9,20 +8,17 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/clock"
-	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/server"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/store/storetest"
 	"github.com/holdline/holdline/internal/telemetry"
 )
 
 type testBundle struct {
 	srv   *httptest.Server
-	store *sqlitestore.Store
+	store callback.Store
 	// faulty wraps store when the test asked for it (setupFaulty).
 	faulty *storetest.Faulty
 }
@@ -47,7 +43,7 @@ func setupOn(t *testing.T, faulty bool) *testBundle {
 }
 
 // newServer builds a server of the demo configuration on a fresh store.
-func newServer(t *testing.T) (*server.Server, *sqlitestore.Store) {
+func newServer(t *testing.T) (*server.Server, callback.Store) {
 	t.Helper()
 	s, st, _ := newServerOn(t, false)
 	return s, st
@@ -55,30 +51,15 @@ func newServer(t *testing.T) (*server.Server, *sqlitestore.Store) {
 
 // newServerOn is newServer with the store wrapped in a storetest.Faulty,
 // returned too, when faulty is set.
-func newServerOn(t *testing.T, faulty bool, mods ...func(*server.Config)) (*server.Server, *sqlitestore.Store, *storetest.Faulty) {
+func newServerOn(t *testing.T, faulty bool, mods ...func(*server.Config)) (*server.Server, callback.Store, *storetest.Faulty) {
 	t.Helper()
-	st, err := sqlitestore.Open(context.Background(), t.TempDir()+"/holdline.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	var (
-		store callback.Store = st
-		f     *storetest.Faulty
-	)
+	var f *storetest.Faulty
+	o := platformtest.Options{}
 	if faulty {
-		f = storetest.NewFaulty(st)
-		store = f
+		o.Wrap = func(st callback.Store) callback.Store { f = storetest.NewFaulty(st); return f }
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p, err := callback.New(callback.Deps{Store: store, Clock: clock.NewFake(time.Date(2026, 11, 26, 15, 0, 0, 0, time.UTC)), Settings: config.Demo(), Node: 1, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	cfg := server.Config{Platform: p, Store: store, Metrics: telemetry.New("test"), Logger: log}
+	p := platformtest.New(t, o)
+	cfg := server.Config{Platform: p.ServerPlatform(), Store: p.Store, Metrics: telemetry.New("test"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, mod := range mods {
 		mod(&cfg)
 	}
@@ -86,7 +67,7 @@ func newServerOn(t *testing.T, faulty bool, mods ...func(*server.Config)) (*serv
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s, st, f
+	return s, p.Engine, f
 }
 
 func do(t *testing.T, method, url, body string) (int, map[string]any) {

@@ -59,8 +59,15 @@ func newPlatformSide(ctx context.Context, sc *Scenario, dir string, start time.T
 	if err != nil {
 		return nil, errors.Join(err, ps.close())
 	}
-	ps.p = p
+	ps.p = parts{p.Lifecycle, p.QueueManager, p.Delivery}
 	return ps, nil
+}
+
+// parts gathers the platform's parts: the domain the simulation calls.
+type parts struct {
+	*callback.Lifecycle
+	*callback.QueueManager
+	*callback.Delivery
 }
 
 // domain is what the simulated integrations ask of the platform: the IVR's,

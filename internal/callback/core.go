@@ -368,3 +368,17 @@ func enumArg[T ~string](values []T, raw, what string, missingCode, invalidCode s
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// queue resolves a tenant's queue by name (the console and APIs name queues;
+// the PTK names segments).
+func (c *core) queue(tenant, queue string) (*Tenant, *Queue, error) {
+	t, err := c.tenant(tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	q := t.Queue(strings.TrimSpace(queue))
+	if q == nil {
+		return nil, nil, status.Errorf(status.QueueIDNotFound, "queue %q is not configured for tenant %q", queue, t.Name)
+	}
+	return t, q, nil
+}

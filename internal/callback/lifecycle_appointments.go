@@ -2,7 +2,6 @@ package callback
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -89,12 +88,6 @@ func (lc *Lifecycle) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *
 	return nil
 }
 
-// openAt reports whether queue q is open at t: inside its business hours and
-// not on one of its holidays, both read in the tenant's time zone.
-func (c *core) openAt(t *Tenant, q *Queue, at time.Time) bool {
-	return !q.Holidays.ClosedAt(at, t.Location) && q.BusinessHours.OpenAt(at, t.Location)
-}
-
 // slotStart is the start of the appointment slot holding at: slots are
 // SlotLength long and aligned to midnight in the tenant's time zone.
 func slotStart(t *Tenant, q *Queue, at time.Time) time.Time {
@@ -126,15 +119,6 @@ func (lc *Lifecycle) slotTaken(ctx context.Context, tx Tx, t *Tenant, q *Queue, 
 		}
 	}
 	return n, nil
-}
-
-// booked lists the scheduled callbacks of q that hold a slot.
-func (c *core) booked(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
-	its, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: bookedStates})
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(its, func(it *Interaction) bool { return it.Type != TypeAppointment }), nil
 }
 
 // DefaultAppointmentCount is how many slots GetNextAvailableAppointmentTimes returns by default.

@@ -94,28 +94,6 @@ func (lc *Lifecycle) OutboundAttemptFailed(ctx context.Context, tenant, id, reas
 	return it, nil
 }
 
-// failAttempt counts a failed attempt of it and retries or ends it.
-func (qm *QueueManager) failAttempt(ctx context.Context, tx Tx, t *Tenant, it *Interaction, r AttemptFailReason) (*Interaction, error) {
-	limits := Retries{Total: 1}
-	if q := t.Queue(it.Queue); q != nil {
-		limits = q.Retries
-	}
-	attempts, final, result := CountFailure(limits, it.Attempts, r)
-	ev := EvAttemptRetry
-	if final {
-		ev = EvAttemptFinal
-	}
-	return qm.transitionLoaded(ctx, tx, it, ev, string(r), func(it *Interaction) (string, error) {
-		it.Attempts = attempts
-		if final {
-			it.Result = result
-			return fmt.Sprintf("attempt %d failed (%s): %s", attempts.Total, r, result), nil
-		}
-		it.DueAt = qm.Now().Add(limits.Wait)
-		return fmt.Sprintf("attempt %d failed (%s); retry at %s", attempts.Total, r, FormatTime(it.DueAt)), nil
-	})
-}
-
 // AssociateExternalTrackingID links an interaction to the id the routing
 // system gives its call (AssociateInteractionWithExternalTrackingID). A
 // missing or malformed id is 108041; one another live interaction holds, 108042.

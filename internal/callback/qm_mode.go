@@ -3,7 +3,6 @@ package callback
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -250,18 +249,4 @@ func (qm *QueueManager) ClearMode(ctx context.Context, tenant, queue, by string)
 	}
 	qm.log.InfoContext(ctx, "manual operation mode cleared", "tenant", t.Name, "queue", q.Name, "by", by)
 	return qm.ModeOf(ctx, t.Name, q.Name)
-}
-
-// queue resolves a tenant's queue by name (the console and APIs name queues;
-// the PTK names segments).
-func (c *core) queue(tenant, queue string) (*Tenant, *Queue, error) {
-	t, err := c.tenant(tenant)
-	if err != nil {
-		return nil, nil, err
-	}
-	q := t.Queue(strings.TrimSpace(queue))
-	if q == nil {
-		return nil, nil, status.Errorf(status.QueueIDNotFound, "queue %q is not configured for tenant %q", queue, t.Name)
-	}
-	return t, q, nil
 }

@@ -48,6 +48,8 @@ type queueView interface {
 // messages it writes, so their waiters can be woken then.
 type recordingTx struct {
 	Tx
+	// at is the transaction's time, read once when it began.
+	at      time.Time
 	records []Record
 	// launched are the tenants of the launches inserted.
 	launched []string
@@ -98,6 +100,17 @@ func (r *recordingTx) wrote() bool {
 	return len(r.records) > 0 || len(r.launched) > 0 || r.outbox || r.sequenced
 }
 
+// now is the time of the transaction tx: read once, when it began, so that
+// everything one transaction writes — the interaction, its history record,
+// its events and launches — carries the same time. Outside a transaction of
+// inTx it is the clock's time.
+func (c *core) now(tx Tx) time.Time {
+	if r, ok := tx.(*recordingTx); ok {
+		return r.at
+	}
+	return c.Now()
+}
+
 // onCommit runs fn once tx has committed, when tx is a transaction of
 // Platform.inTx; otherwise at once.
 func onCommit(tx Tx, fn func()) {
@@ -116,7 +129,7 @@ func onCommit(tx Tx, fn func()) {
 func (c *core) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	var rec *recordingTx
 	err := c.store.InTx(ctx, func(tx Tx) error {
-		rec = &recordingTx{Tx: tx}
+		rec = &recordingTx{Tx: tx, at: c.Now()}
 		return fn(rec)
 	})
 	if IsUnavailable(err) {
@@ -208,7 +221,7 @@ func (c *core) insert(ctx context.Context, tx Tx, it *Interaction, ev Event, rea
 	if err != nil {
 		return err
 	}
-	now := c.Now()
+	now := c.now(tx)
 	it.ID = NewID(c.node, seq, now)
 	it.State = to
 	it.CreatedAt, it.UpdatedAt = now, now
@@ -264,7 +277,7 @@ func (c *core) transitionChanged(ctx context.Context, tx Tx, it *Interaction, ap
 			return nil, err
 		}
 	}
-	it.UpdatedAt = c.Now()
+	it.UpdatedAt = c.now(tx)
 	if err := tx.InteractionUpdate(ctx, it); err != nil {
 		return nil, err
 	}

@@ -46,7 +46,7 @@ func (d *Delivery) ClaimOutbox(ctx context.Context, c OutboxClaim) ([]OutboxMess
 	var out []OutboxMessage
 	err := d.inTx(ctx, func(tx Tx) error {
 		out = nil
-		now := d.Now()
+		now := d.now(tx)
 		claimed, err := tx.OutboxClaim(ctx, &OutboxClaimParams{Max: c.Max, Owner: c.Owner, Now: now, Lease: c.Lease})
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func ackQuietly(ctx context.Context, tx Tx, key string, now time.Time) error {
 // launch is acknowledged with it, so no claiming dialer gets it.
 func (d *Delivery) OutboxDelivered(ctx context.Context, m *OutboxMessage) error {
 	err := d.inTx(ctx, func(tx Tx) error {
-		now := d.Now()
+		now := d.now(tx)
 		if _, err := tx.OutboxDelivered(ctx, m.ID, now); err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func (d *Delivery) OutboxRetry(ctx context.Context, m *OutboxMessage, next time.
 // claiming dialers may take it.
 func (d *Delivery) OutboxExpire(ctx context.Context, m *OutboxMessage, cause string) error {
 	err := d.inTx(ctx, func(tx Tx) error {
-		_, err := tx.OutboxDiscard(ctx, &OutboxDiscardParams{ID: m.ID, Attempts: m.Attempts, State: OutboxExpired, At: d.Now(), Error: cause})
+		_, err := tx.OutboxDiscard(ctx, &OutboxDiscardParams{ID: m.ID, Attempts: m.Attempts, State: OutboxExpired, At: d.now(tx), Error: cause})
 		return err
 	})
 	if err != nil {

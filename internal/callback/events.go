@@ -408,7 +408,7 @@ type message struct {
 
 // write inserts m for every destination of t that takes its type.
 func (c *core) write(ctx context.Context, tx Tx, t *Tenant, m message) error {
-	now := c.Now()
+	now := c.now(tx)
 	if m.due.IsZero() {
 		m.due = now
 	}
@@ -458,7 +458,7 @@ func (c *core) confirm(ctx context.Context, tx Tx, t *Tenant, it *Interaction) e
 func (c *core) remind(ctx context.Context, tx Tx, t *Tenant, it *Interaction) error {
 	lead := t.Notifications.Reminder
 	if lead <= 0 || it.Type != TypeAppointment || it.State != StatePendingCallback ||
-		it.AppointmentTime.Sub(c.Now()) <= lead || !t.subscribed(NotificationReminder) {
+		it.AppointmentTime.Sub(c.now(tx)) <= lead || !t.subscribed(NotificationReminder) {
 		return nil
 	}
 	at := it.AppointmentTime.UTC().Format(time.RFC3339Nano)

@@ -89,7 +89,7 @@ func (c *core) takeLicence(ctx context.Context, tx Tx, t *Tenant, app string) er
 	if period <= 0 {
 		period = license.DefaultBandwidthPeriod
 	}
-	recent, err := use.pool.count(ctx, tx, t.Name, InteractionFindParams{CreatedSince: c.Now().Add(-period)})
+	recent, err := use.pool.count(ctx, tx, t.Name, InteractionFindParams{CreatedSince: c.now(tx).Add(-period)})
 	if err != nil {
 		return err
 	}

@@ -60,7 +60,7 @@ func (lc *Lifecycle) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *
 	if !q.Appointments.Enabled {
 		return status.Errorf(c.disabledCode, "queue %q does not take scheduled callbacks", q.Name)
 	}
-	now := lc.Now()
+	now := lc.now(tx)
 	at := c.at.UTC()
 	if at.Before(now) {
 		return status.Errorf(status.AppointmentTimeInThePast, "%s is in the past (now %s)", FormatTime(at), FormatTime(now))
@@ -168,7 +168,7 @@ func (lc *Lifecycle) NextAppointmentTimes(ctx context.Context, tenant, segment s
 }
 
 func (lc *Lifecycle) freeSlots(ctx context.Context, tx Tx, t *Tenant, q *Queue, from time.Time, n int) ([]time.Time, error) {
-	now := lc.Now()
+	now := lc.now(tx)
 	ewt, err := lc.qm.queueEWT(ctx, tx, t, q)
 	if err != nil {
 		return nil, err

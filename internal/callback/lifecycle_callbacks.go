@@ -65,7 +65,6 @@ func (lc *Lifecycle) AddCallback(ctx context.Context, a AddParams) (*Interaction
 		Contact:           number,
 		SourceApplication: app,
 		ClientID:          a.ClientID,
-		QueuedAt:          lc.Now(),
 	}
 	if scheduled {
 		it.Type = TypeAppointment
@@ -75,6 +74,7 @@ func (lc *Lifecycle) AddCallback(ctx context.Context, a AddParams) (*Interaction
 		return nil, err
 	}
 	err = lc.inTx(ctx, func(tx Tx) error {
+		it.QueuedAt = lc.now(tx)
 		if scheduled {
 			if err := lc.checkAppointment(ctx, tx, t, q, appointmentCheck{at: it.AppointmentTime, disabledCode: status.AppointmentsDisabled}); err != nil {
 				return err

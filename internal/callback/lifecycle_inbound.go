@@ -63,12 +63,13 @@ func (lc *Lifecycle) CreateInteraction(ctx context.Context, c CreateParams) (*In
 	}
 	it := &Interaction{
 		Tenant: t.Name, Segment: seg.Name, Queue: q.Name, Type: TypeInbound,
-		ExternalTrackingID: ext, SourceApplication: app, QueuedAt: lc.Now(),
+		ExternalTrackingID: ext, SourceApplication: app,
 	}
 	if err := mergeUserData(t, it, c.UserData); err != nil {
 		return nil, err
 	}
 	err = lc.inTx(ctx, func(tx Tx) error {
+		it.QueuedAt = lc.now(tx)
 		if err := lc.takeLicence(ctx, tx, t, app); err != nil {
 			return err
 		}
@@ -181,7 +182,7 @@ func (lc *Lifecycle) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Inter
 // queue whose holding (or under-threshold) skill it is. Without a segment
 // the interaction has none until UpdateInteractionData sets one.
 func (lc *Lifecycle) queueUnknown(ctx context.Context, tx Tx, t *Tenant, segment, skill, ext string) (*Interaction, error) {
-	it := &Interaction{Tenant: t.Name, Type: TypeInbound, ExternalTrackingID: ext, SourceApplication: ACDSourceApplication, QueuedAt: lc.Now()}
+	it := &Interaction{Tenant: t.Name, Type: TypeInbound, ExternalTrackingID: ext, SourceApplication: ACDSourceApplication, QueuedAt: lc.now(tx)}
 	var q *Queue
 	if strings.TrimSpace(segment) != "" {
 		seg, sq, err := lc.segment(t, segment)

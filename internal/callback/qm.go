@@ -117,7 +117,7 @@ func (qm *QueueManager) observe(records []Record) {
 // replayWindow, then the callers waiting now that the window did not see
 // join (they joined earlier), at the time they joined.
 func (qm *QueueManager) replay(ctx context.Context, tx Tx) error {
-	since := qm.Now().Add(-replayWindow)
+	since := qm.now(tx).Add(-replayWindow)
 	records, err := tx.RecordFind(ctx, &RecordFindParams{Since: since})
 	if err != nil {
 		return fmt.Errorf("replay history: %w", err)

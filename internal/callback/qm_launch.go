@@ -166,7 +166,7 @@ func (qm *QueueManager) launch(ctx context.Context, tx Tx, it *Interaction, firs
 	}
 	launch := &Launch{
 		Key: LaunchKey(it.ID, attempt), InteractionID: it.ID, Attempt: attempt,
-		Tenant: it.Tenant, Queue: it.Queue, FirstParty: firstParty, CreatedAt: qm.Now(),
+		Tenant: it.Tenant, Queue: it.Queue, FirstParty: firstParty, CreatedAt: qm.now(tx),
 	}
 	t := qm.settings.Tenant(it.Tenant)
 	var q *Queue
@@ -231,7 +231,7 @@ type dueLaunch struct {
 // dueCallbacks lists the pending callbacks of q that are due now, in the
 // order they must be launched.
 func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]dueLaunch, error) {
-	now := qm.Now()
+	now := qm.now(tx)
 	var due []dueLaunch
 	if caps.DialScheduled {
 		booked, err := qm.booked(ctx, tx, t, q)

@@ -130,7 +130,7 @@ func (qm *QueueManager) mode(ctx context.Context, tx Tx, t *Tenant, q *Queue) (M
 
 // modeWith is mode with o as the queue's manual mode (nil: none).
 func (qm *QueueManager) modeWith(ctx context.Context, tx Tx, t *Tenant, q *Queue, o *ModeOverride) (Mode, string, error) {
-	now := qm.Now()
+	now := qm.now(tx)
 	mode, why, _ := baseModeWith(t, q, now, o)
 	if mode != ModeNormal || why == ModeStatusManual || !q.SmartPurge.Enabled {
 		return mode, why, nil

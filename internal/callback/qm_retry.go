@@ -27,7 +27,7 @@ func (qm *QueueManager) failAttempt(ctx context.Context, tx Tx, t *Tenant, it *I
 			it.Result = result
 			return fmt.Sprintf("attempt %d failed (%s): %s", attempts.Total, r, result), nil
 		}
-		it.DueAt = qm.Now().Add(limits.Wait)
+		it.DueAt = qm.now(tx).Add(limits.Wait)
 		return fmt.Sprintf("attempt %d failed (%s); retry at %s", attempts.Total, r, FormatTime(it.DueAt)), nil
 	})
 }

@@ -83,7 +83,7 @@ func (d *Delivery) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOr
 				return err
 			}
 			if it.State != StateLaunched || it.Attempts.Total+1 != l.Attempt {
-				if _, err := tx.LaunchAck(ctx, l.Key, d.now(tx)); err != nil {
+				if _, err := tx.LaunchAck(ctx, &LaunchAckParams{Key: l.Key, At: d.now(tx)}); err != nil {
 					return err
 				}
 				continue
@@ -114,7 +114,7 @@ func (d *Delivery) AckLaunch(ctx context.Context, tenant, key string) (*Launch, 
 	}
 	var l *Launch
 	err = d.inTx(ctx, func(tx Tx) error {
-		l, err = tx.LaunchAck(ctx, key, d.now(tx))
+		l, err = tx.LaunchAck(ctx, &LaunchAckParams{Key: key, At: d.now(tx)})
 		if isNotFound(err) || (err == nil && l.Tenant != t.Name) {
 			return status.Errorf(status.InteractionNotFound, "no launch %q for tenant %q", key, t.Name)
 		}

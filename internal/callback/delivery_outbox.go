@@ -95,7 +95,7 @@ func (d *Delivery) wanted(ctx context.Context, tx Tx, m *OutboxMessage) (bool, e
 
 // ackQuietly acknowledges a launch; one that is gone is not an error.
 func ackQuietly(ctx context.Context, tx Tx, key string, now time.Time) error {
-	if _, err := tx.LaunchAck(ctx, key, now); err != nil && !isNotFound(err) {
+	if _, err := tx.LaunchAck(ctx, &LaunchAckParams{Key: key, At: now}); err != nil && !isNotFound(err) {
 		return err
 	}
 	return nil
@@ -106,7 +106,7 @@ func ackQuietly(ctx context.Context, tx Tx, key string, now time.Time) error {
 func (d *Delivery) OutboxDelivered(ctx context.Context, m *OutboxMessage) error {
 	err := d.inTx(ctx, func(tx Tx) error {
 		now := d.now(tx)
-		if _, err := tx.OutboxDelivered(ctx, m.ID, now); err != nil {
+		if _, err := tx.OutboxDelivered(ctx, &OutboxDeliveredParams{ID: m.ID, At: now}); err != nil {
 			return err
 		}
 		if m.Type == TypeLaunch {

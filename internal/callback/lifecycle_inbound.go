@@ -248,7 +248,7 @@ func (lc *Lifecycle) lookup(ctx context.Context, tx Tx, t *Tenant, id, ext strin
 			return it, err
 		}
 	}
-	it, err := tx.InteractionGetByExternalID(ctx, t.Name, ext)
+	it, err := tx.InteractionGetByExternalID(ctx, ExternalID{Tenant: t.Name, ID: ext})
 	if errors.Is(err, ErrNotFound) {
 		return nil, status.Errorf(status.InteractionNotFound, "no interaction of tenant %q has id %q or external tracking id %q", t.Name, id, ext)
 	}

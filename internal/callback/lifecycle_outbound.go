@@ -116,7 +116,7 @@ func (lc *Lifecycle) AssociateExternalTrackingID(ctx context.Context, tenant, id
 // setExternalID gives it the external tracking id ext, unless another
 // non-final interaction of the tenant holds it.
 func (lc *Lifecycle) setExternalID(ctx context.Context, tx Tx, t *Tenant, it *Interaction, ext string) error {
-	other, err := tx.InteractionGetByExternalID(ctx, t.Name, ext)
+	other, err := tx.InteractionGetByExternalID(ctx, ExternalID{Tenant: t.Name, ID: ext})
 	switch {
 	case err == nil && other.ID != it.ID:
 		return status.Errorf(status.DuplicateExternalTrackingIDFound, "external tracking id %q is already held by interaction %s", ext, other.ID)

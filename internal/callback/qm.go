@@ -28,7 +28,7 @@ type QueueManager struct {
 	// overrides caches the manual operation modes (the store holds them).
 	overrides overrides
 	// queues is the live state of every configured queue.
-	queues map[queueKey]*queueState
+	queues map[QueueKey]*queueState
 	// modes are the operation modes last announced (queue.modeChanged).
 	modes announcedModes
 }
@@ -70,8 +70,8 @@ func trackerConfig(q *Queue) ewt.Config {
 }
 
 // newQueueStates makes the live state of every configured queue.
-func newQueueStates(s *Settings) map[queueKey]*queueState {
-	out := map[queueKey]*queueState{}
+func newQueueStates(s *Settings) map[QueueKey]*queueState {
+	out := map[QueueKey]*queueState{}
 	for _, t := range s.Tenants {
 		for _, q := range t.Queues {
 			out[keyOf(t, q)] = &queueState{tracker: ewt.NewTracker(trackerConfig(q))}
@@ -94,7 +94,7 @@ func (qs *queueState) with(at time.Time, fn func(tr *ewt.Tracker, now time.Time)
 // observe feeds committed history records to the queues' trackers.
 func (qm *QueueManager) observe(records []Record) {
 	for _, r := range records {
-		qs := qm.queues[queueKey{r.Tenant, r.Queue}]
+		qs := qm.queues[QueueKey{r.Tenant, r.Queue}]
 		if qs == nil || physical(r.From) == physical(r.To) {
 			continue
 		}
@@ -199,7 +199,7 @@ func (qm *QueueManager) start(ctx context.Context) error {
 		}
 		for i := range list {
 			o := list[i]
-			qm.overrides.set(queueKey{o.Tenant, o.Queue}, &o)
+			qm.overrides.set(QueueKey{o.Tenant, o.Queue}, &o)
 		}
 		if err := qm.replay(ctx, tx); err != nil {
 			return err

@@ -33,29 +33,26 @@ const (
 	ModeStatusSmartPurge = "SmartPurge"
 )
 
-// queueKey names one queue of one tenant.
-type queueKey struct{ tenant, queue string }
-
-func keyOf(t *Tenant, q *Queue) queueKey { return queueKey{t.Name, q.Name} }
+func keyOf(t *Tenant, q *Queue) QueueKey { return QueueKey{t.Name, q.Name} }
 
 // overrides caches the manual modes, which the store holds durably.
 type overrides struct {
 	mu sync.RWMutex
-	m  map[queueKey]ModeOverride
+	m  map[QueueKey]ModeOverride
 }
 
-func (o *overrides) get(k queueKey) (ModeOverride, bool) {
+func (o *overrides) get(k QueueKey) (ModeOverride, bool) {
 	o.mu.RLock()
 	defer o.mu.RUnlock()
 	v, ok := o.m[k]
 	return v, ok
 }
 
-func (o *overrides) set(k queueKey, v *ModeOverride) {
+func (o *overrides) set(k QueueKey, v *ModeOverride) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.m == nil {
-		o.m = map[queueKey]ModeOverride{}
+		o.m = map[QueueKey]ModeOverride{}
 	}
 	if v == nil {
 		delete(o.m, k)
@@ -238,7 +235,7 @@ func (qm *QueueManager) ClearMode(ctx context.Context, tenant, queue, by string)
 	qm.modes.mu.Lock()
 	defer qm.modes.mu.Unlock()
 	err = qm.inTx(ctx, func(tx Tx) error {
-		if err := tx.QueueModeClear(ctx, t.Name, q.Name); err != nil {
+		if err := tx.QueueModeClear(ctx, QueueKey{Tenant: t.Name, Queue: q.Name}); err != nil {
 			return err
 		}
 		onCommit(tx, func() { qm.overrides.set(keyOf(t, q), nil) })

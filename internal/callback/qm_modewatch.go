@@ -19,7 +19,7 @@ type announcedModes struct {
 	// mu is held while a change is decided and written, so that a manual
 	// change and the tick never announce the same change twice.
 	mu   sync.Mutex
-	seen map[queueKey]announced
+	seen map[QueueKey]announced
 }
 
 type announced struct {
@@ -49,9 +49,9 @@ func (qm *QueueManager) learnModes(ctx context.Context, tx Tx) error {
 	return nil
 }
 
-func (a *announcedModes) set(k queueKey, v announced) {
+func (a *announcedModes) set(k QueueKey, v announced) {
 	if a.seen == nil {
-		a.seen = map[queueKey]announced{}
+		a.seen = map[QueueKey]announced{}
 	}
 	a.seen[k] = v
 }

@@ -3,6 +3,7 @@ package callback
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -28,14 +29,28 @@ type Store interface {
 	Close() error
 }
 
-// Tx is what a transaction can do. Methods are named noun first.
+// Tx is what a transaction can do. Methods are named noun first and grouped
+// by noun (interactions, records, queue modes, launches, outbox, sequences);
+// each takes the context and one value: a *Params, or a value that names what
+// it acts on. Parameters the domain can get wrong have a Validate method the
+// engine calls first, so every engine refuses the same mistakes.
+//
+// Check-then-insert rules. The domain reads and then writes in one
+// transaction to keep rules no unique index can: Callback Double Check (one
+// live callback per contact and queue), appointment slot capacity, licence
+// counts, and each launch claimed by one dialer. An engine must serialize
+// such transactions so that two of them cannot both read the state before
+// the other's write: SQLite does it with one writer (every transaction
+// begins IMMEDIATE); an engine that runs writers side by side must take, in
+// the transaction, locks that serialize the ones touching the same queue
+// (taken in a fixed order), or run them SERIALIZABLE and retry a conflict.
 type Tx interface {
 	// InteractionGet returns the interaction with id, or ErrNotFound.
 	InteractionGet(ctx context.Context, id string) (*Interaction, error)
 	// InteractionGetByExternalID returns the newest non-final interaction of
-	// tenant carrying the external tracking id, or ErrNotFound (always for an
-	// empty id).
-	InteractionGetByExternalID(ctx context.Context, tenant, externalID string) (*Interaction, error)
+	// ref.Tenant carrying the external tracking id ref.ID, or ErrNotFound
+	// (always for an empty id).
+	InteractionGetByExternalID(ctx context.Context, ref ExternalID) (*Interaction, error)
 	// InteractionInsert stores a new interaction with Version 1. A duplicate id,
 	// or an external tracking id already held by a non-final interaction of the
 	// same tenant, is ErrConflict.
@@ -47,8 +62,12 @@ type Tx interface {
 	// InteractionFind lists interactions matching every set field of p,
 	// oldest first.
 	InteractionFind(ctx context.Context, p *InteractionFindParams) ([]*Interaction, error)
+	// InteractionCount counts the interactions InteractionFind would list
+	// (Limit ignored), without reading them.
+	InteractionCount(ctx context.Context, p *InteractionFindParams) (int, error)
 	// InteractionCountByState counts interactions per state over the whole store.
 	InteractionCountByState(ctx context.Context) (map[State]int, error)
+
 	// RecordAppend appends r to its interaction's history and sets r.Seq;
 	// ErrNotFound if the interaction does not exist.
 	RecordAppend(ctx context.Context, r *Record) error
@@ -58,20 +77,19 @@ type Tx interface {
 	// change) match p, in append (Seq) order; the Queue Manager replays them
 	// at start to rebuild its statistics.
 	RecordFind(ctx context.Context, p *RecordFindParams) ([]Record, error)
-	// InteractionCount counts the interactions InteractionFind would list
-	// (Limit ignored), without reading them.
-	InteractionCount(ctx context.Context, p *InteractionFindParams) (int, error)
+
 	// QueueModeGet returns the manual operation mode stored for a queue, or
 	// ErrNotFound. The store has no clock: an override past its Until is
 	// still returned; the domain decides whether it is in force.
-	QueueModeGet(ctx context.Context, tenant, queue string) (*ModeOverride, error)
+	QueueModeGet(ctx context.Context, q QueueKey) (*ModeOverride, error)
 	// QueueModeList returns every stored manual operation mode, ordered by
 	// tenant then queue (byte-wise).
 	QueueModeList(ctx context.Context) ([]ModeOverride, error)
 	// QueueModeSet sets (or replaces) the manual operation mode of o.Tenant/o.Queue.
 	QueueModeSet(ctx context.Context, o *ModeOverride) error
 	// QueueModeClear removes a queue's manual operation mode; clearing none is not an error.
-	QueueModeClear(ctx context.Context, tenant, queue string) error
+	QueueModeClear(ctx context.Context, q QueueKey) error
+
 	// LaunchInsert stores every field of a new launch as given (no lease,
 	// Deliveries 0, no AckedAt); a Key already stored is ErrConflict (a launch
 	// is issued once per attempt); an unknown interaction is ErrNotFound.
@@ -80,15 +98,16 @@ type Tx interface {
 	// set) that are not acknowledged and whose lease is unset (zero) or
 	// expired (LeaseExpires not after p.Now), oldest first (CreatedAt, then
 	// Key): it sets their LeaseOwner and LeaseExpires (p.Now + p.Lease),
-	// increments Deliveries, and returns them. Max below 1, an empty Owner, a
-	// Lease of zero or less, or a zero Now is an error.
+	// increments Deliveries, and returns them. Parameters p.Validate refuses
+	// are an error.
 	LaunchClaim(ctx context.Context, p *LaunchClaimParams) ([]Launch, error)
-	// LaunchAck marks a launch acknowledged at now, whatever its lease, and
-	// returns it; an unknown key is ErrNotFound; acknowledging twice keeps the
-	// first time.
-	LaunchAck(ctx context.Context, key string, now time.Time) (*Launch, error)
+	// LaunchAck marks launch p.Key acknowledged at p.At, whatever its lease,
+	// and returns it; an unknown key is ErrNotFound; acknowledging twice keeps
+	// the first time. Parameters p.Validate refuses are an error.
+	LaunchAck(ctx context.Context, p *LaunchAckParams) (*Launch, error)
 	// LaunchFind lists launches matching p, oldest first.
 	LaunchFind(ctx context.Context, p *LaunchFindParams) ([]Launch, error)
+
 	// OutboxInsert stores a new outbox message with every field as given but
 	// ID, which the store assigns (increasing in insertion order) and sets on
 	// m. A (Tenant, Destination, Key) already stored is ErrConflict: a
@@ -98,30 +117,43 @@ type Tx interface {
 	// not after p.Now) and whose lease is unset (zero) or expired
 	// (LeaseExpires not after p.Now), earliest due first (NextAt, then ID):
 	// it sets their LeaseOwner and LeaseExpires (p.Now + p.Lease),
-	// increments Attempts, and returns them in that order. Max below 1, an
-	// empty Owner, a Lease of zero or less, or a zero Now is an error.
+	// increments Attempts, and returns them in that order. Parameters
+	// p.Validate refuses are an error.
 	OutboxClaim(ctx context.Context, p *OutboxClaimParams) ([]OutboxMessage, error)
-	// OutboxDelivered marks message id delivered at now, whatever its state
-	// (a receiver's 2xx is a fact), clears its lease and returns it; a
+	// OutboxDelivered marks message p.ID delivered at p.At, whatever its
+	// state (a receiver's 2xx is a fact), clears its lease and returns it; a
 	// message already delivered keeps its first SettledAt. An unknown id is
-	// ErrNotFound; a zero now is an error.
-	OutboxDelivered(ctx context.Context, id int64, now time.Time) (*OutboxMessage, error)
+	// ErrNotFound; parameters p.Validate refuses are an error.
+	OutboxDelivered(ctx context.Context, p *OutboxDeliveredParams) (*OutboxMessage, error)
 	// OutboxRetry puts a pending message back for another attempt at
 	// p.NextAt with p.Error as its LastError and no lease, if it is still
 	// pending and its Attempts is p.Attempts (the claim the caller answers);
 	// otherwise ErrConflict (ErrNotFound when unknown).
 	OutboxRetry(ctx context.Context, p *OutboxRetryParams) (*OutboxMessage, error)
 	// OutboxDiscard ends a pending message without delivering it: State
-	// p.State (OutboxExpired or OutboxCancelled), SettledAt p.At, LastError
-	// p.Error, no lease; with the same guard as OutboxRetry. Another State
-	// or a zero At is an error.
+	// p.State, SettledAt p.At, LastError p.Error, no lease; with the same
+	// guard as OutboxRetry. Parameters p.Validate refuses are an error.
 	OutboxDiscard(ctx context.Context, p *OutboxDiscardParams) (*OutboxMessage, error)
 	// OutboxFind lists the messages matching p, in ID order.
 	OutboxFind(ctx context.Context, p *OutboxFindParams) ([]OutboxMessage, error)
+
 	// SequenceNext returns the next value (starting at 1) of the named
 	// sequence. It is transactional: rolled back with the transaction, so
 	// committed values have no gaps.
 	SequenceNext(ctx context.Context, name string) (int64, error)
+}
+
+// QueueKey names one queue of one tenant.
+type QueueKey struct {
+	Tenant string
+	Queue  string
+}
+
+// ExternalID names an interaction by its tenant and the external tracking
+// id an ACD gave its call.
+type ExternalID struct {
+	Tenant string
+	ID     string
 }
 
 // InteractionFindParams filters InteractionFind. Empty fields (and empty
@@ -213,6 +245,50 @@ type LaunchClaimParams struct {
 	Lease time.Duration
 }
 
+// Validate refuses claim parameters that cannot lease anything sensibly:
+// they are a caller's bug, not an empty queue.
+func (p *LaunchClaimParams) Validate() error {
+	if p == nil {
+		return errors.New("launch claim: no parameters")
+	}
+	return validLease("launch claim", p.Max, p.Owner, p.Now, p.Lease)
+}
+
+// LaunchAckParams acknowledge one launch.
+type LaunchAckParams struct {
+	Key string
+	// At is when it was acknowledged.
+	At time.Time
+}
+
+// Validate refuses an acknowledgement without a time (an unknown key,
+// the empty one included, is not found, not invalid).
+func (p *LaunchAckParams) Validate() error {
+	switch {
+	case p == nil:
+		return errors.New("launch ack: no parameters")
+	case p.At.IsZero():
+		return fmt.Errorf("launch ack %s: no acknowledgement time", p.Key)
+	}
+	return nil
+}
+
+// validLease refuses the parameters of a leasing claim (launches, outbox)
+// that cannot lease anything sensibly.
+func validLease(what string, maxRows int, owner string, now time.Time, lease time.Duration) error {
+	switch {
+	case maxRows < 1:
+		return fmt.Errorf("%s: max %d is less than 1", what, maxRows)
+	case owner == "":
+		return fmt.Errorf("%s: no owner", what)
+	case lease <= 0:
+		return fmt.Errorf("%s: lease %s is not positive", what, lease)
+	case now.IsZero():
+		return fmt.Errorf("%s: no claim time", what)
+	}
+	return nil
+}
+
 // LaunchFindParams filter LaunchFind. Empty fields do not filter.
 type LaunchFindParams struct {
 	Tenant        string
@@ -294,6 +370,33 @@ type OutboxClaimParams struct {
 	Lease time.Duration
 }
 
+// Validate refuses claim parameters that cannot lease anything sensibly:
+// they are a caller's bug, not an empty outbox.
+func (p *OutboxClaimParams) Validate() error {
+	if p == nil {
+		return errors.New("outbox claim: no parameters")
+	}
+	return validLease("outbox claim", p.Max, p.Owner, p.Now, p.Lease)
+}
+
+// OutboxDeliveredParams record that a message's receiver acknowledged it.
+type OutboxDeliveredParams struct {
+	ID int64
+	// At is when the receiver acknowledged it.
+	At time.Time
+}
+
+// Validate refuses a delivery without a time.
+func (p *OutboxDeliveredParams) Validate() error {
+	switch {
+	case p == nil:
+		return errors.New("outbox delivered: no parameters")
+	case p.At.IsZero():
+		return fmt.Errorf("outbox delivered %d: no delivery time", p.ID)
+	}
+	return nil
+}
+
 // OutboxRetryParams reschedule a message after a failed attempt.
 type OutboxRetryParams struct {
 	ID int64
@@ -312,6 +415,20 @@ type OutboxDiscardParams struct {
 	State OutboxState
 	At    time.Time
 	Error string
+}
+
+// Validate refuses an ending that is not one (a state other than expired
+// or cancelled) or has no time.
+func (p *OutboxDiscardParams) Validate() error {
+	switch {
+	case p == nil:
+		return errors.New("outbox discard: no parameters")
+	case p.State != OutboxExpired && p.State != OutboxCancelled:
+		return fmt.Errorf("outbox discard %d: state %q is neither %s nor %s", p.ID, p.State, OutboxExpired, OutboxCancelled)
+	case p.At.IsZero():
+		return fmt.Errorf("outbox discard %d: no time", p.ID)
+	}
+	return nil
 }
 
 // OutboxFindParams filter OutboxFind. Empty fields (and slices) do not filter.

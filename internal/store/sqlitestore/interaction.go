@@ -120,7 +120,8 @@ func (t *tx) InteractionGet(ctx context.Context, id string) (*callback.Interacti
 // InteractionGetByExternalID returns the newest non-final interaction of
 // tenant carrying externalID, or ErrNotFound. An empty externalID is no
 // tracking id and finds nothing.
-func (t *tx) InteractionGetByExternalID(ctx context.Context, tenant, externalID string) (*callback.Interaction, error) {
+func (t *tx) InteractionGetByExternalID(ctx context.Context, ref callback.ExternalID) (*callback.Interaction, error) {
+	tenant, externalID := ref.Tenant, ref.ID
 	if externalID == "" {
 		return nil, fmt.Errorf("interaction get by external id %s/%q: %w", tenant, externalID, callback.ErrNotFound)
 	}

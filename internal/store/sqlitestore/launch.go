@@ -4,11 +4,9 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/holdline/holdline/internal/callback"
 )
@@ -81,8 +79,8 @@ func (t *tx) LaunchInsert(ctx context.Context, l *callback.Launch) error {
 // the selection and the lease are one UPDATE: no other claim can lease the
 // same launch in between, in this process or another.
 func (t *tx) LaunchClaim(ctx context.Context, p *callback.LaunchClaimParams) ([]callback.Launch, error) {
-	if err := checkClaim(p); err != nil {
-		return nil, fmt.Errorf("launch claim: %w", err)
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
 	now, err := timeValue(p.Now)
 	if err != nil {
@@ -117,39 +115,15 @@ func (t *tx) LaunchClaim(ctx context.Context, p *callback.LaunchClaimParams) ([]
 	return out, nil
 }
 
-// checkClaim refuses claim parameters that cannot lease anything sensibly:
-// they are a caller's bug, not an empty queue.
-func checkClaim(p *callback.LaunchClaimParams) error {
-	if p == nil {
-		return errors.New("no parameters")
-	}
-	return checkLease(p.Max, p.Owner, p.Lease, p.Now)
-}
-
-// checkLease refuses the parameters of a leasing claim (launches, outbox)
-// that cannot lease anything sensibly.
-func checkLease(maxRows int, owner string, lease time.Duration, now time.Time) error {
-	switch {
-	case maxRows < 1:
-		return fmt.Errorf("max %d is less than 1", maxRows)
-	case owner == "":
-		return errors.New("no owner")
-	case lease <= 0:
-		return fmt.Errorf("lease %s is not positive", lease)
-	case now.IsZero():
-		return errors.New("no claim time")
-	}
-	return nil
-}
-
 // LaunchAck marks the launch with key acknowledged at now, unless it already
 // is, and returns it; its lease is left as it was. An unknown key is
 // ErrNotFound.
-func (t *tx) LaunchAck(ctx context.Context, key string, now time.Time) (*callback.Launch, error) {
-	if now.IsZero() {
-		return nil, fmt.Errorf("launch ack %s: no acknowledgement time", key)
+func (t *tx) LaunchAck(ctx context.Context, p *callback.LaunchAckParams) (*callback.Launch, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
-	acked, err := timeValue(now)
+	key := p.Key
+	acked, err := timeValue(p.At)
 	if err != nil {
 		return nil, fmt.Errorf("launch ack %s: now: %w", key, err)
 	}

@@ -28,7 +28,8 @@ func scanMode(row scanner) (*callback.ModeOverride, error) {
 
 // QueueModeGet returns the manual operation mode of tenant/queue, whatever
 // its Until, or ErrNotFound.
-func (t *tx) QueueModeGet(ctx context.Context, tenant, queue string) (*callback.ModeOverride, error) {
+func (t *tx) QueueModeGet(ctx context.Context, q callback.QueueKey) (*callback.ModeOverride, error) {
+	tenant, queue := q.Tenant, q.Queue
 	o, err := scanMode(t.tx.QueryRowContext(ctx, modeSelect+" WHERE tenant = ? AND queue = ?", tenant, queue))
 	if err != nil {
 		return nil, fmt.Errorf("queue mode get %s/%s: %w", tenant, queue, interpretError(err))
@@ -70,7 +71,8 @@ func (t *tx) QueueModeSet(ctx context.Context, o *callback.ModeOverride) error {
 
 // QueueModeClear removes the manual operation mode of tenant/queue; there
 // being none is not an error.
-func (t *tx) QueueModeClear(ctx context.Context, tenant, queue string) error {
+func (t *tx) QueueModeClear(ctx context.Context, q callback.QueueKey) error {
+	tenant, queue := q.Tenant, q.Queue
 	if _, err := t.tx.ExecContext(ctx, "DELETE FROM queue_modes WHERE tenant = ? AND queue = ?", tenant, queue); err != nil {
 		return fmt.Errorf("queue mode clear %s/%s: %w", tenant, queue, interpretError(err))
 	}

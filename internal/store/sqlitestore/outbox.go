@@ -84,8 +84,8 @@ func (t *tx) OutboxInsert(ctx context.Context, m *callback.OutboxMessage) error 
 // lease are one UPDATE in a BEGIN IMMEDIATE transaction: no other claim can
 // lease the same message in between, in this process or another.
 func (t *tx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParams) ([]callback.OutboxMessage, error) {
-	if err := checkOutboxClaim(p); err != nil {
-		return nil, fmt.Errorf("outbox claim: %w", err)
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
 	now, err := timeValue(p.Now)
 	if err != nil {
@@ -113,22 +113,14 @@ func (t *tx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParams) ([]
 	return out, nil
 }
 
-// checkOutboxClaim refuses claim parameters that cannot lease anything
-// sensibly: they are a caller's bug, not an empty outbox.
-func checkOutboxClaim(p *callback.OutboxClaimParams) error {
-	if p == nil {
-		return errors.New("no parameters")
-	}
-	return checkLease(p.Max, p.Owner, p.Lease, p.Now)
-}
-
 // OutboxDelivered marks message id delivered at now whatever its state,
 // keeping the first delivery time, and clears its lease.
-func (t *tx) OutboxDelivered(ctx context.Context, id int64, now time.Time) (*callback.OutboxMessage, error) {
-	if now.IsZero() {
-		return nil, fmt.Errorf("outbox delivered %d: no delivery time", id)
+func (t *tx) OutboxDelivered(ctx context.Context, p *callback.OutboxDeliveredParams) (*callback.OutboxMessage, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
-	at, err := timeValue(now)
+	id := p.ID
+	at, err := timeValue(p.At)
 	if err != nil {
 		return nil, fmt.Errorf("outbox delivered %d: now: %w", id, err)
 	}
@@ -156,11 +148,8 @@ func (t *tx) OutboxRetry(ctx context.Context, p *callback.OutboxRetryParams) (*c
 // OutboxDiscard ends a pending message whose Attempts is still p.Attempts
 // as expired or cancelled.
 func (t *tx) OutboxDiscard(ctx context.Context, p *callback.OutboxDiscardParams) (*callback.OutboxMessage, error) {
-	if p.State != callback.OutboxExpired && p.State != callback.OutboxCancelled {
-		return nil, fmt.Errorf("outbox discard %d: state %q is neither %s nor %s", p.ID, p.State, callback.OutboxExpired, callback.OutboxCancelled)
-	}
-	if p.At.IsZero() {
-		return nil, fmt.Errorf("outbox discard %d: no time", p.ID)
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
 	at, err := timeValue(p.At)
 	if err != nil {

@@ -310,7 +310,7 @@ func testConcurrency(t *testing.T, h Harness) {
 		for _, l := range acked {
 			wg.Go(func() {
 				errs <- b.store.InTx(b.ctx, func(tx callback.Tx) error {
-					_, err := tx.LaunchAck(b.ctx, l.Key, tc.Add(lease+time.Second))
+					_, err := tx.LaunchAck(b.ctx, &callback.LaunchAckParams{Key: l.Key, At: tc.Add(lease + time.Second)})
 					return err
 				})
 			})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
-	"time"
 
 	"github.com/holdline/holdline/internal/callback"
 )
@@ -122,8 +121,8 @@ func (t *faultyTx) QueueModeSet(ctx context.Context, o *callback.ModeOverride) e
 	return t.did(t.Tx.QueueModeSet(ctx, o))
 }
 
-func (t *faultyTx) QueueModeClear(ctx context.Context, tenant, queue string) error {
-	return t.did(t.Tx.QueueModeClear(ctx, tenant, queue))
+func (t *faultyTx) QueueModeClear(ctx context.Context, q callback.QueueKey) error {
+	return t.did(t.Tx.QueueModeClear(ctx, q))
 }
 
 func (t *faultyTx) LaunchInsert(ctx context.Context, l *callback.Launch) error {
@@ -134,8 +133,8 @@ func (t *faultyTx) LaunchClaim(ctx context.Context, p *callback.LaunchClaimParam
 	return claimed[callback.Launch](t)(t.Tx.LaunchClaim(ctx, p))
 }
 
-func (t *faultyTx) LaunchAck(ctx context.Context, key string, now time.Time) (*callback.Launch, error) {
-	return noting[*callback.Launch](t)(t.Tx.LaunchAck(ctx, key, now))
+func (t *faultyTx) LaunchAck(ctx context.Context, p *callback.LaunchAckParams) (*callback.Launch, error) {
+	return noting[*callback.Launch](t)(t.Tx.LaunchAck(ctx, p))
 }
 
 func (t *faultyTx) OutboxInsert(ctx context.Context, m *callback.OutboxMessage) error {
@@ -146,8 +145,8 @@ func (t *faultyTx) OutboxClaim(ctx context.Context, p *callback.OutboxClaimParam
 	return claimed[callback.OutboxMessage](t)(t.Tx.OutboxClaim(ctx, p))
 }
 
-func (t *faultyTx) OutboxDelivered(ctx context.Context, id int64, now time.Time) (*callback.OutboxMessage, error) {
-	return noting[*callback.OutboxMessage](t)(t.Tx.OutboxDelivered(ctx, id, now))
+func (t *faultyTx) OutboxDelivered(ctx context.Context, p *callback.OutboxDeliveredParams) (*callback.OutboxMessage, error) {
+	return noting[*callback.OutboxMessage](t)(t.Tx.OutboxDelivered(ctx, p))
 }
 
 func (t *faultyTx) OutboxRetry(ctx context.Context, p *callback.OutboxRetryParams) (*callback.OutboxMessage, error) {

@@ -230,13 +230,13 @@ func testInteraction(t *testing.T, h Harness) {
 		insert(t, b, older, live, newer, otherTenant, onlyFinal)
 
 		inTx(t, b.ctx, b.store, func(tx callback.Tx) error {
-			got, err := tx.InteractionGetByExternalID(b.ctx, "VHTLab", "ACD-1")
+			got, err := tx.InteractionGetByExternalID(b.ctx, callback.ExternalID{Tenant: "VHTLab", ID: "ACD-1"})
 			if err != nil {
 				return err
 			}
 			want := *live
 			requireInteraction(t, b.prec, got, &want)
-			got, err = tx.InteractionGetByExternalID(b.ctx, "Portree", "ACD-1")
+			got, err = tx.InteractionGetByExternalID(b.ctx, callback.ExternalID{Tenant: "Portree", ID: "ACD-1"})
 			if err != nil {
 				return err
 			}
@@ -253,7 +253,7 @@ func testInteraction(t *testing.T, h Harness) {
 			{"", "ACD-1"},       // no tenant finds nothing
 		} {
 			err := b.store.InTx(b.ctx, func(tx callback.Tx) error {
-				_, err := tx.InteractionGetByExternalID(b.ctx, c.tenant, c.ext)
+				_, err := tx.InteractionGetByExternalID(b.ctx, callback.ExternalID{Tenant: c.tenant, ID: c.ext})
 				return err
 			})
 			if !errors.Is(err, callback.ErrNotFound) {

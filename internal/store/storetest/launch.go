@@ -55,7 +55,7 @@ func testLaunch(t *testing.T, h Harness) {
 		t.Helper()
 		var out *callback.Launch
 		inTx(t, b.ctx, b.store, func(tx callback.Tx) (err error) {
-			out, err = tx.LaunchAck(b.ctx, key, now)
+			out, err = tx.LaunchAck(b.ctx, &callback.LaunchAckParams{Key: key, At: now})
 			return err
 		})
 		return out
@@ -352,7 +352,7 @@ func testLaunch(t *testing.T, h Harness) {
 			t.Fatalf("after refused claims: %+v, want V1/1 never claimed", stored)
 		}
 		err := b.store.InTx(b.ctx, func(tx callback.Tx) error {
-			_, err := tx.LaunchAck(b.ctx, "V1/1", time.Time{})
+			_, err := tx.LaunchAck(b.ctx, &callback.LaunchAckParams{Key: "V1/1", At: time.Time{}})
 			return err
 		})
 		if err == nil || errors.Is(err, callback.ErrNotFound) || errors.Is(err, callback.ErrConflict) {
@@ -389,7 +389,7 @@ func testLaunch(t *testing.T, h Harness) {
 		insertLaunches(t, b, launch("V1", 1, 0))
 		for _, key := range []string{"V1/2", "v1/1", "V1", ""} {
 			err := b.store.InTx(b.ctx, func(tx callback.Tx) error {
-				_, err := tx.LaunchAck(b.ctx, key, tc)
+				_, err := tx.LaunchAck(b.ctx, &callback.LaunchAckParams{Key: key, At: tc})
 				return err
 			})
 			requireErrorIs(t, err, callback.ErrNotFound)
@@ -445,7 +445,7 @@ func testLaunch(t *testing.T, h Harness) {
 			if len(got) != 4 {
 				t.Errorf("claim inside the tx = %s, want 4 launches", launchKeys(got))
 			}
-			if _, err := tx.LaunchAck(b.ctx, ls[0].Key, tc); err != nil {
+			if _, err := tx.LaunchAck(b.ctx, &callback.LaunchAckParams{Key: ls[0].Key, At: tc}); err != nil {
 				return err
 			}
 			if err := tx.LaunchInsert(b.ctx, launch("V1", 9, 0)); err != nil {

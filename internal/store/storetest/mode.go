@@ -24,7 +24,7 @@ func testMode(t *testing.T, h Harness) {
 		t.Helper()
 		var o *callback.ModeOverride
 		inTx(t, b.ctx, b.store, func(tx callback.Tx) (err error) {
-			o, err = tx.QueueModeGet(b.ctx, tenant, queue)
+			o, err = tx.QueueModeGet(b.ctx, callback.QueueKey{Tenant: tenant, Queue: queue})
 			return err
 		})
 		return o
@@ -32,7 +32,7 @@ func testMode(t *testing.T, h Harness) {
 	requireNoMode := func(t *testing.T, b *testBundle, tenant, queue string) {
 		t.Helper()
 		err := b.store.InTx(b.ctx, func(tx callback.Tx) error {
-			_, err := tx.QueueModeGet(b.ctx, tenant, queue)
+			_, err := tx.QueueModeGet(b.ctx, callback.QueueKey{Tenant: tenant, Queue: queue})
 			return err
 		})
 		requireErrorIs(t, err, callback.ErrNotFound)
@@ -48,7 +48,9 @@ func testMode(t *testing.T, h Harness) {
 	}
 	clearMode := func(t *testing.T, b *testBundle, tenant, queue string) {
 		t.Helper()
-		inTx(t, b.ctx, b.store, func(tx callback.Tx) error { return tx.QueueModeClear(b.ctx, tenant, queue) })
+		inTx(t, b.ctx, b.store, func(tx callback.Tx) error {
+			return tx.QueueModeClear(b.ctx, callback.QueueKey{Tenant: tenant, Queue: queue})
+		})
 	}
 	// mode is an override of tenant/queue to m, set at t0 by "console".
 	mode := func(tenant, queue string, m callback.Mode) *callback.ModeOverride {
@@ -126,7 +128,7 @@ func testMode(t *testing.T, h Harness) {
 				return err
 			}
 			// The transaction reads its own writes.
-			got, err := tx.QueueModeGet(b.ctx, "VHTLab", "Sales Queue")
+			got, err := tx.QueueModeGet(b.ctx, callback.QueueKey{Tenant: "VHTLab", Queue: "Sales Queue"})
 			if err != nil {
 				return err
 			}
@@ -188,10 +190,10 @@ func testMode(t *testing.T, h Harness) {
 		// Twice, and in a transaction that also clears an unknown queue.
 		clearMode(t, b, "VHTLab", "Sales Queue")
 		inTx(t, b.ctx, b.store, func(tx callback.Tx) error {
-			if err := tx.QueueModeClear(b.ctx, "VHTLab", "Sales Queue"); err != nil {
+			if err := tx.QueueModeClear(b.ctx, callback.QueueKey{Tenant: "VHTLab", Queue: "Sales Queue"}); err != nil {
 				return err
 			}
-			return tx.QueueModeClear(b.ctx, "Nowhere", "None")
+			return tx.QueueModeClear(b.ctx, callback.QueueKey{Tenant: "Nowhere", Queue: "None"})
 		})
 		requireModes(t, b.prec, list(t, b), keep)
 		// A cleared queue can be set again.

@@ -479,7 +479,7 @@ func testOutbox(t *testing.T, h Harness) {
 		deliver := func(id int64, at time.Time) *callback.OutboxMessage {
 			var got *callback.OutboxMessage
 			inTx(t, b.ctx, b.store, func(tx callback.Tx) (err error) {
-				got, err = tx.OutboxDelivered(b.ctx, id, at)
+				got, err = tx.OutboxDelivered(b.ctx, &callback.OutboxDeliveredParams{ID: id, At: at})
 				return err
 			})
 			return got
@@ -502,7 +502,10 @@ func testOutbox(t *testing.T, h Harness) {
 			return err
 		}))
 		for name, err := range map[string]error{
-			"ZeroTime": try(b, func(tx callback.Tx) error { _, err := tx.OutboxDelivered(b.ctx, pending.ID, time.Time{}); return err }),
+			"ZeroTime": try(b, func(tx callback.Tx) error {
+				_, err := tx.OutboxDelivered(b.ctx, &callback.OutboxDeliveredParams{ID: pending.ID, At: time.Time{}})
+				return err
+			}),
 		} {
 			if err == nil || errors.Is(err, callback.ErrNotFound) || errors.Is(err, callback.ErrConflict) {
 				t.Errorf("%s: error %v, want one that is neither ErrNotFound nor ErrConflict", name, err)
@@ -517,7 +520,10 @@ func testOutbox(t *testing.T, h Harness) {
 		insertAll(t, b, m)
 		id := m.ID + 1000
 		for name, fn := range map[string]func(tx callback.Tx) error{
-			"Delivered": func(tx callback.Tx) error { _, err := tx.OutboxDelivered(b.ctx, id, tc); return err },
+			"Delivered": func(tx callback.Tx) error {
+				_, err := tx.OutboxDelivered(b.ctx, &callback.OutboxDeliveredParams{ID: id, At: tc})
+				return err
+			},
 			"Retry": func(tx callback.Tx) error {
 				_, err := tx.OutboxRetry(b.ctx, &callback.OutboxRetryParams{ID: id, NextAt: tc})
 				return err
@@ -542,7 +548,7 @@ func testOutbox(t *testing.T, h Harness) {
 			if err != nil || len(got) != 5 {
 				return fmt.Errorf("claim inside the tx: %d, %w", len(got), err)
 			}
-			if _, err := tx.OutboxDelivered(b.ctx, got[0].ID, tc); err != nil {
+			if _, err := tx.OutboxDelivered(b.ctx, &callback.OutboxDeliveredParams{ID: got[0].ID, At: tc}); err != nil {
 				return err
 			}
 			if _, err := tx.OutboxRetry(b.ctx, &callback.OutboxRetryParams{ID: got[1].ID, Attempts: got[1].Attempts, NextAt: tc.Add(time.Hour)}); err != nil {

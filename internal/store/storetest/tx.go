@@ -105,7 +105,7 @@ func testTx(t *testing.T, h Harness) {
 			if len(ls) != 1 {
 				t.Errorf("after commit: launches %s, want V1/1", launchKeys(ls))
 			}
-			if _, err := tx.QueueModeGet(b.ctx, "VHTLab", "Sales Queue"); err != nil {
+			if _, err := tx.QueueModeGet(b.ctx, callback.QueueKey{Tenant: "VHTLab", Queue: "Sales Queue"}); err != nil {
 				t.Errorf("after commit: queue mode: %v", err)
 			}
 			return nil

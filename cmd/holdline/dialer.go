@@ -8,10 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
-	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,7 +18,6 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
-	"github.com/holdline/holdline/webhook"
 )
 
 // The reference dialer: it takes launches from a running Holdline — claimed
@@ -103,95 +99,6 @@ launches in hand are reported.`,
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	addBasicFlags(fl, &f.basic)
 	return cmd
-}
-
-// outcome is what happens to one dialled attempt.
-type outcome string
-
-// The outcomes and the failure reason each reports.
-var outcomeReasons = map[outcome]callback.AttemptFailReason{
-	"answer": "", "abandon": "", "silent": "",
-	"busy": callback.FailBusy, "noanswer": callback.FailNoAnswer, "machine": callback.FailAnsweringMachine,
-	"tryagain": callback.FailTryAgain, "rejected": callback.FailRejected, "error": callback.FailError,
-}
-
-func parseOutcome(s string) (outcome, error) {
-	o := outcome(strings.ToLower(strings.TrimSpace(s)))
-	if _, ok := outcomeReasons[o]; !ok {
-		return "", fmt.Errorf("unknown outcome %q (answer, abandon, silent, busy, noanswer, machine, tryagain, rejected, error)", s)
-	}
-	return o, nil
-}
-
-// picker chooses the outcome of each attempt.
-type picker struct {
-	mu     sync.Mutex
-	script []outcome
-	random []weighted
-	rng    *rand.Rand
-}
-
-type weighted struct {
-	o outcome
-	p float64
-}
-
-func newPicker(script, random string, seed uint64) (*picker, error) {
-	pk := &picker{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))} //nolint:gosec // simulated outcomes
-	if script != "" && random != "" {
-		return nil, errors.New("--script and --random exclude each other")
-	}
-	for _, s := range strings.Split(script, ",") {
-		if strings.TrimSpace(s) == "" {
-			continue
-		}
-		o, err := parseOutcome(s)
-		if err != nil {
-			return nil, fmt.Errorf("--script: %w", err)
-		}
-		pk.script = append(pk.script, o)
-	}
-	total := 0.0
-	for _, kv := range strings.Split(random, ",") {
-		if strings.TrimSpace(kv) == "" {
-			continue
-		}
-		name, value, ok := strings.Cut(kv, "=")
-		o, err := parseOutcome(name)
-		if err != nil || !ok {
-			return nil, fmt.Errorf("--random %q: want outcome=probability: %w", kv, err)
-		}
-		p, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if err != nil || p < 0 || p > 1 {
-			return nil, fmt.Errorf("--random %q: the probability must be between 0 and 1", kv)
-		}
-		total += p
-		pk.random = append(pk.random, weighted{o, p})
-	}
-	if total > 1+1e-9 {
-		return nil, fmt.Errorf("--random: the probabilities add up to %.3f, more than 1", total)
-	}
-	return pk, nil
-}
-
-// pick chooses the outcome of attempt n (from 1) of a callback.
-func (pk *picker) pick(attempt int) outcome {
-	if len(pk.script) > 0 {
-		return pk.script[min(max(attempt, 1), len(pk.script))-1]
-	}
-	if len(pk.random) == 0 {
-		return "answer"
-	}
-	pk.mu.Lock()
-	x := pk.rng.Float64()
-	pk.mu.Unlock()
-	for _, w := range pk.random {
-		if x < w.p {
-			return w.o
-		}
-		x -= w.p
-	}
-	return "answer"
 }
 
 // dialer is a running reference dialer.
@@ -330,67 +237,6 @@ func (d *dialer) claim(ctx context.Context) ([]callback.LaunchPayload, error) {
 func (d *dialer) ack(ctx context.Context, l callback.LaunchPayload) error {
 	var out map[string]any
 	return d.api(ctx, "/api/v1/launches/"+l.Key+"/ack", map[string]any{"tenant": l.Tenant}, &out)
-}
-
-// serve receives pushed launches on f.listen until ctx ends.
-func (d *dialer) serve(ctx context.Context) error {
-	ln, err := net.Listen("tcp", d.f.listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", d.f.listen, err)
-	}
-	jobs := make(chan job, 1024)
-	wg := d.lines(jobs)
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { d.receive(w, r, jobs) }),
-		ReadHeaderTimeout: 10 * time.Second}
-	d.log.Info("dialer listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String(), "signed", d.f.secret != "")
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err = <-errc:
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		err = srv.Shutdown(sctx)
-		cancel()
-	}
-	close(jobs)
-	wg.Wait()
-	d.log.Info("dialer stopped")
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
-	}
-	return err
-}
-
-// receive takes one pushed launch: checked, acknowledged (200), queued.
-func (d *dialer) receive(w http.ResponseWriter, r *http.Request, jobs chan<- job) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil || r.Method != http.MethodPost {
-		http.Error(w, "POST a launch", http.StatusBadRequest)
-		return
-	}
-	if d.f.secret != "" {
-		if err := webhook.VerifyRequest(d.f.secret, r.Header, body, time.Now(), webhook.DefaultTolerance); err != nil {
-			d.log.Warn("launch refused: bad signature", "err", err)
-			http.Error(w, "bad signature", http.StatusUnauthorized)
-			return
-		}
-	}
-	var l callback.LaunchPayload
-	if err := json.Unmarshal(body, &l); err != nil || l.Key == "" {
-		http.Error(w, "not a launch", http.StatusBadRequest)
-		return
-	}
-	key := r.Header.Get(webhook.HeaderIdempotencyKey)
-	d.mu.Lock()
-	dup := d.seen[key]
-	d.seen[key] = true
-	d.mu.Unlock()
-	w.WriteHeader(http.StatusOK) // acknowledged, also when seen before
-	if dup {
-		d.log.Info("launch received again; already in hand", "key", key)
-		return
-	}
-	jobs <- job{l, d.pick.pick(l.Attempt)}
 }
 
 // dial places one launch with its outcome and reports it.

@@ -1,5 +1,9 @@
 package callback
 
+// This file is a little long on purpose: the tick and every launch decision
+// it makes (order, agent first, licences, do-not-call windows, timeouts,
+// lost calls in Shutdown) are kept together, where a reader looks for them.
+
 import (
 	"context"
 	"encoding/json"

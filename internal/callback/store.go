@@ -1,5 +1,9 @@
 package callback
 
+// This file is longer than most on purpose: it is the one contract between
+// the domain and the store engines — every Tx method, its parameters and the
+// rules an engine must keep — whole, as an engine's author reads it.
+
 import (
 	"context"
 	"errors"

@@ -1,5 +1,10 @@
 package config
 
+// This file is longer than most on purpose: it is the one YAML walker —
+// node kinds, merge keys, paths, and a reader for every kind of scalar with
+// its error message — which every section's decoder shares; split, the one
+// mechanism would be scattered.
+
 import (
 	"fmt"
 	"regexp"

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/holdline/holdline/internal/access"
+	"github.com/holdline/holdline/internal/throttle"
 )
 
 // Authentication of the SOAP front. With no PTK credential configured it is
@@ -86,4 +88,77 @@ func versionOfContentType(r *http.Request) Version {
 		return SOAP12
 	}
 	return SOAP11
+}
+
+// authFault answers a request without a good credential: HTTP 401 with a
+// Client.Authentication fault, and the Basic challenge; or, when its
+// address has failed too often, 429.
+func (h *Handler) authFault(ex *exchange, v Version, r *http.Request, err error) {
+	if h.limiter != nil {
+		if wait, ok := h.limiter.Failed(r, front); !ok {
+			ex.tooMany(v, wait)
+			return
+		}
+	}
+	ex.w.Header().Set("WWW-Authenticate", `Basic realm="holdline PTK", charset="UTF-8"`)
+	ex.fault(v, "", authenticationFault(err), http.StatusUnauthorized)
+}
+
+// blocked answers 429 to a request from an address that has failed to
+// authenticate too often, while credentials are required.
+func (h *Handler) blocked(ex *exchange, v Version, r *http.Request) bool {
+	if h.limiter == nil || h.Open() {
+		return false
+	}
+	wait, blocked := h.limiter.Blocked(r, front)
+	if blocked {
+		ex.tooMany(v, wait)
+	}
+	return blocked
+}
+
+// allow counts a request of who (access.Open or nil: counted by its
+// address) and answers it 429 when its client is over its rate.
+func (h *Handler) allow(ex *exchange, v Version, r *http.Request, who *access.Principal) bool {
+	if h.limiter == nil {
+		return true
+	}
+	wait, ok := h.limiter.Allow(r, front, who)
+	if !ok {
+		ex.tooMany(v, wait)
+	}
+	return ok
+}
+
+// tooMany answers a request over its client's rate: HTTP 429 with
+// Retry-After and a Server fault saying when to try again.
+func (ex *exchange) tooMany(v Version, wait time.Duration) {
+	secs := throttle.RetryAfter(wait)
+	ex.w.Header().Set("Retry-After", secs)
+	ex.fault(v, "", &Fault{Code: FaultServer, Reason: "too many requests from this client: retry after " + secs + " s"}, http.StatusTooManyRequests)
+}
+
+// authorize applies the authorization rule to the tenant params name. A
+// method without a tenant (GetVersion) only needs a principal; one whose
+// tenant is optional (GetSegments, GetStatus) answers, without a tenant,
+// with the principal's tenants only (calls.go).
+func authorize(ctx context.Context, op *Operation, params any) error {
+	p := access.From(ctx)
+	tenant, takes := op.TenantOf(params)
+	switch {
+	case !takes && p != nil:
+		return nil
+	case takes && op.tenantOptional && strings.TrimSpace(tenant) == "" && p.Can(op.Need):
+		return nil
+	}
+	return p.Allow(tenant, op.Need)
+}
+
+// Limiter decides whether a client may send one more request (a token
+// bucket per principal, or per address without credentials), and how fast
+// an address may fail to authenticate.
+type Limiter interface {
+	Allow(r *http.Request, front string, p *access.Principal) (retryAfter time.Duration, ok bool)
+	Failed(r *http.Request, front string) (retryAfter time.Duration, ok bool)
+	Blocked(r *http.Request, front string) (retryAfter time.Duration, blocked bool)
 }

@@ -1,5 +1,11 @@
 package ptk
 
+// This file is longer than most on purpose: it holds the one table of PTK
+// methods — every method, its summary, its parameters and result types, and
+// every status code it documents with the reason for each — kept whole so
+// that the contract reads in one place (the WSDL, docs/ptk.md and the
+// coverage tests derive from it).
+
 import (
 	"context"
 	"fmt"

@@ -1,5 +1,10 @@
 package sim
 
+// This file is longer than most on purpose: it is the discrete-event model
+// whole — the calendar of events and the handler of each (arrivals, the IVR,
+// the ACD and its agents, the dialer, the Queue Manager's ticks) — which
+// reads as one story of a contact centre's day.
+
 import (
 	"context"
 	"fmt"

@@ -1,0 +1,163 @@
+package callback
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/holdline/holdline/internal/status"
+)
+
+// A live call asking to be called back: InteractionRequestContact turns it
+// into a callback (Callback Double Check, the mode, an appointment in the
+// ContactURI), and the ways it ends without an agent.
+
+// parseContactURI splits a ContactURI into the number and the optional
+// appointment time. A shape that is not a URI, or an empty number, is
+// 107017; a scheme other than voice is 108054; a bad time 108004.
+func parseContactURI(raw string) (number, appt string, err error) {
+	m := contactURI.FindStringSubmatch(strings.TrimSpace(raw))
+	if m == nil {
+		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q is not of the form voice://NUMBER[?appt=yyyy-mm-ddTHH:mm:ssZ]", raw)
+	}
+	if !strings.EqualFold(m[1], "voice") {
+		return "", "", status.Errorf(status.InvalidCallType, "ContactURI scheme %q is not a call type Holdline can place (voice)", m[1])
+	}
+	if m[2] == "" {
+		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q has no number", raw)
+	}
+	number, err = url.PathUnescape(m[2])
+	if err != nil {
+		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q: %v", raw, err)
+	}
+	if m[3] != "" {
+		v, err := url.ParseQuery(m[3])
+		if err != nil {
+			return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q: %v", raw, err)
+		}
+		appt = v.Get("appt")
+		if v.Has("appt") && appt == "" {
+			return "", "", status.Errorf(status.InvalidDateTime, "ContactURI %q has an empty appt", raw)
+		}
+	}
+	return number, appt, nil
+}
+
+// RequestContact converts a live interaction into a callback
+// (InteractionRequestContact): voice://NUMBER asks for an ASAP callback that
+// keeps the caller's place, voice://NUMBER?appt=TIME books one.
+func (lc *Lifecycle) RequestContact(ctx context.Context, tenant, id, uri string) (*Interaction, error) {
+	var number, appt string
+	return lc.apply(ctx, tenant, id, &op{
+		event: EvRequestContact,
+		args: func(*Tenant) (string, error) {
+			var err error
+			if number, appt, err = parseContactURI(uri); err != nil {
+				return "", err
+			}
+			if appt != "" {
+				if _, err := ParseTime(appt); err != nil {
+					return "", err
+				}
+				return string(TypeAppointment), nil
+			}
+			return string(TypeASAP), nil
+		},
+		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
+			return lc.convertToCallback(ctx, tx, t, it, number, appt)
+		},
+	})
+}
+
+func (lc *Lifecycle) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *Interaction, number, appt string) (string, error) {
+	if it.Segment == "" {
+		return "", status.Errorf(status.SegmentNotSet, "interaction %s has no segment; set one with UpdateInteractionData Segment", it.ID)
+	}
+	seg, q, err := lc.segment(t, it.Segment)
+	if err != nil {
+		return "", status.Wrap(status.QueueIDNotFound, err, status.Message(err))
+	}
+	scheduled := appt != ""
+	if err := lc.licensed(t, scheduled); err != nil {
+		return "", err
+	}
+	if it.Contact, err = lc.normalizeContact(t, seg, number); err != nil {
+		return "", err
+	}
+	voice := t.Licenses.IsVoice(it.SourceApplication)
+	if err := lc.modeAccepts(ctx, tx, t, q, scheduled, voice); err != nil {
+		return "", err
+	}
+	it.Type = TypeASAP
+	if scheduled {
+		at, _ := ParseTime(appt)
+		if err := lc.checkAppointment(ctx, tx, t, q, appointmentCheck{at: at, disabledCode: status.AppointmentsDisabled}); err != nil {
+			return "", err
+		}
+		it.Type, it.AppointmentTime = TypeAppointment, at
+	}
+	if err := lc.doubleCheck(ctx, tx, q, it); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s callback to %s", it.Type, it.Contact), nil
+}
+
+// DisconnectedByApplication records the client application ending the call
+// (InteractionDisconnectedByApplication). A missing or unknown reason is 108038.
+func (lc *Lifecycle) DisconnectedByApplication(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+	return lc.apply(ctx, tenant, id, &op{
+		event: EvAppDisconnect,
+		args: func(*Tenant) (string, error) {
+			r, err := enumArg(AppDisconnectReasons, reason, "Reason", status.InvalidDataName, status.InvalidDataName)
+			return string(r), err
+		},
+	})
+}
+
+// DisconnectedByCaller records the caller hanging up
+// (InteractionDisconnectedByCaller): in a queue with reason Abandon it is an
+// abandon; CBDCDisconnectAndCancelPendingCallback also cancels the caller's
+// pending callback in the queue. A missing or unknown reason is 108027.
+func (lc *Lifecycle) DisconnectedByCaller(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
+	r, _ := Parse(CallerDisconnectReasons, reason)
+	ev := EvCallerDisconnect
+	if r == CallerAbandon {
+		ev = EvCallerAbandon
+	}
+	return lc.apply(ctx, tenant, id, &op{
+		event: ev,
+		args: func(*Tenant) (string, error) {
+			_, err := enumArg(CallerDisconnectReasons, reason, "Reason", status.ReasonRequired, status.ReasonRequired)
+			return string(r), err
+		},
+		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
+			if r != CallerCBDCDisconnectAndCancelPending || it.Contact == "" {
+				return "", nil
+			}
+			return lc.cancelPendingOf(ctx, tx, t, it)
+		},
+	})
+}
+
+// cancelPendingOf cancels the other pending callbacks of it's contact in its queue.
+func (lc *Lifecycle) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *Interaction) (string, error) {
+	pending, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: it.Queue, Contact: it.Contact, States: []State{StatePendingCallback}})
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for _, o := range pending {
+		if o.ID == it.ID {
+			continue
+		}
+		if _, err := lc.transitionLoaded(ctx, tx, o, EvCancel, "Caller", nil); err != nil {
+			return "", err
+		}
+		ids = append(ids, o.ID)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return "cancelled pending callback " + strings.Join(ids, ", "), nil
+}

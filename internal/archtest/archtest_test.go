@@ -118,3 +118,38 @@ func TestNoDomainTypeDoesEverything(t *testing.T) {
 		}
 	}
 }
+
+// The domain works in time.Time and plain values: the PTK's time layout and
+// its ContactURI are read and written by the PTK front, in one place each
+// (internal/ptk/times.go), so a second front never inherits the PTK's
+// spelling and the PTK's spelling never drifts between methods.
+func TestTheDomainSpellsNoPTKFormat(t *testing.T) {
+	t.Parallel()
+	forbidden := []string{"2006-01-02T15:04:05Z", "voice://"}
+	files, err := filepath.Glob("../callback/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no domain files: %v", err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		fset := token.NewFileSet()
+		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			for _, s := range forbidden {
+				if strings.Contains(lit.Value, s) {
+					t.Errorf("%s: the domain spells the PTK's %q; read and write it in internal/ptk", fset.Position(lit.Pos()), s)
+				}
+			}
+			return true
+		})
+	}
+}

@@ -248,7 +248,7 @@ func TestAClaimCancelsWhatIsNoLongerWanted(t *testing.T) {
 	// cancelled when it comes due.
 	moved := appt.Add(30 * time.Minute)
 	if _, err := b.platform.Modify(b.ctx, callback.ModifyParams{Tenant: "Site", InteractionID: booked.ID, Action: "AppointmentTime",
-		AppointmentTime: callback.FormatTime(moved)}); err != nil {
+		AppointmentTime: callback.Moment{At: moved}}); err != nil {
 		t.Fatal(err)
 	}
 	all := outbox(t, b, "Site")
@@ -457,7 +457,7 @@ func TestUpdateInteractionDataMovingTheAppointmentReschedules(t *testing.T) {
 	it := mustAdd(t, b, callback.AddParams{Tenant: "Site", Segment: "Pull", Contact: "7002", AppointmentTime: start.Add(time.Hour)})
 	n := len(outbox(t, b, "Site"))
 	moved := start.Add(2 * time.Hour)
-	if _, err := b.platform.UpdateInteractionData(b.ctx, "Site", it.ID, []callback.KeyValue{{Key: "AppointmentTime", Value: callback.FormatTime(moved)}}); err != nil {
+	if _, err := b.platform.UpdateInteractionData(b.ctx, "Site", it.ID, []callback.KeyValue{{Key: "AppointmentTime", At: callback.Moment{At: moved}}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := b.platform.UpdateInteractionData(b.ctx, "Site", it.ID, []callback.KeyValue{{Key: "ClientId", Value: "c-1"}}); err != nil {

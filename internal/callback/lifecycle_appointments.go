@@ -8,24 +8,6 @@ import (
 	"github.com/holdline/holdline/internal/status"
 )
 
-// wireTimeLayout is the PTK's time format: UTC, 24-hour, "yyyy-mm-ddTHH:mm:ssZ".
-const wireTimeLayout = "2006-01-02T15:04:05Z"
-
-// ParseTime reads a PTK time, "yyyy-mm-ddTHH:mm:ssZ" in UTC; anything else
-// is InvalidDateTime (108004). Fractions of a second are accepted and dropped.
-func ParseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	t, err := time.Parse(wireTimeLayout, s)
-	if err != nil {
-		t2, err2 := time.Parse(time.RFC3339Nano, s)
-		if err2 != nil || !strings.HasSuffix(s, "Z") {
-			return time.Time{}, status.Errorf(status.InvalidDateTime, "%q is not a time in the form yyyy-mm-ddTHH:mm:ssZ (UTC, 24-hour)", s)
-		}
-		t = t2.Truncate(time.Second)
-	}
-	return t.UTC(), CheckTime("the time", t)
-}
-
 // earliestTime is the earliest time the platform reads as a time: earlier
 // ones (the zero time 0001-01-01T00:00:00Z some clients send for "none")
 // are mistakes, not requests for "no time".
@@ -40,8 +22,8 @@ func CheckTime(what string, t time.Time) error {
 	return nil
 }
 
-// FormatTime writes t in the PTK's time format.
-func FormatTime(t time.Time) string { return t.UTC().Format(wireTimeLayout) }
+// stamp writes t for a message or a history note: UTC to the second.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // appointmentCheck is one scheduled-callback request to check: the time, and
 // the interaction that would take the slot (nil for a new one).
@@ -63,27 +45,27 @@ func (lc *Lifecycle) checkAppointment(ctx context.Context, tx Tx, t *Tenant, q *
 	now := lc.now(tx)
 	at := c.at.UTC()
 	if at.Before(now) {
-		return status.Errorf(status.AppointmentTimeInThePast, "%s is in the past (now %s)", FormatTime(at), FormatTime(now))
+		return status.Errorf(status.AppointmentTimeInThePast, "%s is in the past (now %s)", stamp(at), stamp(now))
 	}
 	if horizon := now.AddDate(0, 0, q.Appointments.HorizonDays); at.After(horizon) {
-		return status.Errorf(status.AppointmentTimeAfterAppointmentTimesRange, "%s is more than %d days ahead", FormatTime(at), q.Appointments.HorizonDays)
+		return status.Errorf(status.AppointmentTimeAfterAppointmentTimesRange, "%s is more than %d days ahead", stamp(at), q.Appointments.HorizonDays)
 	}
 	ewt, err := lc.qm.queueEWT(ctx, tx, t, q)
 	if err != nil {
 		return err
 	}
 	if earliest := now.Add(ewt); at.Before(earliest) {
-		return status.Errorf(status.AppointmentTimeBeforeEWT, "%s is before the current wait ends (%s, EWT %s)", FormatTime(at), FormatTime(earliest), ewt)
+		return status.Errorf(status.AppointmentTimeBeforeEWT, "%s is before the current wait ends (%s, EWT %s)", stamp(at), stamp(earliest), ewt)
 	}
 	if !lc.openAt(t, q, at) {
-		return status.Errorf(status.AppointmentTimeAfterHours, "%s is outside the business hours of queue %q", FormatTime(at), q.Name)
+		return status.Errorf(status.AppointmentTimeAfterHours, "%s is outside the business hours of queue %q", stamp(at), q.Name)
 	}
 	taken, err := lc.slotTaken(ctx, tx, t, q, slotStart(t, q, at), c.moving)
 	if err != nil {
 		return err
 	}
 	if taken >= q.Appointments.Capacity {
-		return status.Errorf(status.AppointmentTimeFull, "the slot of %s already has %d of %d callbacks", FormatTime(at), taken, q.Appointments.Capacity)
+		return status.Errorf(status.AppointmentTimeFull, "the slot of %s already has %d of %d callbacks", stamp(at), taken, q.Appointments.Capacity)
 	}
 	return nil
 }

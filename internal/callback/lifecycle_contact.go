@@ -3,8 +3,8 @@ package callback
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
+	"time"
 
 	"github.com/holdline/holdline/internal/status"
 )
@@ -13,64 +13,28 @@ import (
 // into a callback (Callback Double Check, the mode, an appointment in the
 // ContactURI), and the ways it ends without an agent.
 
-// parseContactURI splits a ContactURI into the number and the optional
-// appointment time. A shape that is not a URI, or an empty number, is
-// 107017; a scheme other than voice is 108054; a bad time 108004.
-func parseContactURI(raw string) (number, appt string, err error) {
-	m := contactURI.FindStringSubmatch(strings.TrimSpace(raw))
-	if m == nil {
-		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q is not of the form voice://NUMBER[?appt=yyyy-mm-ddTHH:mm:ssZ]", raw)
-	}
-	if !strings.EqualFold(m[1], "voice") {
-		return "", "", status.Errorf(status.InvalidCallType, "ContactURI scheme %q is not a call type Holdline can place (voice)", m[1])
-	}
-	if m[2] == "" {
-		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q has no number", raw)
-	}
-	number, err = url.PathUnescape(m[2])
-	if err != nil {
-		return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q: %v", raw, err)
-	}
-	if m[3] != "" {
-		v, err := url.ParseQuery(m[3])
-		if err != nil {
-			return "", "", status.Errorf(status.InvalidContactURIFormat, "ContactURI %q: %v", raw, err)
-		}
-		appt = v.Get("appt")
-		if v.Has("appt") && appt == "" {
-			return "", "", status.Errorf(status.InvalidDateTime, "ContactURI %q has an empty appt", raw)
-		}
-	}
-	return number, appt, nil
-}
-
 // RequestContact converts a live interaction into a callback
-// (InteractionRequestContact): voice://NUMBER asks for an ASAP callback that
-// keeps the caller's place, voice://NUMBER?appt=TIME books one.
-func (lc *Lifecycle) RequestContact(ctx context.Context, tenant, id, uri string) (*Interaction, error) {
-	var number, appt string
+// (InteractionRequestContact): a number alone asks for an ASAP callback that
+// keeps the caller's place, a number and an appointment time books one.
+func (lc *Lifecycle) RequestContact(ctx context.Context, tenant, id string, req ContactRequest) (*Interaction, error) {
 	return lc.apply(ctx, tenant, id, &op{
 		event: EvRequestContact,
 		args: func(*Tenant) (string, error) {
-			var err error
-			if number, appt, err = parseContactURI(uri); err != nil {
-				return "", err
+			if req.Err != nil {
+				return "", req.Err
 			}
-			if appt != "" {
-				if _, err := ParseTime(appt); err != nil {
-					return "", err
-				}
-				return string(TypeAppointment), nil
+			if !req.Appointment.IsZero() {
+				return string(TypeAppointment), CheckTime("the appointment time", req.Appointment)
 			}
 			return string(TypeASAP), nil
 		},
 		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
-			return lc.convertToCallback(ctx, tx, t, it, number, appt)
+			return lc.convertToCallback(ctx, tx, t, it, req.Number, req.Appointment)
 		},
 	})
 }
 
-func (lc *Lifecycle) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *Interaction, number, appt string) (string, error) {
+func (lc *Lifecycle) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it *Interaction, number string, appt time.Time) (string, error) {
 	if it.Segment == "" {
 		return "", status.Errorf(status.SegmentNotSet, "interaction %s has no segment; set one with UpdateInteractionData Segment", it.ID)
 	}
@@ -78,7 +42,7 @@ func (lc *Lifecycle) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it
 	if err != nil {
 		return "", status.Wrap(status.QueueIDNotFound, err, status.Message(err))
 	}
-	scheduled := appt != ""
+	scheduled := !appt.IsZero()
 	if err := lc.licensed(t, scheduled); err != nil {
 		return "", err
 	}
@@ -91,11 +55,10 @@ func (lc *Lifecycle) convertToCallback(ctx context.Context, tx Tx, t *Tenant, it
 	}
 	it.Type = TypeASAP
 	if scheduled {
-		at, _ := ParseTime(appt)
-		if err := lc.checkAppointment(ctx, tx, t, q, appointmentCheck{at: at, disabledCode: status.AppointmentsDisabled}); err != nil {
+		if err := lc.checkAppointment(ctx, tx, t, q, appointmentCheck{at: appt, disabledCode: status.AppointmentsDisabled}); err != nil {
 			return "", err
 		}
-		it.Type, it.AppointmentTime = TypeAppointment, at
+		it.Type, it.AppointmentTime = TypeAppointment, appt
 	}
 	if err := lc.doubleCheck(ctx, tx, q, it); err != nil {
 		return "", err

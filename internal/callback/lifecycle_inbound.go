@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -345,6 +344,3 @@ func (lc *Lifecycle) secondChance(ctx context.Context, tx Tx, t *Tenant, hold *I
 	})
 	return it, cb, err
 }
-
-// contactURI matches voice://NUMBER[/][?appt=TIME] and other schemes' shapes.
-var contactURI = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)/?(?:\?([^#]*))?$`)

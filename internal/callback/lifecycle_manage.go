@@ -78,15 +78,16 @@ func (lc *Lifecycle) modifyAppointment(ctx context.Context, m ModifyParams) *op 
 	return &op{
 		event: EvModifyAppointment,
 		args: func(*Tenant) (string, error) {
-			if strings.TrimSpace(at) == "" {
+			if !at.given() {
 				return "", status.Errorf(status.AppointmentTimeRequired, "an AppointmentTime is required for the AppointmentTime action")
 			}
-			_, err := ParseTime(at)
-			return string(ModifyAppointmentTime), err
+			if at.Err != nil {
+				return "", at.Err
+			}
+			return string(ModifyAppointmentTime), CheckTime("the time", at.At)
 		},
 		change: func(tx Tx, t *Tenant, it *Interaction) (string, error) {
-			when, _ := ParseTime(at)
-			return lc.moveAppointment(ctx, tx, t, it, when)
+			return lc.moveAppointment(ctx, tx, t, it, at.At)
 		},
 	}
 }
@@ -112,9 +113,9 @@ func (lc *Lifecycle) moveAppointment(ctx context.Context, tx Tx, t *Tenant, it *
 	old := it.AppointmentTime
 	it.Type, it.AppointmentTime = TypeAppointment, at
 	if old.IsZero() {
-		return "scheduled for " + FormatTime(at), nil
+		return "scheduled for " + stamp(at), nil
 	}
-	return fmt.Sprintf("appointment moved from %s to %s", FormatTime(old), FormatTime(at)), nil
+	return fmt.Sprintf("appointment moved from %s to %s", stamp(old), stamp(at)), nil
 }
 
 func (lc *Lifecycle) modifyResult(m ModifyParams) *op {
@@ -211,13 +212,23 @@ func (lc *Lifecycle) updateKey(ctx context.Context, tx Tx, t *Tenant, it *Intera
 	if err != nil {
 		return "", err
 	}
+	if key == UpdateAppointmentTime {
+		if !pair.At.given() {
+			return "", status.Errorf(status.AppointmentTimeRequired, "the AppointmentTime key needs a value")
+		}
+		if pair.At.Err != nil {
+			return "", pair.At.Err
+		}
+		if err := CheckTime("the time", pair.At.At); err != nil {
+			return "", err
+		}
+		return lc.moveAppointment(ctx, tx, t, it, pair.At.At)
+	}
 	value := strings.TrimSpace(pair.Value)
 	if value == "" {
 		switch key {
 		case UpdateContact:
 			return "", status.Errorf(status.ContactRequired, "the Contact key needs a value")
-		case UpdateAppointmentTime:
-			return "", status.Errorf(status.AppointmentTimeRequired, "the AppointmentTime key needs a value")
 		case UpdateExternalTrackingID:
 			return "", status.Errorf(status.ExternalTrackingIDMissing, "the ExternalTrackingId key needs a value")
 		}
@@ -226,12 +237,6 @@ func (lc *Lifecycle) updateKey(ctx context.Context, tx Tx, t *Tenant, it *Intera
 	switch key {
 	case UpdateContact:
 		return lc.updateContact(ctx, tx, t, it, value)
-	case UpdateAppointmentTime:
-		at, err := ParseTime(value)
-		if err != nil {
-			return "", err
-		}
-		return lc.moveAppointment(ctx, tx, t, it, at)
 	case UpdateExternalTrackingID:
 		if err := checkExternalID(value); err != nil {
 			return "", err

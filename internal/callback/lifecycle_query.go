@@ -97,16 +97,10 @@ func (lc *Lifecycle) Find(ctx context.Context, f FindParams) ([]Found, error) {
 	return out, nil
 }
 
-// findInformation is what FindInteraction tells about f: its wait or its
-// appointment, then the values asked for.
+// findInformation is the values FindInteraction was asked for about f, in
+// the order asked.
 func findInformation(t *Tenant, q *Queue, f Found, options []FindOption) []Variable {
 	var info []Variable
-	switch f.Type {
-	case TypeASAP:
-		info = append(info, Variable{"RemainingWait", fmt.Sprint(int64(f.RemainingWait.Round(time.Second) / time.Second))})
-	case TypeAppointment:
-		info = append(info, Variable{"AppointmentTime", FormatTime(f.AppointmentTime)})
-	}
 	for _, o := range options {
 		v := ""
 		switch o {

@@ -73,7 +73,7 @@ func TestInboundCallToCompletedCallback(t *testing.T) {
 		t.Fatalf("queued: %v created=%v %+v", err, created, q)
 	}
 	b.clock.Advance(2 * time.Minute)
-	cb := must(p.RequestContact(b.ctx, "Portree", it.ID, "voice://8001/"))(t)
+	cb := must(p.RequestContact(b.ctx, "Portree", it.ID, voice("8001")))(t)
 	if cb.State != callback.StatePendingCallback || cb.Type != callback.TypeASAP || cb.Contact != "8001" || !cb.QueuedAt.Equal(start) {
 		t.Fatalf("after request contact: %+v", cb)
 	}
@@ -244,27 +244,28 @@ func TestRequestContact(t *testing.T) {
 		t.Fatal(err)
 	}
 	pending := newCall()
-	must(p.RequestContact(b.ctx, "Portree", pending, "voice://8001"))(t)
+	must(p.RequestContact(b.ctx, "Portree", pending, voice("8001")))(t)
+	at := func(v string) time.Time { return must(time.Parse(time.RFC3339, v))(t) }
+	frontErr := status.Errorf(status.InvalidDateTime, "a time the front could not read")
 	cases := []struct {
-		name, id, uri string
-		want          status.Code
+		name, id string
+		req      callback.ContactRequest
+		want     status.Code
 	}{
-		{"no uri", newCall(), "", status.InvalidContactURIFormat},
-		{"not a uri", newCall(), "8001", status.InvalidContactURIFormat},
-		{"no number", newCall(), "voice:///", status.InvalidContactURIFormat},
-		{"other scheme", newCall(), "sms://8001", status.InvalidCallType},
-		{"bad number", newCall(), "voice://12/", status.InvalidContact},
-		{"bad time", newCall(), "voice://8002/?appt=tomorrow", status.InvalidDateTime},
-		{"past time", newCall(), "voice://8002/?appt=2026-11-26T14:00:00Z", status.AppointmentTimeInThePast},
-		{"before EWT", newCall(), "voice://8002/?appt=2026-11-26T15:00:10Z", status.AppointmentTimeBeforeEWT},
-		{"no segment", noSegment.ID, "voice://8003/", status.SegmentNotSet},
-		{"already a callback", pending, "voice://8004/", status.InteractionStatePreventsRequestedAction},
-		{"duplicate contact", newCall(), "voice://8001/", status.DuplicateContactInQueue},
-		{"unknown id", callback.NewID(9, 1, start), "voice://8005/", status.InteractionNotFound},
-		{"scheduled", newCall(), "voice://8006/?appt=2026-11-27T15:00:00Z", status.RequestCompleted},
+		{"bad number", newCall(), voice("12"), status.InvalidContact},
+		{"front's error", newCall(), callback.ContactRequest{Err: frontErr}, status.InvalidDateTime},
+		{"front's error after the id's form", "V1", callback.ContactRequest{Err: frontErr}, status.InvalidInteractionID},
+		{"not a real time", newCall(), callback.ContactRequest{Number: "8002", Appointment: at("1999-12-31T23:00:00Z")}, status.InvalidDateTime},
+		{"past time", newCall(), callback.ContactRequest{Number: "8002", Appointment: at("2026-11-26T14:00:00Z")}, status.AppointmentTimeInThePast},
+		{"before EWT", newCall(), callback.ContactRequest{Number: "8002", Appointment: at("2026-11-26T15:00:10Z")}, status.AppointmentTimeBeforeEWT},
+		{"no segment", noSegment.ID, voice("8003"), status.SegmentNotSet},
+		{"already a callback", pending, voice("8004"), status.InteractionStatePreventsRequestedAction},
+		{"duplicate contact", newCall(), voice("8001"), status.DuplicateContactInQueue},
+		{"unknown id", callback.NewID(9, 1, start), voice("8005"), status.InteractionNotFound},
+		{"scheduled", newCall(), callback.ContactRequest{Number: "8006", Appointment: at("2026-11-27T15:00:00Z")}, status.RequestCompleted},
 	}
 	for _, tc := range cases {
-		_, err := p.RequestContact(b.ctx, "Portree", tc.id, tc.uri)
+		_, err := p.RequestContact(b.ctx, "Portree", tc.id, tc.req)
 		if got := codeOf(err); got != tc.want {
 			t.Errorf("%s: got %v (%v), want %v", tc.name, got, err, tc.want)
 		}
@@ -273,7 +274,7 @@ func TestRequestContact(t *testing.T) {
 	if _, err := p.UpdateInteractionData(b.ctx, "Portree", noSegment.ID, []callback.KeyValue{{Key: "Segment", Value: "vht_test"}}); err != nil {
 		t.Fatal(err)
 	}
-	must(p.RequestContact(b.ctx, "Portree", noSegment.ID, "voice://8003/"))(t)
+	must(p.RequestContact(b.ctx, "Portree", noSegment.ID, voice("8003")))(t)
 }
 
 func TestDisconnects(t *testing.T) {
@@ -459,10 +460,10 @@ func TestModify(t *testing.T) {
 	wantCode(t, mod(callback.ModifyParams{}), status.InvalidAction)
 	wantCode(t, mod(callback.ModifyParams{Action: "Reschedule"}), status.InvalidAction)
 	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime"}), status.AppointmentTimeRequired)
-	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: "tomorrow"}), status.InvalidDateTime)
-	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: "2026-11-26T14:00:00Z"}), status.AppointmentTimeInThePast)
-	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: "2026-12-26T14:00:00Z"}), status.AppointmentTimeAfterAppointmentTimesRange)
-	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: "2026-11-27T14:00:00Z"}), status.RequestCompleted)
+	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: callback.Moment{Err: status.Errorf(status.InvalidDateTime, "tomorrow")}}), status.InvalidDateTime)
+	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: moment(t, "2026-11-26T14:00:00Z")}), status.AppointmentTimeInThePast)
+	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: moment(t, "2026-12-26T14:00:00Z")}), status.AppointmentTimeAfterAppointmentTimesRange)
+	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: moment(t, "2026-11-27T14:00:00Z")}), status.RequestCompleted)
 	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "NOPE"}), status.InvalidResult)
 	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "success"}), status.RequestCompleted)
 	wantCode(t, mod(callback.ModifyParams{Action: "ClientId"}), status.DataValueRequired)
@@ -480,7 +481,7 @@ func TestModify(t *testing.T) {
 	if ids := launchedIDs(t, b); !slices.Equal(ids, []string{cb.ID}) {
 		t.Fatalf("scheduled callback not launched at its time minus the lead: %v", ids)
 	}
-	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: "2026-11-27T18:00:00Z"}), status.InteractionStatePreventsModifyingAppointmentTime)
+	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: moment(t, "2026-11-27T18:00:00Z")}), status.InteractionStatePreventsModifyingAppointmentTime)
 	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "CANCELLED"}), status.RequestCompleted)
 	if got, _, _ := p.Get(b.ctx, "VHT", cb.ID); got.State != callback.StateCancelled {
 		t.Fatalf("CANCELLED result left it %s", got.State)
@@ -506,7 +507,7 @@ func TestUpdateInteractionDataPartialSuccess(t *testing.T) {
 	wantCode(t, upd(callback.KeyValue{Key: "Colour", Value: "red"}), status.KeyNotSupportedUpdatingData)
 	wantCode(t, upd(callback.KeyValue{Key: "Contact", Value: "8000"}), status.DuplicateContactInQueue)
 	wantCode(t, upd(callback.KeyValue{Key: "Contact", Value: "12"}), status.InvalidContact)
-	wantCode(t, upd(callback.KeyValue{Key: "AppointmentTime", Value: "soon"}), status.InvalidDateTime)
+	wantCode(t, upd(callback.KeyValue{Key: "AppointmentTime", Value: "soon", At: callback.Moment{Err: status.Errorf(status.InvalidDateTime, "soon")}}), status.InvalidDateTime)
 	wantCode(t, upd(callback.KeyValue{Key: "Segment", Value: "Nope"}), status.QueueIDNotFound)
 	// One good, one bad: the good one is kept, the bad one's code answers.
 	wantCode(t, upd(callback.KeyValue{Key: "ClientId", Value: "c-7"}, callback.KeyValue{Key: "Contact", Value: ""}), status.ContactRequired)
@@ -519,7 +520,7 @@ func TestUpdateInteractionDataPartialSuccess(t *testing.T) {
 	if n := len(hist); n != 3 {
 		t.Fatalf("history has %d records, want 3 (add + two partial updates)", n)
 	}
-	wantCode(t, upd(callback.KeyValue{Key: "AppointmentTime", Value: "2026-11-27T14:00:00Z"}, callback.KeyValue{Key: "Contact", Value: "8009"}), status.RequestCompleted)
+	wantCode(t, upd(callback.KeyValue{Key: "AppointmentTime", At: moment(t, "2026-11-27T14:00:00Z")}, callback.KeyValue{Key: "Contact", Value: "8009"}), status.RequestCompleted)
 	if got, _, _ := p.Get(b.ctx, "VHT", cb.ID); got.Type != callback.TypeAppointment || got.Contact != "8009" {
 		t.Fatalf("after update: %+v", got)
 	}
@@ -559,7 +560,7 @@ func TestFind(t *testing.T) {
 	if len(found) != 1 || found[0].RemainingWait != 30*time.Second {
 		t.Fatalf("by id: %+v", found)
 	}
-	wantInfo := []callback.Variable{{Name: "RemainingWait", Value: "30"}, {Name: "Status", Value: "Pending Callback"}, {Name: "ScriptNumber", Value: "1"}, {Name: "CallId", Value: ""}}
+	wantInfo := []callback.Variable{{Name: "Status", Value: "Pending Callback"}, {Name: "ScriptNumber", Value: "1"}, {Name: "CallId", Value: ""}}
 	if !slices.Equal(found[0].Information, wantInfo) {
 		t.Fatalf("information %+v, want %+v", found[0].Information, wantInfo)
 	}
@@ -719,4 +720,13 @@ func TestQueriesForIntegrators(t *testing.T) {
 	wantCode(t, err, status.ContactRequired)
 	_, err = p.ValidateContact(b.ctx, "VHT", "VHT_Test", "1")
 	wantCode(t, err, status.InvalidContact)
+}
+
+// voice is a request for an ASAP callback to number.
+func voice(number string) callback.ContactRequest { return callback.ContactRequest{Number: number} }
+
+// moment is an RFC 3339 time as a front hands it to the domain.
+func moment(t *testing.T, v string) callback.Moment {
+	t.Helper()
+	return callback.Moment{At: must(time.Parse(time.RFC3339, v))(t)}
 }

@@ -252,7 +252,7 @@ tenants:
 				if !bk.cancelled {
 					want = m.expect(rt, at, bk.id)
 				}
-				_, err := b.platform.Modify(b.ctx, callback.ModifyParams{Tenant: "T", InteractionID: bk.id, Action: "AppointmentTime", AppointmentTime: callback.FormatTime(at)})
+				_, err := b.platform.Modify(b.ctx, callback.ModifyParams{Tenant: "T", InteractionID: bk.id, Action: "AppointmentTime", AppointmentTime: callback.Moment{At: at}})
 				got := codeOf(err)
 				if !slices.Contains(moveCodes, got) {
 					rt.Fatalf("moving %s to %s answered %v (%v), not a code of behaviour.md §8", bk.id, at, got, err)
@@ -500,7 +500,7 @@ tenants:
 			},
 			"convert": func(rt *rapid.T) {
 				it := v.pick(rt, callback.StateInboundTreatment, callback.StateSentToHold)
-				it, err := p.RequestContact(b.ctx, "T", it.ID, "voice://"+compact(v.customer(rt)))
+				it, err := p.RequestContact(b.ctx, "T", it.ID, voice(compact(v.customer(rt))))
 				if expectOK(rt, "request contact", err, status.RequestRefusedDueToOperationMode) {
 					v.keep(it)
 				}

@@ -28,6 +28,6 @@ func (qm *QueueManager) failAttempt(ctx context.Context, tx Tx, t *Tenant, it *I
 			return fmt.Sprintf("attempt %d failed (%s): %s", attempts.Total, r, result), nil
 		}
 		it.DueAt = qm.now(tx).Add(limits.Wait)
-		return fmt.Sprintf("attempt %d failed (%s); retry at %s", attempts.Total, r, FormatTime(it.DueAt)), nil
+		return fmt.Sprintf("attempt %d failed (%s); retry at %s", attempts.Total, r, stamp(it.DueAt)), nil
 	})
 }

@@ -147,7 +147,7 @@ func TestLicencesAreCountedLive(t *testing.T) {
 		t.Fatalf("offer with no inbound licence free: %d", st.Offer)
 	}
 	// Converting the first caller to a callback releases its licence.
-	must(b.platform.RequestContact(b.ctx, "T", first.ID, "voice://8000"))(t)
+	must(b.platform.RequestContact(b.ctx, "T", first.ID, callback.ContactRequest{Number: "8000"}))(t)
 	must(voice())(t)
 	// Bandwidth: 4 new interactions per 15 minutes in the inbound group (3 so far).
 	b.clock.Advance(time.Minute)

@@ -47,17 +47,47 @@ type ModifyParams struct {
 	ClientID string
 	// Result is a configured CallInfo code (Action Result).
 	Result string
-	// AppointmentTime is the new time, as the wire gave it (Action AppointmentTime).
-	AppointmentTime string
+	// AppointmentTime is the new time (Action AppointmentTime).
+	AppointmentTime Moment
 	// DataName and DataValue set one user-data string (Action Data).
 	DataName  string
 	DataValue string
 }
 
-// KeyValue is one UpdateInteractionData pair, as the wire gave it.
+// KeyValue is one UpdateInteractionData pair, as the wire gave it; a front
+// reads the value of a key that holds a time (TimeKey) into At.
 type KeyValue struct {
 	Key   string
 	Value string
+	At    Moment
+}
+
+// TimeKey reports whether UpdateInteractionData's key holds a time, which a
+// front reads from its wire format into KeyValue.At.
+func TimeKey(key string) bool {
+	k, ok := Parse(UpdateKeys, key)
+	return ok && k == UpdateAppointmentTime
+}
+
+// Moment is a time a front read from its wire format: the time, or the coded
+// error reading it gave. The domain reports Err in its place among the
+// argument checks (after the tenant and the interaction are found), so each
+// front reads times its own way and the codes keep their documented order.
+type Moment struct {
+	At  time.Time
+	Err error
+}
+
+// given reports whether the request carried a time at all.
+func (m Moment) given() bool { return m.Err != nil || !m.At.IsZero() }
+
+// ContactRequest is what a live caller asks to be called on
+// (InteractionRequestContact): a number and, for a scheduled callback, the
+// appointment time (zero for ASAP) — or the error the front met reading them.
+type ContactRequest struct {
+	Number      string
+	Appointment time.Time
+	Err         error
 }
 
 // FindParams search interactions (FindInteraction). Either InteractionID
@@ -77,9 +107,7 @@ type Found struct {
 	*Interaction
 	// RemainingWait is the expected wait before an ASAP callback is launched.
 	RemainingWait time.Duration
-	// Information is what FindInteraction reports about it, as name/value
-	// pairs: RemainingWait (seconds, ASAP) or AppointmentTime (scheduled),
-	// then each value of FindParams.Options in the order asked.
+	// Information is each value of FindParams.Options, in the order asked.
 	Information []Variable
 }
 

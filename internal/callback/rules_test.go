@@ -195,7 +195,7 @@ func TestLaunchOrdersCarryTheUserData(t *testing.T) {
 		}},
 		{"a caller converting", func(t *testing.T, b *testBundle) *callback.Interaction {
 			it := must(b.platform.CreateInteraction(b.ctx, callback.CreateParams{Tenant: "VHT", Segment: "VHT_Test", UserData: data}))(t)
-			return must(b.platform.RequestContact(b.ctx, "VHT", it.ID, "voice://8000"))(t)
+			return must(b.platform.RequestContact(b.ctx, "VHT", it.ID, voice("8000")))(t)
 		}},
 	}
 	for _, tc := range cases {

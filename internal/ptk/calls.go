@@ -39,9 +39,15 @@ func findInteraction(ctx context.Context, p Domain, r *findInteractionRequest) (
 	}
 	out := interactionsData{Interactions: interactionList{Interaction: []interaction{}}}
 	for _, f := range found {
-		info := make([]nameValue, len(f.Information))
-		for i, v := range f.Information {
-			info[i] = nameValue{Name: v.Name, Value: v.Value}
+		info := make([]nameValue, 0, len(f.Information)+1)
+		switch f.Type {
+		case callback.TypeASAP:
+			info = append(info, nameValue{"RemainingWait", seconds(f.RemainingWait)})
+		case callback.TypeAppointment:
+			info = append(info, nameValue{"AppointmentTime", timeText(f.AppointmentTime)})
+		}
+		for _, v := range f.Information {
+			info = append(info, nameValue{Name: v.Name, Value: v.Value})
 		}
 		out.Interactions.Interaction = append(out.Interactions.Interaction, interaction{
 			interactionAttrs: attrsOf(ctx, f.Interaction), Information: information{InteractionInformation: info},
@@ -139,7 +145,7 @@ func getVersion(context.Context, Domain, *versionRequest) (versionData, error) {
 func modifyInteraction(ctx context.Context, p Domain, r *modifyInteractionRequest) (emptyData, error) {
 	_, err := p.Modify(ctx, callback.ModifyParams{
 		Tenant: r.Tenant, InteractionID: r.InteractionID, Action: r.Action,
-		ClientID: r.Options.ClientID, Result: r.Options.Result, AppointmentTime: r.Options.AppointmentTime,
+		ClientID: r.Options.ClientID, Result: r.Options.Result, AppointmentTime: moment(r.Options.AppointmentTime),
 		DataName: r.Options.DataName, DataValue: r.Options.DataValue,
 	})
 	return emptyData{}, err
@@ -213,7 +219,7 @@ func interactionQueued(ctx context.Context, p Domain, r *queuedRequest) (queuedR
 }
 
 func requestContact(ctx context.Context, p Domain, r *requestContactRequest) (noResult, error) {
-	_, err := p.RequestContact(ctx, r.Tenant, r.InteractionID, r.ContactURI)
+	_, err := p.RequestContact(ctx, r.Tenant, r.InteractionID, contactRequest(r.ContactURI))
 	return noResult{}, err
 }
 
@@ -231,6 +237,9 @@ func updateInteractionData(ctx context.Context, p Domain, r *updateInteractionDa
 	kv := make([]callback.KeyValue, len(r.InteractionData))
 	for i, d := range r.InteractionData {
 		kv[i] = callback.KeyValue{Key: d.Key, Value: d.Value}
+		if callback.TimeKey(d.Key) {
+			kv[i].At = moment(d.Value)
+		}
 	}
 	_, err := p.UpdateInteractionData(ctx, r.Tenant, r.InteractionID, kv)
 	return noResult{}, err
@@ -250,15 +259,6 @@ func getSystemVariables(ctx context.Context, p Domain, r *tenantRequest) (variab
 }
 
 // ---- Rendering helpers.
-
-// wireTime reads an optional PTK time; empty is the zero time (the domain's
-// default), anything else goes through the domain's parser (108004).
-func wireTime(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	return callback.ParseTime(s)
-}
 
 // attrsOf are an interaction's attributes as the request's principal may
 // see them (the contact masked without the contacts permission).
@@ -295,13 +295,4 @@ func detailInformation(it *callback.Interaction) []nameValue {
 		{"Attempts", strconv.Itoa(it.Attempts.Total)},
 		{"CreatedAt", timeText(it.CreatedAt)},
 	}
-}
-
-// timeText writes a time as the PTK does ("yyyy-mm-ddTHH:mm:ssZ"), or
-// nothing for the zero time.
-func timeText(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return callback.FormatTime(t)
 }

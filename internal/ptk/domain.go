@@ -20,7 +20,7 @@ type Domain interface {
 	Modify(ctx context.Context, m callback.ModifyParams) (*callback.Interaction, error)
 	Queued(ctx context.Context, qp callback.QueuedParams) (it *callback.Interaction, created bool, err error)
 	Dequeued(ctx context.Context, d callback.DequeuedParams) (it, second *callback.Interaction, err error)
-	RequestContact(ctx context.Context, tenant, id, uri string) (*callback.Interaction, error)
+	RequestContact(ctx context.Context, tenant, id string, req callback.ContactRequest) (*callback.Interaction, error)
 	SendToQueue(ctx context.Context, tenant, id, reason string) (*callback.Interaction, error)
 	OutboundConnected(ctx context.Context, tenant, id string) (*callback.Interaction, error)
 	OutboundAttemptFailed(ctx context.Context, tenant, id, reason string) (*callback.Interaction, error)

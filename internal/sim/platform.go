@@ -76,7 +76,7 @@ type domain interface {
 	CreateInteraction(ctx context.Context, c callback.CreateParams) (*callback.Interaction, error)
 	SegmentState(ctx context.Context, tenant, segment, sourceApplication string) (*callback.SegmentState, error)
 	NextAppointmentTimes(ctx context.Context, tenant, segment string, from time.Time, n int) ([]time.Time, error)
-	RequestContact(ctx context.Context, tenant, id, uri string) (*callback.Interaction, error)
+	RequestContact(ctx context.Context, tenant, id string, req callback.ContactRequest) (*callback.Interaction, error)
 	SendToQueue(ctx context.Context, tenant, id, reason string) (*callback.Interaction, error)
 	Queued(ctx context.Context, qp callback.QueuedParams) (it *callback.Interaction, created bool, err error)
 	Dequeued(ctx context.Context, d callback.DequeuedParams) (it, second *callback.Interaction, err error)
@@ -135,11 +135,8 @@ func (ps *platformSide) slots(n int) ([]time.Time, error) {
 // requestContact is the IVR converting the call into a callback to contact (ASAP when appt is
 // zero).
 func (ps *platformSide) requestContact(id, contact string, appt time.Time) error {
-	uri := "voice://" + contact
-	if !appt.IsZero() {
-		uri += "?appt=" + callback.FormatTime(appt)
-	}
-	_, err := ps.p.RequestContact(ps.ctx, simTenant, id, uri)
+	// An IVR books to the second: the PTK's times have no fractions.
+	_, err := ps.p.RequestContact(ps.ctx, simTenant, id, callback.ContactRequest{Number: contact, Appointment: appt.Truncate(time.Second)})
 	return err
 }
 

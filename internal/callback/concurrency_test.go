@@ -108,7 +108,7 @@ tenants:
 			dial := func(p platformtest.All, owner string) int {
 				var orders []callback.LaunchOrder
 				err := retry(func() (err error) {
-					orders, err = p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "T", Max: 5, Owner: owner})
+					orders, err = p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "T", Max: 5, Owner: owner, Lease: callback.DefaultLease})
 					return err
 				})
 				if err != nil {

@@ -32,23 +32,49 @@ type LaunchOrder struct {
 	UserData userdata.List
 }
 
+// Bounds of a claim: a dialer takes a batch it can place, and keeps each
+// launch long enough to dial it but not so long that a dialer that died
+// holds callbacks for long.
+const (
+	// MaxClaim is the most launches one claim takes.
+	MaxClaim = 100
+	// MinLease and MaxLease bound how long a claimed launch stays with its dialer.
+	MinLease = time.Second
+	MaxLease = time.Hour
+)
+
 // ClaimParams ask for launches.
 type ClaimParams struct {
 	Tenant string
 	// Queue limits the claim to one queue when set.
 	Queue string
-	// Max is the largest number of launches wanted (default 1, at most 100).
+	// Max is the largest number of launches wanted, 1 to MaxClaim.
 	Max int
-	// Owner names the dialer (for the logs and the lease).
+	// Owner names the dialer (for the logs and the lease; default "dialer").
 	Owner string
-	// Lease is how long the dialer keeps them before they are offered again (default DefaultLease).
+	// Lease is how long the dialer keeps them before they are offered
+	// again, MinLease to MaxLease (DefaultLease unless the dialer asks).
 	Lease time.Duration
+}
+
+// Validate refuses a claim outside the bounds with an ArgumentError.
+func (c *ClaimParams) Validate() error {
+	if c.Max < 1 || c.Max > MaxClaim {
+		return argumentErrorf(ArgClaimMax, "a claim takes 1 to %d launches, not %d", MaxClaim, c.Max)
+	}
+	if c.Lease < MinLease || c.Lease > MaxLease {
+		return argumentErrorf(ArgClaimLease, "a lease is %s to %s, not %s", MinLease, MaxLease, c.Lease)
+	}
+	return nil
 }
 
 // ClaimLaunches leases due launches to a dialer. A launch whose attempt is
 // over (connected, failed, cancelled, or retried under a new key) is
 // acknowledged on the dialer's behalf and not returned.
 func (d *Delivery) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOrder, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
 	t, err := d.tenant(c.Tenant)
 	if err != nil {
 		return nil, err
@@ -58,10 +84,6 @@ func (d *Delivery) ClaimLaunches(ctx context.Context, c ClaimParams) ([]LaunchOr
 		if _, q, err = d.queue(t.Name, c.Queue); err != nil {
 			return nil, err
 		}
-	}
-	c.Max = min(max(c.Max, 1), 100)
-	if c.Lease <= 0 {
-		c.Lease = DefaultLease
 	}
 	if strings.TrimSpace(c.Owner) == "" {
 		c.Owner = "dialer"

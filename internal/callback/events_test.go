@@ -116,7 +116,7 @@ func TestALifecycleWritesItsEventsInOrder(t *testing.T) {
 		t.Fatalf("pushed launch %+v as %+v", push, l)
 	}
 	// Leased to the push: no claiming dialer gets it while it is tried.
-	if got, err := b.platform.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "Site", Max: 10}); err != nil || len(got) != 0 {
+	if got, err := b.platform.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "Site", Max: 10, Lease: callback.DefaultLease}); err != nil || len(got) != 0 {
 		t.Fatalf("claim of a pushed launch = %v, %v", got, err)
 	}
 
@@ -220,7 +220,7 @@ func TestAnExpiredPushFallsBackToClaimingDialers(t *testing.T) {
 		}
 	}
 	b.clock.Advance(time.Minute) // the push's expiry, also its launch's lease
-	got, err := b.platform.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "Site", Max: 10, Owner: "d"})
+	got, err := b.platform.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "Site", Max: 10, Owner: "d", Lease: callback.DefaultLease})
 	if err != nil || len(got) != 1 || got[0].Key != it.ID+"/1" {
 		t.Fatalf("claim after the push expired = %+v, %v", got, err)
 	}

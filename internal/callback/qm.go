@@ -147,11 +147,11 @@ func (qm *QueueManager) replay(ctx context.Context, tx Tx) error {
 // adapter, and would make the EWT 0 and launch a burst of callbacks.
 const MaxAgents = 100_000
 
-// CheckStaffing refuses agent counts no ACD can report: negative, above
+// checkStaffing refuses agent counts no ACD can report: negative, above
 // MaxAgents, or more available than staffed.
-func CheckStaffing(staffed, available int) error {
+func checkStaffing(staffed, available int) error {
 	if staffed < 0 || staffed > MaxAgents || available < 0 || available > staffed {
-		return fmt.Errorf("agentsStaffed must be 0 to %d and agentsAvailable 0 to agentsStaffed: %d staffed and %d available is not possible",
+		return argumentErrorf(ArgStaffing, "agentsStaffed must be 0 to %d and agentsAvailable 0 to agentsStaffed: %d staffed and %d available is not possible",
 			MaxAgents, staffed, available)
 	}
 	return nil
@@ -159,14 +159,15 @@ func CheckStaffing(staffed, available int) error {
 
 // Staffing records the ACD statistics a CTI adapter reports for a queue:
 // agents staffed and available. They refine the EWT and drive Agent
-// Priority launches.
+// Priority launches. Counts no ACD can report are an ArgumentError, refused
+// before the queue is looked up.
 func (qm *QueueManager) Staffing(ctx context.Context, tenant, queue string, staffed, available int) error {
+	if err := checkStaffing(staffed, available); err != nil {
+		return err
+	}
 	t, q, err := qm.queue(tenant, queue)
 	if err != nil {
 		return err
-	}
-	if err := CheckStaffing(staffed, available); err != nil {
-		return fmt.Errorf("staffing of %s/%s: %w", t.Name, q.Name, err)
 	}
 	qm.queues[keyOf(t, q)].with(qm.Now(), func(tr *ewt.Tracker, now time.Time) { tr.Staffing(now, staffed, available) })
 	qm.log.DebugContext(ctx, "ACD statistics", "tenant", t.Name, "queue", q.Name, "staffed", staffed, "available", available)

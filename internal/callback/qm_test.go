@@ -173,12 +173,12 @@ func TestLaunchQueueClaimAckAndLease(t *testing.T) {
 	if len(orders) != 1 || orders[0].Key != cb.ID+"/1" || orders[0].Contact != "8000" || orders[0].FirstParty != "customer" || orders[0].Deliveries != 1 {
 		t.Fatalf("claimed %+v", orders)
 	}
-	if again := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 10, Owner: "dialer-2"}))(t); len(again) != 0 {
+	if again := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 10, Owner: "dialer-2", Lease: callback.DefaultLease}))(t); len(again) != 0 {
 		t.Fatalf("a leased launch was claimed twice: %+v", again)
 	}
 	// The lease expires unacknowledged: the launch is offered again.
 	b.clock.Advance(21 * time.Second)
-	again := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 10, Owner: "dialer-2"}))(t)
+	again := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 10, Owner: "dialer-2", Lease: callback.DefaultLease}))(t)
 	if len(again) != 1 || again[0].Key != orders[0].Key || again[0].Deliveries != 2 {
 		t.Fatalf("after the lease: %+v", again)
 	}
@@ -187,14 +187,14 @@ func TestLaunchQueueClaimAckAndLease(t *testing.T) {
 	_, err := p.AckLaunch(b.ctx, "Portree", again[0].Key)
 	wantCode(t, err, status.InteractionNotFound)
 	b.clock.Advance(time.Minute)
-	if left := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 10}))(t); len(left) != 0 {
+	if left := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 10, Lease: callback.DefaultLease}))(t); len(left) != 0 {
 		t.Fatalf("an acknowledged launch came back: %+v", left)
 	}
 	// A launch whose attempt timed out is superseded: the new attempt has a new key.
 	launchedIDs(t, b) // expires attempt 1 (no outcome in 60 s), retry waits 5 min
 	b.clock.Advance(5 * time.Minute)
 	launchedIDs(t, b)
-	next := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT"}))(t)
+	next := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 1, Lease: callback.DefaultLease}))(t)
 	if len(next) != 1 || next[0].Key != cb.ID+"/2" {
 		t.Fatalf("second attempt: %+v", next)
 	}
@@ -230,7 +230,7 @@ tenants:
 	if got := launchedIDs(t, b); len(got) != 0 {
 		t.Fatalf("launched %v beyond the available agents", got)
 	}
-	orders := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "T", Max: 5}))(t)
+	orders := must(p.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "T", Max: 5, Lease: callback.DefaultLease}))(t)
 	if len(orders) != 2 || orders[0].FirstParty != "agent" {
 		t.Fatalf("orders %+v", orders)
 	}

@@ -206,7 +206,7 @@ func TestLaunchOrdersCarryTheUserData(t *testing.T) {
 			if got := launchedIDs(t, b); !slices.Equal(got, []string{cb.ID}) {
 				t.Fatalf("launched %v", got)
 			}
-			orders := must(b.platform.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT"}))(t)
+			orders := must(b.platform.ClaimLaunches(b.ctx, callback.ClaimParams{Tenant: "VHT", Max: 1, Lease: callback.DefaultLease}))(t)
 			if len(orders) != 1 || orders[0].UserData.String() != data.String() {
 				t.Fatalf("orders %+v\nwant user data %s", orders, data)
 			}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -86,6 +87,11 @@ func (a *API) op(name string, h handlerFunc) http.Handler {
 		httpStatus, body, err := h(ctx, r)
 		code := status.Of(err)
 		var br badRequest
+		var ae *callback.ArgumentError
+		if errors.As(err, &ae) {
+			// A value out of the domain's bounds: a malformed body, in the JSON's words.
+			err = badRequest{errors.New(argumentMessage(ae))}
+		}
 		switch {
 		case errors.Is(err, access.ErrDenied):
 			code = 0
@@ -135,6 +141,18 @@ type errorBody struct {
 	Name      string `json:"name"`
 	Message   string `json:"message"`
 	RequestID string `json:"requestId"`
+}
+
+// argumentMessage words the domain's refusal of an argument with the JSON
+// body's field names and units.
+func argumentMessage(ae *callback.ArgumentError) string {
+	switch ae.Arg {
+	case callback.ArgClaimMax:
+		return fmt.Sprintf(`"max" must be 1 to %d`, callback.MaxClaim)
+	case callback.ArgClaimLease:
+		return fmt.Sprintf(`"leaseSeconds" must be %d to %d`, int(callback.MinLease.Seconds()), int(callback.MaxLease.Seconds()))
+	}
+	return ae.Msg
 }
 
 // badRequest marks a body the API could not decode.

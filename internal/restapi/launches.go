@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,12 +53,6 @@ type claimRequest struct {
 	LeaseSeconds *float64 `json:"leaseSeconds,omitempty"`
 }
 
-// Bounds of a claim's parameters.
-const (
-	maxClaimMax   = 100
-	maxClaimLease = time.Hour
-)
-
 // claimAnswer is the answer of a claim.
 type claimAnswer struct {
 	Launches []callback.LaunchPayload `json:"launches"`
@@ -74,18 +67,21 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 	switch {
 	case strings.TrimSpace(req.Tenant) == "":
 		return 0, nil, badRequest{errors.New(`"tenant" is required`)}
-	case req.Max != nil && (*req.Max < 1 || *req.Max > maxClaimMax):
-		return 0, nil, badRequest{fmt.Errorf(`"max" must be 1 to %d`, maxClaimMax)}
 	case req.WaitSeconds < 0:
 		return 0, nil, badRequest{errors.New(`"waitSeconds" must not be negative`)}
-	case req.LeaseSeconds != nil && (*req.LeaseSeconds < 1 || *req.LeaseSeconds > maxClaimLease.Seconds()):
-		return 0, nil, badRequest{fmt.Errorf(`"leaseSeconds" must be 1 to %d`, int(maxClaimLease.Seconds()))}
 	}
 	if req.Max != nil {
 		p.Max = *req.Max
 	}
 	if req.LeaseSeconds != nil {
-		p.Lease = time.Duration(*req.LeaseSeconds * float64(time.Second))
+		// Bounded before it becomes a Duration, which a huge number would
+		// overflow; the domain judges the bounds.
+		p.Lease = time.Duration(min(max(*req.LeaseSeconds, -1), 2*callback.MaxLease.Seconds()) * float64(time.Second))
+	}
+	// The claim's bounds are the domain's: a claim that breaks them is
+	// refused before the tenant is authorized, as a malformed body.
+	if err := p.Validate(); err != nil {
+		return 0, nil, err
 	}
 	// A launch carries the number to dial: claiming takes contacts too.
 	if err := authorize(ctx, req.Tenant, access.Change|access.Contacts); err != nil {

@@ -146,9 +146,6 @@ func (a *API) reportACD(ctx context.Context, r *http.Request) (int, any, error) 
 	if req.AgentsStaffed == nil || req.AgentsAvailable == nil {
 		return 0, nil, badRequest{errors.New(`"agentsStaffed" and "agentsAvailable" are required`)}
 	}
-	if err := callback.CheckStaffing(*req.AgentsStaffed, *req.AgentsAvailable); err != nil {
-		return 0, nil, badRequest{err}
-	}
 	if err := a.platform.Staffing(ctx, r.PathValue("tenant"), r.PathValue("queue"), *req.AgentsStaffed, *req.AgentsAvailable); err != nil {
 		return 0, nil, err
 	}

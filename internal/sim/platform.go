@@ -180,7 +180,7 @@ func (ps *platformSide) tick() ([]callback.LaunchOrder, error) {
 	}
 	var out []callback.LaunchOrder
 	for {
-		orders, err := ps.p.ClaimLaunches(ps.ctx, callback.ClaimParams{Tenant: simTenant, Max: 100, Owner: dialerOwner})
+		orders, err := ps.p.ClaimLaunches(ps.ctx, callback.ClaimParams{Tenant: simTenant, Max: 100, Owner: dialerOwner, Lease: callback.DefaultLease})
 		if err != nil {
 			return nil, err
 		}

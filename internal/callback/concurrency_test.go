@@ -2,19 +2,14 @@ package callback_test
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/platformtest"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
 
 // Concurrency of the Queue Manager (issue #4, acceptance 4): many goroutines
@@ -55,23 +50,10 @@ tenants:
 			t.Parallel()
 			b := setup(t, s)
 			nodes := []platformtest.All{b.platform}
-			path := filepath.Join(t.TempDir(), "cluster.db")
 			if tc.nodes > 1 {
 				nodes = nil
-				for n := range tc.nodes {
-					st, err := sqlitestore.Open(b.ctx, path, sqlitestore.WithBusyTimeout(250*time.Millisecond))
-					if err != nil {
-						t.Fatal(err)
-					}
-					t.Cleanup(func() { _ = st.Close() })
-					p, err := callback.New(callback.Deps{Store: st, Clock: b.clock, Settings: s, Node: 1 + n, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-					if err != nil {
-						t.Fatal(err)
-					}
-					if err := p.Start(b.ctx); err != nil {
-						t.Fatal(err)
-					}
-					nodes = append(nodes, platformtest.AllOf(p))
+				for _, node := range platformtest.Cluster(t, platformtest.Options{Settings: s, Start: b.clock.Now()}, tc.nodes) {
+					nodes = append(nodes, node.All)
 				}
 			}
 			// on is the platform goroutine i talks to.

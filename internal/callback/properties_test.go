@@ -3,8 +3,6 @@ package callback_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -14,12 +12,10 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
 	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/schedule"
 	"github.com/holdline/holdline/internal/status"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
 
 // Property tests of the Queue Manager (issue #4, acceptance 1): random
@@ -27,30 +23,16 @@ import (
 // rules of behaviour.md §6–§8.
 
 // example starts a platform for one rapid example: the configuration yaml on
-// a store of its own, with a fake clock at at. The store is an in-memory
-// SQLite database (its one connection keeps it): the properties are about
-// the rules, not durability, and hundreds of examples on disk would spend
-// their time in fsync.
+// a scratch store of its own (the engine's, through the harness), with a
+// fake clock at at.
 func example(rt *rapid.T, yaml string, at time.Time) *testBundle {
 	settings, err := config.Parse([]byte(yaml), "property")
 	if err != nil {
 		rt.Fatalf("configuration: %v\n%s", err, yaml)
 	}
 	ctx := callback.WithOrigin(context.Background(), callback.Origin{Method: "Property"})
-	st, err := sqlitestore.Open(ctx, ":memory:")
-	if err != nil {
-		rt.Fatal(err)
-	}
-	rt.Cleanup(func() { _ = st.Close() })
-	clk := clock.NewFake(at)
-	p, err := callback.New(callback.Deps{Store: st, Clock: clk, Settings: settings, Node: 3, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		rt.Fatal(err)
-	}
-	if err := p.Start(ctx); err != nil {
-		rt.Fatal(err)
-	}
-	return &testBundle{ctx: ctx, clock: clk, platform: platformtest.AllOf(p), settings: settings}
+	b := platformtest.NewExample(rt, platformtest.Options{Settings: settings, Start: at, Node: 3})
+	return &testBundle{ctx: ctx, clock: b.Clock, platform: b.All, settings: settings}
 }
 
 // ---- a. The appointment book (behaviour.md §8).

@@ -30,11 +30,24 @@ type Engine struct {
 	// with it a function that closes it and opens the same data again (a
 	// restart).
 	Open func(t testing.TB) (callback.Store, func(t testing.TB) callback.Store)
+	// Scratch opens a new, empty store that lives as long as t, for tests
+	// that start hundreds of short-lived platforms (the properties): the
+	// rules are under test, not durability, so it may keep nothing on disk.
+	Scratch func(t T) callback.Store
+	// Shared opens one new database for t and returns a function that opens
+	// another store on it, as another node of a cluster would.
+	Shared func(t testing.TB) func(t testing.TB) callback.Store
+}
+
+// T is what the harness needs of a test, met by *testing.T and *rapid.T.
+type T interface {
+	Fatalf(format string, args ...any)
+	Cleanup(func())
 }
 
 // Engines are the store engines; the first is the default.
 var Engines = []Engine{
-	{Name: "sqlite", Open: openSQLite},
+	{Name: "sqlite", Open: openSQLite, Scratch: scratchSQLite, Shared: sharedSQLite},
 }
 
 // EngineEnv names the environment variable that chooses the engine of a
@@ -42,8 +55,7 @@ var Engines = []Engine{
 const EngineEnv = "HOLDLINE_TEST_ENGINE"
 
 // Selected is the engine of this run; an unknown name fails t.
-func Selected(t testing.TB) Engine {
-	t.Helper()
+func Selected(t T) Engine {
 	name := os.Getenv(EngineEnv)
 	if name == "" {
 		return Engines[0]
@@ -77,6 +89,35 @@ func openSQLite(t testing.TB) (callback.Store, func(t testing.TB) callback.Store
 			t.Fatal(err)
 		}
 		st = open(t)
+		return st
+	}
+}
+
+// scratchSQLite opens an in-memory SQLite database: its one connection
+// keeps it, and nothing waits on fsync.
+func scratchSQLite(t T) callback.Store {
+	st, err := sqlitestore.Open(context.Background(), ":memory:")
+	if err != nil {
+		t.Fatalf("open an in-memory store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
+// sharedSQLite opens stores on one database file, each with its own
+// connection, as the processes of several nodes would. A node waits a
+// little for another's write (the single writer serializes them) before it
+// answers busy.
+func sharedSQLite(t testing.TB) func(t testing.TB) callback.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cluster.db")
+	return func(t testing.TB) callback.Store {
+		t.Helper()
+		st, err := sqlitestore.Open(context.Background(), path, sqlitestore.WithBusyTimeout(250*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
 		return st
 	}
 }
@@ -149,6 +190,47 @@ func AllOf(p *callback.Platform) All {
 // New starts a platform for t on a fresh store of the selected engine.
 func New(t testing.TB, o Options) *Bundle {
 	t.Helper()
+	o = o.withDefaults()
+	st, reopen := Selected(t).Open(t)
+	b := &Bundle{Clock: clock.NewFake(o.Start), opts: o, reopen: reopen}
+	b.start(t, st)
+	return b
+}
+
+// NewExample starts a platform for one example of a property on a scratch
+// store of the selected engine (see Engine.Scratch).
+func NewExample(t T, o Options) *Bundle {
+	o = o.withDefaults()
+	b := &Bundle{Clock: clock.NewFake(o.Start), opts: o}
+	b.startOn(t, Selected(t).Scratch(t))
+	return b
+}
+
+// Cluster starts n platforms on one database of the selected engine, as the
+// nodes of a cluster: node numbers o.Node, o.Node+1, …, one clock.
+func Cluster(t testing.TB, o Options, n int) []*Bundle {
+	t.Helper()
+	o = o.withDefaults()
+	open := Selected(t).Shared(t)
+	clk := clock.NewFake(o.Start)
+	nodes := make([]*Bundle, n)
+	for i := range nodes {
+		no := o
+		no.Node = o.Node + i
+		nodes[i] = &Bundle{Clock: clk, opts: no}
+		nodes[i].start(t, open(t))
+	}
+	return nodes
+}
+
+// Restart closes the store and starts a new platform on the same data,
+// with the same clock: what survives is what the store kept.
+func (b *Bundle) Restart(t testing.TB) {
+	t.Helper()
+	b.start(t, b.reopen(t))
+}
+
+func (o Options) withDefaults() Options {
 	if o.Settings == nil {
 		o.Settings = config.Demo()
 	}
@@ -161,31 +243,25 @@ func New(t testing.TB, o Options) *Bundle {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	st, reopen := Selected(t).Open(t)
-	b := &Bundle{Clock: clock.NewFake(o.Start), opts: o, reopen: reopen}
-	b.start(t, st)
-	return b
-}
-
-// Restart closes the store and starts a new platform on the same data,
-// with the same clock: what survives is what the store kept.
-func (b *Bundle) Restart(t testing.TB) {
-	t.Helper()
-	b.start(t, b.reopen(t))
+	return o
 }
 
 func (b *Bundle) start(t testing.TB, st callback.Store) {
 	t.Helper()
+	b.startOn(t, st)
+}
+
+func (b *Bundle) startOn(t T, st callback.Store) {
 	b.Engine, b.Store = st, st
 	if b.opts.Wrap != nil {
 		b.Store = b.opts.Wrap(st)
 	}
 	p, err := callback.New(callback.Deps{Store: b.Store, Clock: b.Clock, Settings: b.opts.Settings, Node: b.opts.Node, Logger: b.opts.Logger})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("new platform: %v", err)
 	}
 	if err := p.Start(context.Background()); err != nil {
-		t.Fatal(err)
+		t.Fatalf("start platform: %v", err)
 	}
 	b.Platform = p
 	b.All = AllOf(p)

@@ -97,8 +97,16 @@ const (
 // CancelledBy is who cancelled a callback (InteractionCancelled).
 type CancelledBy string
 
+// Who cancels callbacks the platform cancels on its own.
+const (
+	// CancelledByCaller: the caller cancelled it from the IVR (Callback Double Check, disconnect and cancel).
+	CancelledByCaller CancelledBy = "Caller"
+	// CancelledByConfiguration: a rule did (Callback Double Check, the caller held and was answered).
+	CancelledByConfiguration CancelledBy = "Configuration"
+)
+
 // CancelledByValues lists the accepted InteractionCancelled.CancelledBy values.
-var CancelledByValues = []CancelledBy{"Caller", "Agent", "EyeQueue", "Configuration", "Application", "ChoseMessaging", "RejectMessaging"}
+var CancelledByValues = []CancelledBy{CancelledByCaller, "Agent", "EyeQueue", CancelledByConfiguration, "Application", "ChoseMessaging", "RejectMessaging"}
 
 // DequeueReason is why an interaction left a skill queue (InteractionDequeued).
 type DequeueReason string
@@ -163,10 +171,17 @@ func (r SendToQueueReason) Canonical() SendToQueueReason {
 }
 
 // ToCallbackQueue reports whether the reason moves a reconnected customer to
-// the callback (priority) queue rather than a caller to the holding queue.
-func (r SendToQueueReason) ToCallbackQueue() bool {
+// the callback queue rather than a live caller to hold.
+func (r SendToQueueReason) ToCallbackQueue() bool { return r.Canonical() == SendSpeakToAgent }
+
+// DoubleCheck reports whether the reason is a Callback Double Check branch:
+// a caller who already has a pending callback holds after all (in the
+// ordinary queue, or in the priority queue because they waited virtually).
+// While they hold, their pending callback is held back from launch; once an
+// agent answers them it is cancelled.
+func (r SendToQueueReason) DoubleCheck() bool {
 	c := r.Canonical()
-	return c == SendSpeakToAgent || c == SendCBDCToPriorityQueue
+	return c == SendCBDCToHoldingQueue || c == SendCBDCToPriorityQueue
 }
 
 // AttemptFailReason is why an outbound attempt failed (§7).

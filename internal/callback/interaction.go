@@ -59,6 +59,28 @@ type Attempts struct {
 	ByReason map[AttemptFailReason]int `json:"byReason,omitempty"`
 }
 
+// Status is the interaction's status as reports and the PTK's Status
+// information show it: its state's report name, except that a caller the
+// Callback Double Check sent to the priority queue says so.
+func (it *Interaction) Status() string {
+	if it.HoldReason.Canonical() == SendCBDCToPriorityQueue {
+		switch it.State {
+		case StateSentToHold:
+			return "Sent to Priority Queue"
+		case StateQueuedHold:
+			return "Queued to Priority Queue"
+		}
+	}
+	return it.State.Report()
+}
+
+// holdsForCallback reports whether it is a live caller holding although a
+// pending callback of theirs waits in the queue (a Callback Double Check
+// branch): that callback is not launched while they hold.
+func (it *Interaction) holdsForCallback() bool {
+	return (it.State == StateSentToHold || it.State == StateQueuedHold) && it.HoldReason.DoubleCheck() && it.Contact != ""
+}
+
 // IsCallback reports whether the interaction is (or became) a callback.
 func (it *Interaction) IsCallback() bool { return it.Type == TypeASAP || it.Type == TypeAppointment }
 

@@ -16,7 +16,41 @@ import (
 // RequestContact converts a live interaction into a callback
 // (InteractionRequestContact): a number alone asks for an ASAP callback that
 // keeps the caller's place, a number and an appointment time books one.
+//
+// Refused with 107009 (Callback Double Check: the caller already has a
+// pending callback in the queue), the call keeps the number the caller gave,
+// noted in its history, so that the IVR's next step acts on that callback:
+// disconnect and cancel it, or hold and keep it back (SendToQueue).
 func (lc *Lifecycle) RequestContact(ctx context.Context, tenant, id string, req ContactRequest) (*Interaction, error) {
+	it, err := lc.requestContact(ctx, tenant, id, req)
+	if status.Of(err) == status.DuplicateContactInQueue {
+		if _, nerr := lc.noteDoubleCheck(ctx, tenant, id, req.Number, status.Message(err)); nerr != nil {
+			return nil, nerr
+		}
+	}
+	return it, err
+}
+
+// noteDoubleCheck records on a live call the number its caller gave when the
+// Callback Double Check refused a second callback.
+func (lc *Lifecycle) noteDoubleCheck(ctx context.Context, tenant, id, number, why string) (*Interaction, error) {
+	return lc.apply(ctx, tenant, id, &op{
+		event: EvUpdate,
+		args:  func(*Tenant) (string, error) { return "Callback Double Check", nil },
+		change: func(_ Tx, t *Tenant, it *Interaction) (string, error) {
+			seg, _, err := lc.segment(t, it.Segment)
+			if err != nil {
+				return "", err
+			}
+			if it.Contact, err = lc.normalizeContact(t, seg, number); err != nil {
+				return "", err
+			}
+			return why, nil
+		},
+	})
+}
+
+func (lc *Lifecycle) requestContact(ctx context.Context, tenant, id string, req ContactRequest) (*Interaction, error) {
 	return lc.apply(ctx, tenant, id, &op{
 		event: EvRequestContact,
 		args: func(*Tenant) (string, error) {
@@ -98,13 +132,14 @@ func (lc *Lifecycle) DisconnectedByCaller(ctx context.Context, tenant, id, reaso
 			if r != CallerCBDCDisconnectAndCancelPending || it.Contact == "" {
 				return "", nil
 			}
-			return lc.cancelPendingOf(ctx, tx, t, it)
+			return lc.cancelPendingOf(ctx, tx, t, it, CancelledByCaller, string(r))
 		},
 	})
 }
 
-// cancelPendingOf cancels the other pending callbacks of it's contact in its queue.
-func (lc *Lifecycle) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *Interaction) (string, error) {
+// cancelPendingOf cancels the other pending callbacks of it's contact in its
+// queue, cancelled by by, with why in their histories.
+func (lc *Lifecycle) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *Interaction, by CancelledBy, why string) (string, error) {
 	pending, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: it.Queue, Contact: it.Contact, States: []State{StatePendingCallback}})
 	if err != nil {
 		return "", err
@@ -114,7 +149,7 @@ func (lc *Lifecycle) cancelPendingOf(ctx context.Context, tx Tx, t *Tenant, it *
 		if o.ID == it.ID {
 			continue
 		}
-		if _, err := lc.transitionLoaded(ctx, tx, o, EvCancel, "Caller", nil); err != nil {
+		if _, err := lc.transitionLoaded(ctx, tx, o, EvCancel, string(by), func(*Interaction) (string, error) { return why, nil }); err != nil {
 			return "", err
 		}
 		ids = append(ids, o.ID)

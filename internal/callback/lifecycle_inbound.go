@@ -92,9 +92,10 @@ func (lc *Lifecycle) liveAccepted(ctx context.Context, tx Tx, t *Tenant, q *Queu
 }
 
 // SendToQueue records the IVR transferring a caller to a queue
-// (InteractionSendToQueue): a holding reason sends a live caller to hold, and
-// SpeakToAgent or CBDCSendToPriorityQueue sends a reconnected callback
-// customer to the callback (priority) queue. A missing reason is 108039, an
+// (InteractionSendToQueue): a holding reason sends a live caller to hold
+// (the two Callback Double Check reasons included: see
+// SendToQueueReason.DoubleCheck), and SpeakToAgent sends a reconnected
+// callback customer to the callback queue. A missing reason is 108039, an
 // unknown one 108038.
 func (lc *Lifecycle) SendToQueue(ctx context.Context, tenant, id, reason string) (*Interaction, error) {
 	r, _ := Parse(SendToQueueReasons, reason)
@@ -281,7 +282,14 @@ func (lc *Lifecycle) Dequeued(ctx context.Context, d DequeuedParams) (it, second
 		case DequeueAcceptSecondChanceOffer:
 			it, second, err = lc.secondChance(ctx, tx, t, found)
 		default:
-			it, err = lc.transitionLoaded(ctx, tx, found, answeredEvent(found), string(reason), nil)
+			held := found.holdsForCallback()
+			if it, err = lc.transitionLoaded(ctx, tx, found, answeredEvent(found), string(reason), nil); err != nil || !held {
+				return err
+			}
+			// The caller who held instead of waiting for their callback
+			// has been answered: the callback is no longer wanted.
+			_, err = lc.cancelPendingOf(ctx, tx, t, it, CancelledByConfiguration,
+				fmt.Sprintf("Callback Double Check: %s, call %s answered", it.HoldReason.Canonical(), it.ID))
 		}
 		return err
 	})

@@ -236,6 +236,18 @@ type dueLaunch struct {
 // order they must be launched.
 func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]dueLaunch, error) {
 	now := qm.now(tx)
+	waiting, err := qm.waiting(ctx, tx, t, q)
+	if err != nil {
+		return nil, err
+	}
+	// A caller who holds although a callback of theirs is pending (a
+	// Callback Double Check branch) is not called back while they hold.
+	holding := map[string]bool{}
+	for _, it := range waiting {
+		if it.holdsForCallback() {
+			holding[it.Contact] = true
+		}
+	}
 	var due []dueLaunch
 	if caps.DialScheduled {
 		booked, err := qm.booked(ctx, tx, t, q)
@@ -246,7 +258,7 @@ func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Q
 		slices.SortStableFunc(booked, func(a, b *Interaction) int { return a.AppointmentTime.Compare(b.AppointmentTime) })
 		for _, it := range booked {
 			if it.State == StatePendingCallback && !it.AppointmentTime.Add(-q.Launch.Lead).After(now) &&
-				!it.DueAt.After(now) && qm.openAt(t, q, now) && !doNotCall(t, q, it, now) {
+				!it.DueAt.After(now) && qm.openAt(t, q, now) && !doNotCall(t, q, it, now) && !holding[it.Contact] {
 				due = append(due, dueLaunch{it, FirstPartyCustomer})
 			}
 		}
@@ -254,9 +266,10 @@ func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Q
 	if !caps.DialASAP || !qm.openAt(t, q, now) {
 		return due, nil
 	}
-	waiting, err := qm.waiting(ctx, tx, t, q)
-	if err != nil {
-		return nil, err
+	if len(holding) > 0 {
+		waiting = slices.DeleteFunc(slices.Clone(waiting), func(it *Interaction) bool {
+			return it.State == StatePendingCallback && holding[it.Contact]
+		})
 	}
 	if q.QueueMode == QueueModeAgentPriority && !caps.RapidDial {
 		return qm.agentFirst(t, q, waiting, due, now), nil

@@ -285,7 +285,7 @@ func seconds(d time.Duration) string {
 func detailInformation(it *callback.Interaction) []nameValue {
 	return []nameValue{
 		{"State", string(it.State)},
-		{"Status", it.State.Report()},
+		{"Status", it.Status()},
 		{"AppointmentTime", timeText(it.AppointmentTime)},
 		{"QueuedAt", timeText(it.QueuedAt)},
 		{"ExternalTrackingId", it.ExternalTrackingID},

@@ -31,7 +31,9 @@ func (b *bundle) history(t *testing.T, tenant, id string) []map[string]any {
 }
 
 // withID is the parameters of a request on interaction id of tenant Rules.
-func withID(id, rest string) string { return rules + "<InteractionId>" + id + "</InteractionId>" + rest }
+func withID(id, rest string) string {
+	return rules + "<InteractionId>" + id + "</InteractionId>" + rest
+}
 
 // The Callback Double Check (behaviour.md §2): a caller who already has a
 // pending callback asks for another, is answered 107009, and the IVR offers

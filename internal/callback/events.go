@@ -109,9 +109,9 @@ var eventTable = []eventRule{
 	{Type: EventRescheduled, Events: []Event{EvAttemptRetry}, Why: "a failed attempt that will be retried (cause retry)"},
 	{Type: EventRescheduled, Events: []Event{EvModifyAppointment, EvUpdate}, If: (*stateChange).appointmentMoved,
 		Why: "ModifyInteraction or UpdateInteractionData moved the appointment (cause appointment)"},
-	{Type: EventCompleted, To: []State{StateCompleteCallback}, Why: "an agent answered the reconnected customer"},
+	{Type: EventCompleted, To: []State{StateCompleteCallback}, Why: "an agent answered the reconnected customer, or a SUCCESSFUL result code"},
 	{Type: EventCancelled, To: []State{StateCancelled}, Why: "InteractionCancelled, RemoveInteraction, a CANCELLED result code"},
-	{Type: EventFailed, To: finalStates, Why: "any other end: retries exhausted, abandoned, disconnected, lost"},
+	{Type: EventFailed, To: finalStates, Why: "any other end: retries exhausted, a FAILED result code, abandoned, disconnected, lost"},
 }
 
 // eventTypeOf maps a change to its event type.

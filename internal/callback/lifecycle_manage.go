@@ -118,6 +118,14 @@ func (lc *Lifecycle) moveAppointment(ctx context.Context, tx Tx, t *Tenant, it *
 	return fmt.Sprintf("appointment moved from %s to %s", stamp(old), stamp(at)), nil
 }
 
+// resultEvents are the result types that end a pending callback: the Queue
+// Manager is told it succeeded, failed or was cancelled, and does not dial it.
+var resultEvents = map[CallInfoType]Event{
+	CallInfoSuccessful: EvResultSuccessful,
+	CallInfoFailed:     EvResultFailed,
+	CallInfoCancelled:  EvResultCancelled,
+}
+
 func (lc *Lifecycle) modifyResult(m ModifyParams) *op {
 	code := strings.TrimSpace(m.Result)
 	var info CallInfo
@@ -129,8 +137,8 @@ func (lc *Lifecycle) modifyResult(m ModifyParams) *op {
 		for _, ci := range t.CallInfos {
 			if strings.EqualFold(ci.Code, code) {
 				info = ci
-				if ci.Type == CallInfoCancelled {
-					o.event = EvCancel
+				if ev, ok := resultEvents[ci.Type]; ok {
+					o.event = ev
 				}
 				return "Result " + ci.Code, nil
 			}

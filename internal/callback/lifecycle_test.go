@@ -3,6 +3,7 @@ package callback_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -436,7 +437,7 @@ tenants:
 	if got := launchedIDs(t, b); len(got) != 0 {
 		t.Fatalf("launched %v while the first still waits for an agent", got)
 	}
-	must(p.Cancel(b.ctx, "T", ids[0], "Agent"))(t)
+	must(p.Remove(b.ctx, "T", ids[0], "Admin Canceled"))(t)
 	if got := launchedIDs(t, b); !slices.Equal(got, ids[1:2]) {
 		t.Fatalf("second round launched %v, want %v", got, ids[1:2])
 	}
@@ -465,7 +466,6 @@ func TestModify(t *testing.T) {
 	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: moment(t, "2026-12-26T14:00:00Z")}), status.AppointmentTimeAfterAppointmentTimesRange)
 	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: moment(t, "2026-11-27T14:00:00Z")}), status.RequestCompleted)
 	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "NOPE"}), status.InvalidResult)
-	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "success"}), status.RequestCompleted)
 	wantCode(t, mod(callback.ModifyParams{Action: "ClientId"}), status.DataValueRequired)
 	wantCode(t, mod(callback.ModifyParams{Action: "clientid", ClientID: "c-1"}), status.RequestCompleted)
 	wantCode(t, mod(callback.ModifyParams{Action: "Data", DataValue: "x"}), status.InvalidDataName)
@@ -473,18 +473,31 @@ func TestModify(t *testing.T) {
 	wantCode(t, mod(callback.ModifyParams{Action: "Data", DataName: "note"}), status.DataValueRequired)
 	wantCode(t, mod(callback.ModifyParams{Action: "Data", DataName: "note", DataValue: "VIP"}), status.RequestCompleted)
 	got, _, _ := p.Get(b.ctx, "VHT", cb.ID)
-	if got.Type != callback.TypeAppointment || got.Result != "SUCCESS" || got.ClientID != "c-1" || got.UserData.String() != `("note"="VIP")` {
+	if got.Type != callback.TypeAppointment || got.ClientID != "c-1" || got.UserData.String() != `("note"="VIP")` {
 		t.Fatalf("after modifications: %+v", got)
 	}
-	// Launched: the appointment can no longer move. A CANCELLED result cancels.
+	// Launched: the appointment can no longer move, and a result is the
+	// dialler's to report (107018).
 	b.clock.Set(time.Date(2026, 11, 27, 13, 59, 40, 0, time.UTC))
 	if ids := launchedIDs(t, b); !slices.Equal(ids, []string{cb.ID}) {
 		t.Fatalf("scheduled callback not launched at its time minus the lead: %v", ids)
 	}
 	wantCode(t, mod(callback.ModifyParams{Action: "AppointmentTime", AppointmentTime: moment(t, "2026-11-27T18:00:00Z")}), status.InteractionStatePreventsModifyingAppointmentTime)
-	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "CANCELLED"}), status.RequestCompleted)
-	if got, _, _ := p.Get(b.ctx, "VHT", cb.ID); got.State != callback.StateCancelled {
-		t.Fatalf("CANCELLED result left it %s", got.State)
+	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "CANCELLED"}), status.InteractionStatePreventsRequestedAction)
+	wantCode(t, mod(callback.ModifyParams{Action: "Result", Result: "SUCCESS"}), status.InteractionStatePreventsRequestedAction)
+	// On a pending callback a result ends it, by its type; a second result
+	// on the ended callback is 107002 (no longer tracked).
+	for _, tc := range []struct {
+		code  string
+		state callback.State
+	}{{"success", callback.StateCompleteCallback}, {"FAILED", callback.StateFailed}, {"Cancelled", callback.StateCancelled}} {
+		pending := must(p.AddCallback(b.ctx, callback.AddParams{Tenant: "VHT", Segment: "VHT_Test", Contact: "8100"}))(t)
+		it := must(p.Modify(b.ctx, callback.ModifyParams{Tenant: "VHT", InteractionID: pending.ID, Action: "Result", Result: tc.code}))(t)
+		if it.State != tc.state || !strings.EqualFold(it.Result, tc.code) {
+			t.Errorf("result %s: %s with result %q, want %s", tc.code, it.State, it.Result, tc.state)
+		}
+		_, err := p.Modify(b.ctx, callback.ModifyParams{Tenant: "VHT", InteractionID: pending.ID, Action: "Result", Result: "SUCCESS"})
+		wantCode(t, err, status.InteractionNotFound)
 	}
 	noInfos := settingsFrom(t, office)
 	b2 := setup(t, noInfos)
@@ -542,8 +555,12 @@ func TestRemove(t *testing.T) {
 	if it := must(b.platform.Remove(b.ctx, "VHT", cb.ID, "WebCanceled"))(t); it.State != callback.StateCancelled {
 		t.Fatalf("removed: %s", it.State)
 	}
+	// A final interaction is no longer tracked (107002), but stays readable.
 	_, err = b.platform.Remove(b.ctx, "VHT", cb.ID, "Admin Canceled")
-	wantCode(t, err, status.InteractionStatePreventsRequestedAction)
+	wantCode(t, err, status.InteractionNotFound)
+	if it, _, err := b.platform.Get(b.ctx, "VHT", cb.ID); err != nil || it.State != callback.StateCancelled {
+		t.Fatalf("a removed interaction read by id: %v, %v", it, err)
+	}
 }
 
 func TestFind(t *testing.T) {

@@ -514,7 +514,12 @@ tenants:
 			"cancel": func(rt *rapid.T) {
 				it := v.pick(rt, callback.StateInboundTreatment, callback.StateSentToHold, callback.StatePendingCallback,
 					callback.StateLaunched, callback.StateOutboundConnected)
-				it, err := p.Cancel(b.ctx, "T", it.ID, "Caller")
+				var err error
+				if it.IsCallback() {
+					it, err = p.Cancel(b.ctx, "T", it.ID, "Caller")
+				} else { // a live caller is removed; only callbacks are cancelled
+					it, err = p.Remove(b.ctx, "T", it.ID, "Admin Canceled")
+				}
 				if expectOK(rt, "cancel", err) {
 					v.keep(it)
 				}

@@ -108,7 +108,7 @@ const (
 	EvRegisterSecondChance Event = "RegisterSecondChance"
 	// EvSendToHold is InteractionSendToQueue with a holding reason.
 	EvSendToHold Event = "SendToHold"
-	// EvSendToCallbackQueue is InteractionSendToQueue SpeakToAgent / CBDCSendToPriorityQueue.
+	// EvSendToCallbackQueue is InteractionSendToQueue SpeakToAgent: the reconnected customer accepted.
 	EvSendToCallbackQueue Event = "SendToCallbackQueue"
 	// EvQueued is InteractionQueued: the ACD reports the interaction in a skill queue.
 	EvQueued Event = "Queued"
@@ -132,8 +132,16 @@ const (
 	EvAttemptRetry Event = "AttemptRetry"
 	// EvAttemptFinal is a failed attempt that exhausts the retry limits.
 	EvAttemptFinal Event = "AttemptFinal"
-	// EvCancel is InteractionCancelled.
+	// EvCancel is InteractionCancelled, and the platform cancelling a
+	// callback (Callback Double Check): only a callback the customer has
+	// not accepted yet.
 	EvCancel Event = "Cancel"
+	// EvResultSuccessful, EvResultFailed and EvResultCancelled are
+	// ModifyInteraction Result with a code of that type (CallInfos) on a
+	// pending callback: the Queue Manager is told how it ended.
+	EvResultSuccessful Event = "ResultSuccessful"
+	EvResultFailed     Event = "ResultFailed"
+	EvResultCancelled  Event = "ResultCancelled"
 	// EvRemove is RemoveInteraction.
 	EvRemove Event = "Remove"
 	// EvAppDisconnect is InteractionDisconnectedByApplication.
@@ -155,6 +163,9 @@ var (
 	inCBQueue   = []State{StateSentToCallbackQueue, StateQueuedCallback}
 	inTreatment = []State{StateInboundTreatment, StateSentToHold, StateQueuedHold}
 	dialling    = []State{StateLaunched, StateOutboundConnected}
+	// notAccepted are the states of a callback its customer has not
+	// accepted yet (SendToQueue SpeakToAgent accepts it).
+	notAccepted = []State{StatePendingCallback, StateLaunched, StateOutboundConnected}
 	// callerOnLine are the states in which a caller is on the line: in an
 	// inbound or outbound call flow, or waiting in a queue for an agent.
 	callerOnLine = []State{StateInboundTreatment, StateOutboundConnected, StateSentToHold, StateQueuedHold, StateSentToCallbackQueue, StateQueuedCallback}
@@ -209,7 +220,10 @@ var transitions = []rule{
 
 	{EvCallerAbandon, []State{StateInboundTreatment, StateOutboundConnected}, StateDisconnectedByCaller},
 	{EvCallerDisconnect, callerOnLine, StateDisconnectedByCaller},
-	{EvCancel, nonFinal, StateCancelled},
+	{EvCancel, notAccepted, StateCancelled},
+	{EvResultSuccessful, []State{StatePendingCallback}, StateCompleteCallback},
+	{EvResultFailed, []State{StatePendingCallback}, StateFailed},
+	{EvResultCancelled, []State{StatePendingCallback}, StateCancelled},
 	{EvRemove, nonFinal, StateCancelled},
 	{EvAppDisconnect, nonFinal, StateDisconnectedByApplication},
 	{EvUpdate, nonFinal, sameState},
@@ -229,6 +243,16 @@ var refusals = map[Event]status.Code{
 	EvCallerAbandon:        status.InteractionCannotBeDisconnected,
 	EvCallerDisconnect:     status.InteractionCannotBeDisconnected,
 	EvModifyAppointment:    status.InteractionStatePreventsModifyingAppointmentTime,
+}
+
+// finalRefusals are the codes of events refused because the interaction is
+// final, where they differ from refusals: the platform no longer tracks it
+// ("no longer tracking", 107002), though it stays readable by id.
+var finalRefusals = map[Event]status.Code{
+	EvRemove:           status.InteractionNotFound,
+	EvResultSuccessful: status.InteractionNotFound,
+	EvResultFailed:     status.InteractionNotFound,
+	EvResultCancelled:  status.InteractionNotFound,
 }
 
 // Events lists every event of the state machine, in table order.
@@ -267,6 +291,9 @@ func Next(from State, ev Event) (State, error) {
 	code, ok := refusals[ev]
 	if !ok {
 		code = status.InteractionStatePreventsRequestedAction
+	}
+	if fc, ok := finalRefusals[ev]; ok && from.Final() {
+		return from, status.Errorf(fc, "the interaction is %s and no longer tracked; %s is not possible", from.Report(), ev)
 	}
 	if from == StateNone {
 		return from, status.Errorf(code, "%s cannot start from %s", ev, from.Report())

@@ -26,7 +26,6 @@ var allowed = map[State]map[Event]State{
 		EvRequestContact:   StatePendingCallback,
 		EvCallerAbandon:    StateDisconnectedByCaller,
 		EvCallerDisconnect: StateDisconnectedByCaller,
-		EvCancel:           StateCancelled,
 		EvRemove:           StateCancelled,
 		EvAppDisconnect:    StateDisconnectedByApplication,
 		EvUpdate:           StateInboundTreatment,
@@ -40,7 +39,6 @@ var allowed = map[State]map[Event]State{
 		EvCallerAbandon:          StateAbandonHold,
 		EvCallerDisconnect:       StateDisconnectedByCaller,
 		EvRequestContact:         StatePendingCallback,
-		EvCancel:                 StateCancelled,
 		EvRemove:                 StateCancelled,
 		EvAppDisconnect:          StateDisconnectedByApplication,
 		EvUpdate:                 StateSentToHold,
@@ -54,7 +52,6 @@ var allowed = map[State]map[Event]State{
 		EvCallerDisconnect:       StateDisconnectedByCaller,
 		EvSecondChance:           StateSecondChanceAccepted,
 		EvRequestContact:         StatePendingCallback,
-		EvCancel:                 StateCancelled,
 		EvRemove:                 StateCancelled,
 		EvAppDisconnect:          StateDisconnectedByApplication,
 		EvUpdate:                 StateQueuedHold,
@@ -63,6 +60,9 @@ var allowed = map[State]map[Event]State{
 		EvLaunch:            StateLaunched,
 		EvModifyAppointment: StatePendingCallback,
 		EvCancel:            StateCancelled,
+		EvResultSuccessful:  StateCompleteCallback,
+		EvResultFailed:      StateFailed,
+		EvResultCancelled:   StateCancelled,
 		EvRemove:            StateCancelled,
 		EvAppDisconnect:     StateDisconnectedByApplication,
 		EvUpdate:            StatePendingCallback,
@@ -94,7 +94,6 @@ var allowed = map[State]map[Event]State{
 		EvDequeueAbandoned: StateAbandonCallback,
 		EvCallerAbandon:    StateAbandonCallback,
 		EvCallerDisconnect: StateDisconnectedByCaller,
-		EvCancel:           StateCancelled,
 		EvRemove:           StateCancelled,
 		EvAppDisconnect:    StateDisconnectedByApplication,
 		EvUpdate:           StateSentToCallbackQueue,
@@ -104,7 +103,6 @@ var allowed = map[State]map[Event]State{
 		EvDequeueAbandoned: StateAbandonCallback,
 		EvCallerAbandon:    StateAbandonCallback,
 		EvCallerDisconnect: StateDisconnectedByCaller,
-		EvCancel:           StateCancelled,
 		EvRemove:           StateCancelled,
 		EvAppDisconnect:    StateDisconnectedByApplication,
 		EvUpdate:           StateQueuedCallback,
@@ -137,6 +135,19 @@ var refusedWith = map[Event]status.Code{
 	EvCallerDisconnect:       status.InteractionCannotBeDisconnected,
 	EvModifyAppointment:      status.InteractionStatePreventsModifyingAppointmentTime,
 	EvUpdate:                 status.InteractionStatePreventsRequestedAction,
+	EvResultSuccessful:       status.InteractionStatePreventsRequestedAction,
+	EvResultFailed:           status.InteractionStatePreventsRequestedAction,
+	EvResultCancelled:        status.InteractionStatePreventsRequestedAction,
+}
+
+// refusedOnFinal are the events a final interaction refuses with another
+// code: the platform no longer tracks it (107002; behaviour.md §2, the
+// ModifyInteraction Result and RemoveInteraction rules).
+var refusedOnFinal = map[Event]status.Code{
+	EvRemove:           status.InteractionNotFound,
+	EvResultSuccessful: status.InteractionNotFound,
+	EvResultFailed:     status.InteractionNotFound,
+	EvResultCancelled:  status.InteractionNotFound,
 }
 
 func TestTransitionTableExhaustively(t *testing.T) {
@@ -159,6 +170,9 @@ func TestTransitionTableExhaustively(t *testing.T) {
 					t.Fatalf("-> %s, want refused", got)
 				case !ok:
 					wantCode := refusedWith[ev]
+					if c, ok := refusedOnFinal[ev]; ok && from.Final() {
+						wantCode = c
+					}
 					if from == StateNone {
 						wantCode = status.InteractionNotFound
 					}

@@ -321,7 +321,7 @@ var codeCases = []codeCase{
 	// RemoveInteraction
 	{op: "RemoveInteraction", code: 107000, given: "pending", params: rules + "<InteractionId>{{id}}</InteractionId><Reason>Web Canceled</Reason>" + opts("<ClientId>c-3</ClientId>")},
 	{op: "RemoveInteraction", code: 107002, params: rules + "<InteractionId>" + unknownID + "</InteractionId><Reason>Web Canceled</Reason>"},
-	{op: "RemoveInteraction", code: 107018, given: "cancelled", params: rules + "<InteractionId>{{id}}</InteractionId><Reason>AdminCanceled</Reason>"},
+	{op: "RemoveInteraction", code: 107002, given: "cancelled", params: rules + "<InteractionId>{{id}}</InteractionId><Reason>AdminCanceled</Reason>"},
 	{op: "RemoveInteraction", code: 108000, params: "<Tenant>Nope</Tenant><InteractionId>" + unknownID + "</InteractionId><Reason>Web Canceled</Reason>"},
 	{op: "RemoveInteraction", code: 108007, params: rules + "<InteractionId>V1</InteractionId><Reason>Web Canceled</Reason>"},
 	{op: "RemoveInteraction", code: 108014, params: rules + "<Reason>Web Canceled</Reason>"},

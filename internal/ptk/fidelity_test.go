@@ -121,3 +121,101 @@ func TestCallbackDoubleCheckBranches(t *testing.T) {
 		}
 	})
 }
+
+// InteractionCancelled cancels "only if it is a callback and if that
+// callback has not been accepted by the caller" (108029 otherwise).
+func TestInteractionCancelledRules(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	cancel := func(id string) string { return withID(id, "<CancelledBy>Caller</CancelledBy>") }
+	// A live call in the IVR, and on hold: not a callback.
+	call := idOf(t, b.succeed(t, "CreateInteraction", open+voiceApp))
+	b.answers(t, status.InteractionCannotBeCancelled, "InteractionCancelled", cancel(call))
+	b.succeed(t, "InteractionSendToQueue", withID(call, "<Reason>ChoseHold</Reason>"))
+	b.answers(t, status.InteractionCannotBeCancelled, "InteractionCancelled", cancel(call))
+	// A callback pending, launched, connected: cancelled.
+	pending := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8021</Contact>"))
+	b.succeed(t, "InteractionCancelled", cancel(pending))
+	launched := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8022</Contact>"))
+	b.tick(t)
+	b.succeed(t, "InteractionCancelled", cancel(launched))
+	connected := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8023</Contact>"))
+	b.tick(t)
+	b.succeed(t, "InteractionOutboundConnected", withID(connected, ""))
+	b.succeed(t, "InteractionCancelled", cancel(connected))
+	// Accepted by the customer (SendToQueue SpeakToAgent and later): 108029.
+	accepted := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8024</Contact>"))
+	b.tick(t)
+	b.succeed(t, "InteractionOutboundConnected", withID(accepted, ""))
+	b.succeed(t, "InteractionSendToQueue", withID(accepted, "<Reason>SpeakToAgent</Reason>"))
+	b.answers(t, status.InteractionCannotBeCancelled, "InteractionCancelled", cancel(accepted))
+	b.succeed(t, "InteractionQueued", withID(accepted, "<SkillId>2001</SkillId>"))
+	b.answers(t, status.InteractionCannotBeCancelled, "InteractionCancelled", cancel(accepted))
+	// Ended: 108029 too.
+	b.answers(t, status.InteractionCannotBeCancelled, "InteractionCancelled", cancel(pending))
+}
+
+// ModifyInteraction Result tells the Queue Manager how a callback ended: on
+// a pending callback a SUCCESSFUL code completes it (it is not dialled), a
+// FAILED one fails it, a CANCELLED one cancels it, each with the code in its
+// history; while it is dialled, 107018; once it has ended, 107002.
+func TestModifyInteractionResultEndsACallback(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	result := func(id, code string) string {
+		return withID(id, "<Action>Result</Action>"+opts("<Result>"+code+"</Result>"))
+	}
+	for _, tc := range []struct{ code, state string }{
+		{"SUCCESS", completeCallback}, {"NOTREACHED", "Outreach Failed"}, {"cancelled", "Cancelled"},
+	} {
+		id := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8031</Contact>"))
+		b.succeed(t, "ModifyInteraction", result(id, tc.code))
+		b.tick(t) // a completed callback is not dialled
+		r := b.succeed(t, "GetInteractionData", withID(id, ""))
+		if got := infoValue(t, r, "Status"); got != tc.state {
+			t.Errorf("result %s: %q, want %q", tc.code, got, tc.state)
+		}
+		if got := infoValue(t, r, "Result"); !strings.EqualFold(got, tc.code) {
+			t.Errorf("result %s: Result %q", tc.code, got)
+		}
+		hist := b.history(t, "Rules", id)
+		if last := hist[len(hist)-1]; !strings.Contains(last["detail"].(string), strings.ToUpper(tc.code)) {
+			t.Errorf("result %s: last record %v, want the code in it", tc.code, last)
+		}
+		b.answers(t, status.InteractionNotFound, "ModifyInteraction", result(id, "SUCCESS"))
+	}
+	dialled := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8032</Contact>"))
+	b.tick(t)
+	b.answers(t, status.InteractionStatePreventsRequestedAction, "ModifyInteraction", result(dialled, "SUCCESS"))
+	b.succeed(t, "InteractionOutboundConnected", withID(dialled, ""))
+	b.answers(t, status.InteractionStatePreventsRequestedAction, "ModifyInteraction", result(dialled, "CANCELLED"))
+}
+
+// RemoveInteraction on an interaction that has ended, a second removal
+// included, answers 107002 (no longer tracked); it stays readable by id.
+func TestRemoveInteractionOnAnEndedInteraction(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8041</Contact>"))
+	b.succeed(t, "RemoveInteraction", withID(id, "<Reason>Web Canceled</Reason>"))
+	b.answers(t, status.InteractionNotFound, "RemoveInteraction", withID(id, "<Reason>Admin Canceled</Reason>"))
+	if got := infoValue(t, b.succeed(t, "GetInteractionData", withID(id, "")), "Status"); got != "Cancelled" {
+		t.Errorf("a removed interaction reads %q", got)
+	}
+	call := idOf(t, b.succeed(t, "CreateInteraction", open+voiceApp))
+	b.succeed(t, "InteractionDisconnectedByCaller", withID(call, "<Reason>Abandon</Reason>"))
+	b.answers(t, status.InteractionNotFound, "RemoveInteraction", withID(call, "<Reason>Admin Canceled</Reason>"))
+}
+
+// infoValue is the value of the Information entry name of an answer.
+func infoValue(t *testing.T, r *reply, name string) string {
+	t.Helper()
+	for _, info := range r.Result.Find("Information").ChildrenNamed("InteractionInformation") {
+		if n, _ := info.Attr("Name"); n == name {
+			v, _ := info.Attr("Value")
+			return v
+		}
+	}
+	t.Fatalf("no %s in the answer\n%s", name, r.Raw)
+	return ""
+}

@@ -48,6 +48,7 @@ tenants:
     callInfos:
       - {code: SUCCESS, type: CALLINFO_CALLBACK_SUCCESSFUL}
       - {code: CANCELLED, type: CALLINFO_CALLBACK_CANCELLED}
+      - {code: NOTREACHED, type: CALLINFO_CALLBACK_FAILED}
     segments:
       - {name: Open, queue: Open, countryCode: "1"}
       - {name: Mobile, queue: Open, countryCode: "1", sourceApplications: ["Mobile Application"]}

@@ -210,11 +210,26 @@ const (
 	ModifyAppointmentTime ModifyAction = "AppointmentTime"
 	ModifyResult          ModifyAction = "Result"
 	ModifyClientID        ModifyAction = "ClientId"
-	ModifyData            ModifyAction = "Data"
+	// ModifyDataName and ModifyDataValue are the reference's names (PTK v2+;
+	// "Data Name", "Data Value"): each sets the user-data string named by
+	// the DataName option to the DataValue option, as Data does.
+	ModifyDataName  ModifyAction = "DataName"
+	ModifyDataValue ModifyAction = "DataValue"
+	// ModifyData is the earlier name of the same change, still accepted.
+	ModifyData ModifyAction = "Data"
 )
 
-// ModifyActions lists every ModifyInteraction action.
-var ModifyActions = []ModifyAction{ModifyAppointmentTime, ModifyResult, ModifyClientID, ModifyData}
+// ModifyActions lists every ModifyInteraction action; they are matched
+// case-insensitively, spaces ignored ("Data Name" is DataName).
+var ModifyActions = []ModifyAction{ModifyAppointmentTime, ModifyResult, ModifyClientID, ModifyDataName, ModifyDataValue, ModifyData}
+
+// Canonical maps the reference's data actions to the one change they make.
+func (a ModifyAction) Canonical() ModifyAction {
+	if a == ModifyDataName || a == ModifyDataValue {
+		return ModifyData
+	}
+	return a
+}
 
 // RemoveReason is why a callback is removed (RemoveInteraction).
 type RemoveReason string

@@ -33,8 +33,8 @@ const privateDataPrefix = "_"
 
 // Modify changes one thing of an interaction (ModifyInteraction): its
 // appointment time (pending callbacks only, 107015), its result code (one
-// of the tenant's CallInfos; a CANCELLED one cancels it), its client id, or
-// one user-data string.
+// of the tenant's CallInfos: by its type a pending callback completes, fails
+// or is cancelled), its client id, or one user-data string.
 func (lc *Lifecycle) Modify(ctx context.Context, m ModifyParams) (*Interaction, error) {
 	action, known := Parse(ModifyActions, m.Action)
 	o := &op{event: EvUpdate, args: func(*Tenant) (string, error) {
@@ -42,7 +42,7 @@ func (lc *Lifecycle) Modify(ctx context.Context, m ModifyParams) (*Interaction, 
 		return string(action), err
 	}}
 	if known {
-		switch action {
+		switch action.Canonical() {
 		case ModifyAppointmentTime:
 			o = lc.modifyAppointment(ctx, m)
 		case ModifyResult:

@@ -219,3 +219,31 @@ func infoValue(t *testing.T, r *reply, name string) string {
 	t.Fatalf("no %s in the answer\n%s", name, r.Raw)
 	return ""
 }
+
+// ModifyInteraction's Action takes the reference's spellings,
+// case-insensitively and with spaces ignored.
+func TestModifyInteractionActionSpellings(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := idOf(t, b.succeed(t, "AddInteraction", open+"<Contact>8051</Contact>"))
+	for i, action := range []string{"Data Name", "DataName", "data value", "DataValue", "Data", "DATA NAME"} {
+		name := "note" + string(rune('a'+i))
+		b.succeed(t, "ModifyInteraction", withID(id, "<Action>"+action+"</Action>"+opts("<DataName>"+name+"</DataName><DataValue>v</DataValue>")))
+	}
+	b.succeed(t, "ModifyInteraction", withID(id, "<Action>Client Id</Action>"+opts("<ClientId>c-9</ClientId>")))
+	b.succeed(t, "ModifyInteraction", withID(id, "<Action>appointmenttime</Action>"+opts("<AppointmentTime>"+future+"</AppointmentTime>")))
+	b.answers(t, status.InvalidAction, "ModifyInteraction", withID(id, "<Action>Data Names</Action>"+opts("<DataName>x</DataName><DataValue>v</DataValue>")))
+	r := b.succeed(t, "GetInteractionData", withID(id, ""))
+	if got := infoValue(t, r, "ClientId"); got != "c-9" {
+		t.Errorf("ClientId %q", got)
+	}
+	if got := infoValue(t, r, "AppointmentTime"); got != future {
+		t.Errorf("AppointmentTime %q", got)
+	}
+	for i := range 6 {
+		if !strings.Contains(string(r.Raw), "note"+string(rune('a'+i))) {
+			t.Errorf("user data note%c missing\n%s", 'a'+i, r.Raw)
+		}
+	}
+	b.succeed(t, "ModifyInteraction", withID(id, "<Action>Result</Action>"+opts("<Result>success</Result>")))
+}

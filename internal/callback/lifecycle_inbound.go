@@ -169,10 +169,15 @@ func (lc *Lifecycle) queueKnown(ctx context.Context, tx Tx, t *Tenant, it *Inter
 		return nil, err
 	}
 	return lc.transitionLoaded(ctx, tx, it, EvQueued, "skill "+skill, func(it *Interaction) (string, error) {
-		if ext != "" && it.ExternalTrackingID == "" {
-			it.ExternalTrackingID = ext
+		switch {
+		case ext == "" || ext == it.ExternalTrackingID:
+			return "", nil
+		case it.ExternalTrackingID != "":
+			return "", status.Errorf(status.DuplicateExternalTrackingIDFound, "interaction %s has external tracking id %q, not %q", it.ID, it.ExternalTrackingID, ext)
 		}
-		return "", nil
+		// An interaction without one takes the ACD's id, unless another
+		// live interaction holds it.
+		return "external tracking id " + ext, lc.setExternalID(ctx, tx, t, it, ext)
 	})
 }
 

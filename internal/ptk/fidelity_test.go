@@ -247,3 +247,31 @@ func TestModifyInteractionActionSpellings(t *testing.T) {
 	}
 	b.succeed(t, "ModifyInteraction", withID(id, "<Action>Result</Action>"+opts("<Result>success</Result>")))
 }
+
+// InteractionQueued with an ExternalTrackingId: an interaction without one
+// takes it; one held by another live interaction, or different from the
+// interaction's own, is 108042 — never a leaked store error, never dropped.
+func TestInteractionQueuedExternalTrackingIDs(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	queued := func(id, ext string) string {
+		return withID(id, "<ExternalTrackingId>"+ext+"</ExternalTrackingId><SkillId>2000</SkillId>")
+	}
+	holder := idOf(t, b.succeed(t, "CreateInteraction", open+voiceApp+"<ExternalTrackingId>ACD-1</ExternalTrackingId>"))
+	for _, sendFirst := range []bool{false, true} { // in the IVR, and already sent to hold
+		call := idOf(t, b.succeed(t, "CreateInteraction", open+voiceApp))
+		if sendFirst {
+			b.succeed(t, "InteractionSendToQueue", withID(call, "<Reason>ChoseHold</Reason>"))
+		}
+		b.answers(t, status.DuplicateExternalTrackingIDFound, "InteractionQueued", queued(call, "ACD-1"))
+		b.succeed(t, "InteractionQueued", queued(call, "ACD-2"))
+		if got := infoValue(t, b.succeed(t, "GetInteractionData", withID(call, "")), "ExternalTrackingId"); got != "ACD-2" {
+			t.Errorf("associated id %q, want ACD-2", got)
+		}
+		b.succeed(t, "InteractionDequeued", withID(call, "<Reason>AgentAnswered</Reason>")) // frees ACD-2
+	}
+	// The holder itself, with its own id or another one.
+	b.succeed(t, "InteractionSendToQueue", withID(holder, "<Reason>ChoseHold</Reason>"))
+	b.answers(t, status.DuplicateExternalTrackingIDFound, "InteractionQueued", queued(holder, "ACD-3"))
+	b.succeed(t, "InteractionQueued", queued(holder, "ACD-1"))
+}

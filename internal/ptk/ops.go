@@ -432,7 +432,7 @@ var operations = []*Operation{
 		addedInvalidID(),
 		added(status.InteractionIDOrExternalTrackingIDRequired, "neither an InteractionId nor an ExternalTrackingId"),
 		ref(status.ExternalTrackingIDMissing),
-		never(status.DuplicateExternalTrackingIDFound, "an external tracking id a live interaction holds finds that interaction"),
+		fixed(status.DuplicateExternalTrackingIDFound, "with an InteractionId: the ExternalTrackingId is held by another live interaction, or differs from the interaction's own"),
 		ref(status.SkillIDNotFound),
 		never(status.UnableToCreateInteraction, whyCreateRefused),
 		neverQueueConfigured(status.QueueIDNotFound),

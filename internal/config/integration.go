@@ -12,6 +12,7 @@ import (
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/dispatch"
+	"github.com/holdline/holdline/internal/smstemplate"
 	"github.com/holdline/holdline/internal/throttle"
 )
 
@@ -200,7 +201,7 @@ func (w *walker) notifications(n *yaml.Node, path string, c *callback.Notificati
 func (w *walker) sms(n *yaml.Node, path string) *callback.SMSGateway {
 	g := &callback.SMSGateway{
 		Endpoint: callback.Endpoint{Expiry: DefaultSMSExpiry, Timeout: DefaultDeliveryTimeout},
-		Method:   DefaultSMSMethod, Headers: map[string]string{}, Body: dispatch.DefaultSMSBody,
+		Method:   DefaultSMSMethod, Headers: map[string]string{}, Body: smstemplate.Default,
 	}
 	fs := w.endpoint(fields{
 		"method": func(v *yaml.Node, p string) {
@@ -219,7 +220,7 @@ func (w *walker) sms(n *yaml.Node, path string) *callback.SMSGateway {
 			if !ok {
 				return
 			}
-			if _, err := dispatch.ParseSMSBody(s); err != nil {
+			if _, err := smstemplate.Parse(s); err != nil {
 				w.report(deref(v), p, "not a Go text/template: %v", err)
 				return
 			}

@@ -64,7 +64,10 @@ func TestSettingsValidateReportsPaths(t *testing.T) {
 	}{
 		{"no tenants", func(s *callback.Settings) { s.Tenants = nil }, []string{"tenants: at least one tenant is required"}},
 		{"tenant name", func(s *callback.Settings) { s.Tenants[0].Name = " " }, []string{"tenants[0].name: is required"}},
-		{"duplicate tenant", func(s *callback.Settings) { s.Tenants = append(s.Tenants, goSettings().Tenants[0]); s.Tenants[1].Name = "SITE" }, []string{
+		{"duplicate tenant", func(s *callback.Settings) {
+			s.Tenants = append(s.Tenants, goSettings().Tenants[0])
+			s.Tenants[1].Name = "SITE"
+		}, []string{
 			`tenants[1].name: duplicate tenant name "SITE" (already used by tenants[0]; names are matched case-insensitively)`,
 		}},
 		{"no time zone", func(s *callback.Settings) { s.Tenants[0].Location = nil }, []string{"tenants[0].timeZone: is required"}},
@@ -103,7 +106,9 @@ func TestSettingsValidateReportsPaths(t *testing.T) {
 			"tenants[0].segments[2].queue: is required",
 			`tenants[0].segments[2].name: duplicate segment name "sales" (already used by tenants[0].segments[0]; names are matched case-insensitively)`,
 		}},
-		{"duplicate queue", func(s *callback.Settings) { s.Tenants[0].Queues = append(s.Tenants[0].Queues, callback.NewQueue("MAIN")) }, []string{
+		{"duplicate queue", func(s *callback.Settings) {
+			s.Tenants[0].Queues = append(s.Tenants[0].Queues, callback.NewQueue("MAIN"))
+		}, []string{
 			`tenants[0].queues[1].name: duplicate queue name "MAIN" (already used by tenants[0].queues[0]; names are matched case-insensitively)`,
 		}},
 		{"queue numbers", func(s *callback.Settings) {

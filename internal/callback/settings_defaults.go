@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/contact"
+	"github.com/holdline/holdline/internal/ewt"
 	"github.com/holdline/holdline/internal/license"
 	"github.com/holdline/holdline/internal/schedule"
 	"github.com/holdline/holdline/internal/smstemplate"
@@ -69,20 +70,21 @@ const (
 	// DefaultRetryWait is the delay before a failed callback is tried again.
 	DefaultRetryWait = 5 * time.Minute
 
-	// DefaultEstimator is the EWT algorithm.
+	// DefaultEstimator is the EWT algorithm. The estimator's own defaults
+	// (internal/ewt) are the queue's.
 	DefaultEstimator = EstimatorQueueLength
 	// DefaultHandleTime seeds the EWT service rate until enough answers are seen.
-	DefaultHandleTime = 300 * time.Second
+	DefaultHandleTime = ewt.DefaultHandleTime
 	// DefaultAgents seeds the number of agents serving a queue.
-	DefaultAgents = 1
+	DefaultAgents = ewt.DefaultAgents
 	// DefaultMultiplicationFactor scales the migration estimators, in percent.
-	DefaultMultiplicationFactor = 100
+	DefaultMultiplicationFactor = ewt.DefaultMultiplicationFactor
 	// DefaultMedian summarises the migration estimators' samples by their mean.
 	DefaultMedian = false
 	// DefaultMinAnswers is how many answers are measured before the EWT seed is dropped.
-	DefaultMinAnswers = 30
+	DefaultMinAnswers = ewt.DefaultMinAnswers
 	// DefaultSmoothing is the time constant of the measured EWT rates.
-	DefaultSmoothing = 15 * time.Minute
+	DefaultSmoothing = ewt.DefaultSmoothing
 
 	// DefaultLaunchLead is the time to dial and confirm a customer before an agent is expected.
 	DefaultLaunchLead = 30 * time.Second

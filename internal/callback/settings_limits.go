@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/holdline/holdline/internal/ewt"
 )
 
 // The one table of the allowed ranges of the numeric settings. Settings.Validate
@@ -80,7 +82,7 @@ var settingRanges = map[string]Range{
 	"tenants[].queues[].retries.wait":                dur(0, NoMax),
 	"tenants[].queues[].ewt.defaultHandleTime":       dur(time.Second, NoMax),
 	"tenants[].queues[].ewt.defaultAgents":           count(1, manyCount),
-	"tenants[].queues[].ewt.multiplicationFactor":    count(0, 200),
+	"tenants[].queues[].ewt.multiplicationFactor":    count(0, ewt.MaxMultiplicationFactor),
 	"tenants[].queues[].ewt.minAnswers":              count(1, 100_000),
 	"tenants[].queues[].ewt.smoothing":               dur(time.Minute, 24*time.Hour),
 	"tenants[].queues[].launch.lead":                 dur(0, NoMax),

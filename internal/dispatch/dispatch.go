@@ -57,7 +57,7 @@ const (
 	// when nothing wakes it (retries come due, leases expire).
 	DefaultPollInterval = time.Second
 	// DefaultTimeout bounds one attempt when the endpoint sets none.
-	DefaultTimeout = 10 * time.Second
+	DefaultTimeout = callback.DefaultDeliveryTimeout
 	// maxErrorBody is how much of a refusal's body is kept as the cause.
 	maxErrorBody = 256
 )

@@ -49,16 +49,28 @@ func (es SettingsErrors) Error() string {
 // notifications and integrations.
 func (s *Settings) Validate() error {
 	var c checker
-	if len(s.Tenants) == 0 {
+	if s == nil || len(s.Tenants) == 0 {
 		c.add("tenants", "at least one tenant is required")
+		return c.err()
 	}
 	names := c.names("tenant name")
 	for i, t := range s.Tenants {
 		p := index("tenants", i)
-		c.tenant(p, t)
-		names.add(t.Name, join(p, "name"))
+		if c.present(p, t == nil) {
+			c.tenant(p, t)
+			names.add(t.Name, join(p, "name"))
+		}
 	}
 	return c.err()
+}
+
+// present reports a nil item of a list (settings built in Go), which has
+// nothing to check.
+func (c *checker) present(path string, isNil bool) bool {
+	if isNil {
+		c.add(path, "is nil")
+	}
+	return !isNil
 }
 
 // checker collects the problems of one validation.
@@ -188,8 +200,10 @@ func (c *checker) tenant(p string, t *Tenant) {
 	queues := c.names("queue name")
 	for i, q := range t.Queues {
 		qp := index(join(p, "queues"), i)
-		c.queue(qp, q)
-		queues.add(q.Name, join(qp, "name"))
+		if c.present(qp, q == nil) {
+			c.queue(qp, q)
+			queues.add(q.Name, join(qp, "name"))
+		}
 	}
 }
 
@@ -212,6 +226,9 @@ func (c *checker) segments(p string, t *Tenant) {
 	names := c.names("segment name")
 	for i, s := range t.Segments {
 		ip := index(sp, i)
+		if !c.present(ip, s == nil) {
+			continue
+		}
 		c.required(join(ip, "name"), s.Name)
 		if c.required(join(ip, "queue"), s.Queue) && t.Queue(s.Queue) == nil {
 			c.add(join(ip, "queue"), "no queue named %q in this tenant", s.Queue)

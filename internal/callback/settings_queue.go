@@ -133,6 +133,9 @@ func (c *checker) webhooks(p string, hooks []*Webhook) {
 	names := c.names("webhook name")
 	for i, wh := range hooks {
 		ip := index(p, i)
+		if !c.present(ip, wh == nil) {
+			continue
+		}
 		if c.required(join(ip, "name"), wh.Name) {
 			c.check(join(ip, "name"), CheckWebhookName(wh.Name))
 		}

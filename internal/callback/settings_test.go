@@ -70,6 +70,12 @@ func TestSettingsValidateReportsPaths(t *testing.T) {
 		}, []string{
 			`tenants[1].name: duplicate tenant name "SITE" (already used by tenants[0]; names are matched case-insensitively)`,
 		}},
+		{"nil items", func(s *callback.Settings) {
+			s.Tenants = append(s.Tenants, nil)
+			s.Tenants[0].Segments = append(s.Tenants[0].Segments, nil)
+			s.Tenants[0].Queues = append(s.Tenants[0].Queues, nil)
+			s.Tenants[0].Webhooks = []*callback.Webhook{nil}
+		}, []string{"tenants[0].webhooks[0]: is nil", "tenants[0].segments[1]: is nil", "tenants[0].queues[1]: is nil", "tenants[1]: is nil"}},
 		{"no time zone", func(s *callback.Settings) { s.Tenants[0].Location = nil }, []string{"tenants[0].timeZone: is required"}},
 		{"numbering", func(s *callback.Settings) {
 			s.Tenants[0].Contacts.MinLength, s.Tenants[0].Contacts.MaxLength = 0, 40
@@ -209,6 +215,13 @@ func eventTypeNames() string {
 		s += string(e)
 	}
 	return s
+}
+
+func TestNilSettingsAreRefusedNotAPanic(t *testing.T) {
+	t.Parallel()
+	if err := (*callback.Settings)(nil).Validate(); err == nil || err.Error() != "tenants: at least one tenant is required" {
+		t.Errorf("nil settings: %v", err)
+	}
 }
 
 func TestBackoffValidate(t *testing.T) {

@@ -167,7 +167,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	warnOpen(log, tokens, creds)
 	worker, err := dispatch.New(dispatch.Config{Outbox: platform.Delivery, Settings: settings, Logger: log, Observer: metrics,
 		Owner: fmt.Sprintf("node-%d/%d", f.node, os.Getpid()), UserAgent: "Holdline/" + version,
-		Backoff: dispatch.Backoff{Initial: cfg.Delivery.BackoffInitial, Max: cfg.Delivery.BackoffMax}})
+		Backoff: cfg.Delivery.Backoff})
 	if err != nil {
 		return err
 	}

@@ -153,3 +153,34 @@ func TestTheDomainSpellsNoPTKFormat(t *testing.T) {
 		})
 	}
 }
+
+// The configuration maps YAML onto the domain's settings and nothing more:
+// the rules of valid settings are the domain's (callback.Settings.Validate)
+// and what both sides need of the delivery worker lives in packages of its
+// own (internal/smstemplate, callback.Backoff), so config never imports the
+// worker or the fronts (issue #10).
+func TestConfigImportsNoDeliveryOrFront(t *testing.T) {
+	t.Parallel()
+	forbidden := []string{"internal/dispatch", "internal/server", "internal/ptk", "internal/restapi", "internal/store"}
+	files, err := filepath.Glob("../config/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Go files in ../config: %v", err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range file.Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			for _, bad := range forbidden {
+				if strings.HasPrefix(path, "github.com/holdline/holdline/"+bad) {
+					t.Errorf("%s imports %s; config maps YAML onto callback.Settings and must not depend on %s", f, path, bad)
+				}
+			}
+		}
+	}
+}

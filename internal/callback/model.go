@@ -10,7 +10,9 @@ import (
 )
 
 // Settings is the whole configuration the domain runs on: the tenants with
-// their segments and queues. It is built and validated by the config package.
+// their segments and queues. The config package builds it from YAML; tests
+// and the simulator may build it in Go (NewTenant, NewSegment, NewQueue);
+// Validate (settings.go) holds every rule it must meet.
 type Settings struct {
 	Tenants []*Tenant
 }

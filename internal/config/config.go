@@ -1,9 +1,12 @@
 // Package config reads Holdline's YAML configuration into the domain's
-// callback.Settings. It owns the schema (decode.go), the defaults
-// (defaults.go), a validation that reports every problem of a file at once,
-// each with its path ("tenants[1].queues[0].businessHours.mon[0]"), the
-// embedded demo configuration that `holdline serve` runs without a file, and a
-// complete commented example (`holdline config example`).
+// callback.Settings. It owns the schema (decode.go): it maps the file's keys
+// onto values that start from the domain's defaults (callback.NewQueue and
+// the like), reads every number through the domain's table of ranges
+// (callback.RangeOf), and has the domain validate the result
+// (callback.Settings.Validate), reporting every problem of a file at once,
+// each with its path ("tenants[1].queues[0].businessHours.mon[0]") and line.
+// It also holds the embedded demo configuration that `holdline serve` runs
+// without a file, and a complete commented example (`holdline config example`).
 //
 // Keys are camelCase and exact; enumeration values match case-insensitively
 // and are stored in their canonical spelling; durations are Go syntax ("90s")

@@ -19,7 +19,8 @@ import (
 
 // This file is the schema: one function per section, each reading its keys
 // with the walker's helpers onto a domain value that starts from its
-// defaults (defaults.go), then checking what spans several keys.
+// defaults (callback.NewTenant, NewQueue...); the domain then checks what
+// spans several keys (Settings.Validate), and its problems get their lines.
 
 // decode reads a configuration document. It returns the configuration and
 // every issue found, sorted by line; the configuration is only meaningful
@@ -40,7 +41,7 @@ func decodeIn(data []byte, keys map[string][]string, env func(string) (string, b
 	if len(issues) > 0 {
 		return nil, issues
 	}
-	w := &walker{keys: keys, env: env, dir: dir}
+	w := &walker{keys: keys, env: env, dir: dir, nodes: map[string]*yaml.Node{}, unread: map[string]bool{}}
 	s := w.settings(root)
 	slices.SortStableFunc(w.issues, func(a, b Issue) int { return sortLine(a) - sortLine(b) })
 	return s, w.issues
@@ -125,69 +126,87 @@ func keyLine(present map[string]*yaml.Node, key string, parent *yaml.Node) *yaml
 	return deref(parent)
 }
 
-// settings reads the top level.
+// domain reports the problems the domain finds in what was read
+// (callback.SettingsErrors), each on the line of its path or of the nearest
+// enclosing key that is written, leaving out those about values the walker
+// could not read (it reported them, and the domain saw a default there).
+func (w *walker) domain(err error) {
+	if err == nil {
+		return
+	}
+	var errs callback.SettingsErrors
+	if !errors.As(err, &errs) {
+		w.note(nil, "", "%v", err)
+		return
+	}
+	for _, e := range errs {
+		if n, ok := w.nodeOf(e.Path); ok {
+			w.note(n, e.Path, "%s", e.Msg)
+		}
+	}
+}
+
+// nodeOf returns the node of path or of its nearest visited ancestor; false
+// when path or an ancestor is unread.
+func (w *walker) nodeOf(path string) (*yaml.Node, bool) {
+	var n *yaml.Node
+	for p := path; ; p = parentPath(p) {
+		if w.unread[p] {
+			return nil, false
+		}
+		if v, ok := w.nodes[p]; ok && n == nil {
+			n = v
+		}
+		if p == "" {
+			return n, true
+		}
+	}
+}
+
+// parentPath removes the last key or index of a path ("" has none).
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// settings reads the top level, then has the domain validate what was read
+// (callback.Settings.Validate, callback.Backoff.Validate): required and
+// unique names, references, ranges and what spans several keys.
 func (w *walker) settings(root *yaml.Node) *Config {
 	s := &callback.Settings{}
 	c := &Config{Settings: s, Delivery: newDelivery(), Server: newServer(), Limits: throttle.DefaultConfig()}
-	count := 0
-	var names []named
 	var credentials []tenantsRef
-	present := w.object(root, "", fields{
+	w.object(root, "", fields{
 		"auth":     func(v *yaml.Node, p string) { credentials = w.auth(v, p, c) },
 		"delivery": func(v *yaml.Node, p string) { w.delivery(v, p, &c.Delivery) },
 		"server":   func(v *yaml.Node, p string) { w.server(v, p, &c.Server) },
 		"limits":   func(v *yaml.Node, p string) { w.limits(v, p, &c.Limits) },
 		"tenants": func(v *yaml.Node, p string) {
-			items := w.list(v, p)
-			count = len(items)
-			for i, item := range items {
-				ip := index(p, i)
-				t, nameNode := w.tenant(item, ip)
-				if t == nil {
-					continue
-				}
-				s.Tenants = append(s.Tenants, t)
-				if nameNode != nil {
-					names = append(names, named{t.Name, join(ip, "name"), nameNode})
-				}
+			for i, item := range w.list(v, p) {
+				s.Tenants = append(s.Tenants, w.tenant(item, index(p, i)))
 			}
 		},
 	})
-	if present != nil && count == 0 {
-		w.report(keyLine(present, "tenants", root), "tenants", "at least one tenant is required")
+	if !w.halted {
+		w.domain(s.Validate())
+		w.domain(c.Delivery.Backoff.Validate())
 	}
-	w.duplicates(names, "tenant name")
 	w.checkTenantsOf(c, credentials)
 	return c
 }
 
-// segmentRef is a segment with where its queue was named, checked once the
-// tenant's queues are known.
-type segmentRef struct {
-	seg       *callback.Segment
-	path      string
-	queueNode *yaml.Node
-}
-
-// tenant reads one tenant; it returns nil when n is not a mapping, and the
-// node of its name for duplicate checks.
-func (w *walker) tenant(n *yaml.Node, path string) (*callback.Tenant, *yaml.Node) {
-	t := newTenant()
-	var (
-		nameNode  *yaml.Node
-		segCount  int
-		segRefs   []segmentRef
-		segNames  []named
-		queueName []named
-		// dialer is the tenant's push endpoint, for the queues without their own.
-		dialer *callback.Endpoint
-	)
-	present := w.object(n, path, fields{
-		"name": func(v *yaml.Node, p string) {
-			if s, ok := w.name(v, p); ok {
-				t.Name, nameNode = s, deref(v)
-			}
-		},
+// tenant reads one tenant. Every list item becomes a segment, queue, call
+// info and so on, even one that is not a mapping, so the domain's paths are
+// the file's.
+func (w *walker) tenant(n *yaml.Node, path string) *callback.Tenant {
+	t := callback.NewTenant("")
+	// dialer is the tenant's push endpoint, for the queues without their own.
+	var dialer *callback.Endpoint
+	w.object(n, path, fields{
+		"name": func(v *yaml.Node, p string) { setIf(&t.Name)(w.name(v, p)) },
 		"timeZone": func(v *yaml.Node, p string) {
 			if loc, ok := w.zone(v, p); ok {
 				t.Location = loc
@@ -200,7 +219,7 @@ func (w *walker) tenant(n *yaml.Node, path string) (*callback.Tenant, *yaml.Node
 		"licenses": func(v *yaml.Node, p string) { t.Licenses = w.licenses(v, p) },
 		"defaultSourceApplication": func(v *yaml.Node, p string) {
 			if s, ok := w.text(v, p); ok {
-				if err := checkSourceApplication(s); err != nil {
+				if err := callback.CheckSourceApplication(s); err != nil {
 					w.report(deref(v), p, "%v", err)
 				} else {
 					t.DefaultSourceApplication = s
@@ -213,59 +232,31 @@ func (w *walker) tenant(n *yaml.Node, path string) (*callback.Tenant, *yaml.Node
 		"callInfos":       func(v *yaml.Node, p string) { t.CallInfos = w.callInfos(v, p) },
 		"systemVariables": func(v *yaml.Node, p string) { t.SystemVariables = w.systemVariables(v, p) },
 		"segments": func(v *yaml.Node, p string) {
-			items := w.list(v, p)
-			segCount = len(items)
-			for i, item := range items {
-				ref, nameNode := w.segment(item, index(p, i))
-				if ref == nil {
-					continue
-				}
-				t.Segments = append(t.Segments, ref.seg)
-				segRefs = append(segRefs, *ref)
-				if nameNode != nil {
-					segNames = append(segNames, named{ref.seg.Name, join(ref.path, "name"), nameNode})
-				}
+			for i, item := range w.list(v, p) {
+				t.Segments = append(t.Segments, w.segment(item, index(p, i)))
 			}
 		},
 		"queues": func(v *yaml.Node, p string) {
 			for i, item := range w.list(v, p) {
-				ip := index(p, i)
-				q, nameNode := w.queue(item, ip)
-				if q == nil {
-					continue
-				}
-				t.Queues = append(t.Queues, q)
-				if nameNode != nil {
-					queueName = append(queueName, named{q.Name, join(ip, "name"), nameNode})
+				if q := w.queue(item, index(p, i)); q != nil {
+					t.Queues = append(t.Queues, q)
 				}
 			}
 		},
 	})
-	if present == nil {
-		return nil, nil
-	}
-	w.require(n, path, present, "name")
-	if segCount == 0 {
-		w.report(keyLine(present, "segments", n), join(path, "segments"), "a tenant needs at least one segment")
-	}
-	w.duplicates(segNames, "segment name")
-	w.duplicates(queueName, "queue name")
 	for _, q := range t.Queues {
 		if q.Dialer == nil {
 			q.Dialer = dialer
 		}
 	}
-	for _, ref := range segRefs {
-		if ref.queueNode == nil {
-			continue // reported as required
-		}
-		if q := t.Queue(ref.seg.Queue); q != nil {
-			ref.seg.Queue = q.Name
-		} else {
-			w.report(ref.queueNode, join(ref.path, "queue"), "no queue named %q in this tenant", ref.seg.Queue)
+	// A segment may name its queue in any case; it is stored as the queue
+	// spells it. A queue that does not exist is the domain's to report.
+	for _, seg := range t.Segments {
+		if q := t.Queue(seg.Queue); q != nil && seg.Queue != "" {
+			seg.Queue = q.Name
 		}
 	}
-	return t, nameNode
+	return t
 }
 
 // setIf returns a function that stores a parsed value when it is valid, so
@@ -278,43 +269,29 @@ func setIf[T any](dst *T) func(T, bool) {
 	}
 }
 
-var countryCodeRE = regexp.MustCompile(`^[1-9][0-9]{0,` + strconv.Itoa(maxCountryCodeDigits-1) + `}$`)
-
-// segment reads one segment; its queue is checked by the tenant.
-func (w *walker) segment(n *yaml.Node, path string) (*segmentRef, *yaml.Node) {
-	ref := &segmentRef{seg: newSegment(), path: path}
-	var nameNode *yaml.Node
-	present := w.object(n, path, fields{
-		"name": func(v *yaml.Node, p string) {
-			if s, ok := w.name(v, p); ok {
-				ref.seg.Name, nameNode = s, deref(v)
-			}
-		},
-		"queue": func(v *yaml.Node, p string) {
-			if s, ok := w.name(v, p); ok {
-				ref.seg.Queue, ref.queueNode = s, deref(v)
-			}
-		},
+// segment reads one segment; its queue is checked by the domain.
+func (w *walker) segment(n *yaml.Node, path string) *callback.Segment {
+	seg := callback.NewSegment("", "")
+	w.object(n, path, fields{
+		"name":  func(v *yaml.Node, p string) { setIf(&seg.Name)(w.name(v, p)) },
+		"queue": func(v *yaml.Node, p string) { setIf(&seg.Queue)(w.name(v, p)) },
 		"countryCode": func(v *yaml.Node, p string) {
 			s, ok := w.text(v, p)
 			if !ok {
 				return
 			}
-			if cc := strings.TrimPrefix(strings.TrimSpace(s), "+"); countryCodeRE.MatchString(cc) {
-				ref.seg.CountryCode = cc
-			} else {
-				w.report(deref(v), p, "%q is not a country calling code (1 to %d digits, not starting with 0)", s, maxCountryCodeDigits)
+			cc := strings.TrimPrefix(strings.TrimSpace(s), "+")
+			if err := callback.CheckCountryCode(cc); err != nil {
+				w.report(deref(v), p, "%v", err)
+				return
 			}
+			seg.CountryCode = cc
 		},
 		"sourceApplications": func(v *yaml.Node, p string) {
-			ref.seg.SourceApplications = w.textList(v, p, checkSourceApplication)
+			seg.SourceApplications = w.textList(v, p, callback.CheckSourceApplication)
 		},
 	})
-	if present == nil {
-		return nil, nil
-	}
-	w.require(n, path, present, "name", "queue")
-	return ref, nameNode
+	return seg
 }
 
 // suggestVariable names the variable the writer probably meant.

@@ -278,3 +278,65 @@ func TestExampleListsFreeVariables(t *testing.T) {
 		}
 	}
 }
+
+var asForRE = regexp.MustCompile(`As for (?:the tenant's )?([A-Za-z.]+[A-Za-z])\.`)
+
+// TestExampleStatesTheRanges holds the "Allowed:" lines of the example (and
+// so docs/configuration.md, which embeds it) to the domain's one table of
+// ranges: every numeric setting's comment, or its section's, states the
+// range callback.RangeOf gives it.
+func TestExampleStatesTheRanges(t *testing.T) {
+	t.Parallel()
+	first := firstKeys(parseExample(t))
+	for _, key := range callback.RangeKeys() {
+		r, _ := callback.RangeOf(key)
+		k, ok := first[key]
+		if !ok {
+			t.Errorf("the example does not show %s, which has a range", key)
+			continue
+		}
+		allowed := r.Allowed()
+		if m := asForRE.FindStringSubmatch(k.comment); m != nil {
+			// "As for dialer.timeout.": the tenant's key states it.
+			k = first["tenants[]."+m[1]]
+		}
+		if strings.Contains(k.comment, "Allowed: "+allowed) {
+			continue
+		}
+		parent := first[key[:strings.LastIndex(key, ".")]]
+		if !strings.Contains(parent.comment, allowed) {
+			t.Errorf("line %d: %s: the example states %q, the table allows %q", k.key.Line, key, k.comment, allowed)
+		}
+	}
+}
+
+// TestDomainProblemsAreOnTheirLines checks that a problem found by the
+// domain (callback.Settings.Validate) is reported on the line of its key,
+// or of the nearest enclosing key that is written.
+func TestDomainProblemsAreOnTheirLines(t *testing.T) {
+	t.Parallel()
+	data := []byte(`tenants:
+  - name: T
+    segments:
+      - name: S
+        queue: Nope
+      - queue: Q
+    queues:
+      - name: Q
+      - name: q
+delivery:
+  backoff:
+    initial: 1m
+    max: 2s
+`)
+	got := Check(data)
+	want := []Issue{
+		{Path: "tenants[0].segments[0].queue", Line: 5, Message: `no queue named "Nope" in this tenant`},
+		{Path: "tenants[0].segments[1].name", Line: 6, Message: "is required"},
+		{Path: "tenants[0].queues[1].name", Line: 9, Message: `duplicate queue name "q" (already used by tenants[0].queues[0]; names are matched case-insensitively)`},
+		{Path: "delivery.backoff", Line: 12, Message: "max 2s is less than initial 1m"},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Check:\n got  %+v\n want %+v", got, want)
+	}
+}

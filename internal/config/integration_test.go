@@ -100,18 +100,18 @@ delivery: {backoff: {initial: 2s, max: 1m}}
 	tn := c.Settings.Tenants[0]
 	q, r := tn.Queue("Q"), tn.Queue("R")
 	if q.Dialer == nil || q.Dialer.URL != "http://tenant-dialer/l" || q.Dialer.Secret != "s3cret" ||
-		q.Dialer.Expiry != DefaultDialerExpiry || q.Dialer.Timeout != DefaultDeliveryTimeout {
+		q.Dialer.Expiry != callback.DefaultDialerExpiry || q.Dialer.Timeout != callback.DefaultDeliveryTimeout {
 		t.Errorf("queue Q's dialer (the tenant's): %+v", q.Dialer)
 	}
 	if r.Dialer == nil || r.Dialer.URL != "http://queue-dialer/l" || r.Dialer.Secret != "" || r.Dialer.Expiry != 5*time.Minute {
 		t.Errorf("queue R's dialer (its own, replacing the tenant's): %+v", r.Dialer)
 	}
-	if len(tn.Webhooks) != 1 || tn.Webhooks[0].Expiry != DefaultWebhookExpiry || !tn.Webhooks[0].Wants(callback.EventCompleted) || tn.Webhooks[0].Wants(callback.EventFailed) {
+	if len(tn.Webhooks) != 1 || tn.Webhooks[0].Expiry != callback.DefaultWebhookExpiry || !tn.Webhooks[0].Wants(callback.EventCompleted) || tn.Webhooks[0].Wants(callback.EventFailed) {
 		t.Errorf("webhooks: %+v", tn.Webhooks)
 	}
 	n := tn.Notifications
-	if !n.Confirmation || n.Reminder != DefaultReminder || n.FinalAttempt || n.SMS == nil || n.SMS.Method != "POST" ||
-		n.SMS.Headers["Authorization"] != "Bearer k" || n.SMS.Expiry != DefaultSMSExpiry || n.SMS.Body == "" {
+	if !n.Confirmation || n.Reminder != callback.DefaultReminder || n.FinalAttempt || n.SMS == nil || n.SMS.Method != "POST" ||
+		n.SMS.Headers["Authorization"] != "Bearer k" || n.SMS.Expiry != callback.DefaultSMSExpiry || n.SMS.Body == "" {
 		t.Errorf("notifications: %+v %+v", n, n.SMS)
 	}
 	want := []access.Token{
@@ -125,7 +125,7 @@ delivery: {backoff: {initial: 2s, max: 1m}}
 	}) {
 		t.Errorf("tokens:\n got  %+v\n want %+v", c.Tokens, want)
 	}
-	if c.Delivery != (Delivery{BackoffInitial: 2 * time.Second, BackoffMax: time.Minute}) {
+	if c.Delivery != (Delivery{Backoff: callback.Backoff{Initial: 2 * time.Second, Max: time.Minute}}) {
 		t.Errorf("delivery: %+v", c.Delivery)
 	}
 }

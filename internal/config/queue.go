@@ -2,7 +2,6 @@ package config
 
 import (
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -12,19 +11,14 @@ import (
 // A queue and what it holds: its mode, thresholds, launching, retries,
 // appointments, EWT, skills and IVR variables.
 
-// queue reads one queue.
-func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) {
+// queue reads one queue; it returns nil only when the walk's budget is spent.
+func (w *walker) queue(n *yaml.Node, path string) *callback.Queue {
 	if !w.spend(queueCost) {
-		return nil, nil
+		return nil
 	}
-	q := newQueue()
-	var nameNode *yaml.Node
-	present := w.object(n, path, fields{
-		"name": func(v *yaml.Node, p string) {
-			if s, ok := w.name(v, p); ok {
-				q.Name, nameNode = s, deref(v)
-			}
-		},
+	q := callback.NewQueue("")
+	w.object(n, path, fields{
+		"name":         func(v *yaml.Node, p string) { setIf(&q.Name)(w.name(v, p)) },
 		"mode":         func(v *yaml.Node, p string) { setIf(&q.Mode)(enum(w, v, p, callback.Modes, "an operation mode")) },
 		"modeSchedule": func(v *yaml.Node, p string) { q.ModeSchedule = w.modeSchedule(v, p) },
 		"holidayMode": func(v *yaml.Node, p string) {
@@ -32,22 +26,22 @@ func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) 
 		},
 		"queueMode": func(v *yaml.Node, p string) { setIf(&q.QueueMode)(enum(w, v, p, callback.QueueModes, "a queue mode")) },
 		"turnOnThreshold": func(v *yaml.Node, p string) {
-			setIf(&q.TurnOnThreshold)(w.duration(v, p, 0, noMaxDuration))
+			setIf(&q.TurnOnThreshold)(w.duration(v, p))
 		},
 		"smartPurge": func(v *yaml.Node, p string) {
 			w.object(v, p, fields{
 				"enabled":     func(v *yaml.Node, p string) { setIf(&q.SmartPurge.Enabled)(w.boolean(v, p)) },
-				"drainMargin": func(v *yaml.Node, p string) { setIf(&q.SmartPurge.DrainMargin)(w.duration(v, p, 0, noMaxDuration)) },
+				"drainMargin": func(v *yaml.Node, p string) { setIf(&q.SmartPurge.DrainMargin)(w.duration(v, p)) },
 			})
 		},
 		"smartCallBlockThreshold": func(v *yaml.Node, p string) {
-			setIf(&q.SmartCallBlockThreshold)(w.duration(v, p, 0, noMaxDuration))
+			setIf(&q.SmartCallBlockThreshold)(w.duration(v, p))
 		},
 		"callbackDoubleCheck": func(v *yaml.Node, p string) { setIf(&q.CallbackDoubleCheck)(w.boolean(v, p)) },
 		"secondChance": func(v *yaml.Node, p string) {
 			w.object(v, p, fields{
 				"enabled":   func(v *yaml.Node, p string) { setIf(&q.SecondChance.Enabled)(w.boolean(v, p)) },
-				"threshold": func(v *yaml.Node, p string) { setIf(&q.SecondChance.Threshold)(w.duration(v, p, 0, noMaxDuration)) },
+				"threshold": func(v *yaml.Node, p string) { setIf(&q.SecondChance.Threshold)(w.duration(v, p)) },
 			})
 		},
 		"businessHours": func(v *yaml.Node, p string) { w.businessHours(v, p, &q.BusinessHours) },
@@ -55,28 +49,21 @@ func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) 
 		"appointments": func(v *yaml.Node, p string) {
 			a := &q.Appointments
 			w.object(v, p, fields{
-				"enabled": func(v *yaml.Node, p string) { setIf(&a.Enabled)(w.boolean(v, p)) },
-				"slotLength": func(v *yaml.Node, p string) {
-					d, ok := w.duration(v, p, minSlotLength, maxSlotLength)
-					if ok && d%time.Minute != 0 {
-						w.report(deref(v), p, "%s must be a whole number of minutes", FormatDuration(d))
-						return
-					}
-					setIf(&a.SlotLength)(d, ok)
-				},
-				"capacity":    func(v *yaml.Node, p string) { setIf(&a.Capacity)(w.integer(v, p, 1, maxCount)) },
-				"horizonDays": func(v *yaml.Node, p string) { setIf(&a.HorizonDays)(w.integer(v, p, 1, maxHorizonDays)) },
+				"enabled":     func(v *yaml.Node, p string) { setIf(&a.Enabled)(w.boolean(v, p)) },
+				"slotLength":  func(v *yaml.Node, p string) { setIf(&a.SlotLength)(w.duration(v, p)) },
+				"capacity":    func(v *yaml.Node, p string) { setIf(&a.Capacity)(w.number(v, p)) },
+				"horizonDays": func(v *yaml.Node, p string) { setIf(&a.HorizonDays)(w.number(v, p)) },
 			})
 		},
 		"retries": func(v *yaml.Node, p string) {
 			r := &q.Retries
 			w.object(v, p, fields{
-				"busy":             func(v *yaml.Node, p string) { setIf(&r.Busy)(w.integer(v, p, 0, maxRetries)) },
-				"noAnswer":         func(v *yaml.Node, p string) { setIf(&r.NoAnswer)(w.integer(v, p, 0, maxRetries)) },
-				"answeringMachine": func(v *yaml.Node, p string) { setIf(&r.AnsweringMachine)(w.integer(v, p, 0, maxRetries)) },
-				"tryAgain":         func(v *yaml.Node, p string) { setIf(&r.TryAgain)(w.integer(v, p, 0, maxRetries)) },
-				"total":            func(v *yaml.Node, p string) { setIf(&r.Total)(w.integer(v, p, 0, maxRetries)) },
-				"wait":             func(v *yaml.Node, p string) { setIf(&r.Wait)(w.duration(v, p, 0, noMaxDuration)) },
+				"busy":             func(v *yaml.Node, p string) { setIf(&r.Busy)(w.number(v, p)) },
+				"noAnswer":         func(v *yaml.Node, p string) { setIf(&r.NoAnswer)(w.number(v, p)) },
+				"answeringMachine": func(v *yaml.Node, p string) { setIf(&r.AnsweringMachine)(w.number(v, p)) },
+				"tryAgain":         func(v *yaml.Node, p string) { setIf(&r.TryAgain)(w.number(v, p)) },
+				"total":            func(v *yaml.Node, p string) { setIf(&r.Total)(w.number(v, p)) },
+				"wait":             func(v *yaml.Node, p string) { setIf(&r.Wait)(w.duration(v, p)) },
 			})
 		},
 		"ewt": func(v *yaml.Node, p string) {
@@ -84,27 +71,27 @@ func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) 
 			w.object(v, p, fields{
 				"estimator": func(v *yaml.Node, p string) { setIf(&e.Estimator)(enum(w, v, p, callback.Estimators, "an estimator")) },
 				"defaultHandleTime": func(v *yaml.Node, p string) {
-					setIf(&e.DefaultHandleTime)(w.duration(v, p, minPositiveDuration, noMaxDuration))
+					setIf(&e.DefaultHandleTime)(w.duration(v, p))
 				},
-				"defaultAgents": func(v *yaml.Node, p string) { setIf(&e.DefaultAgents)(w.integer(v, p, 1, maxCount)) },
+				"defaultAgents": func(v *yaml.Node, p string) { setIf(&e.DefaultAgents)(w.number(v, p)) },
 				"multiplicationFactor": func(v *yaml.Node, p string) {
-					setIf(&e.MultiplicationFactor)(w.integer(v, p, 0, maxMultiplication))
+					setIf(&e.MultiplicationFactor)(w.number(v, p))
 				},
 				"statistic": func(v *yaml.Node, p string) {
 					if s, ok := enum(w, v, p, Statistics, "a statistic"); ok {
 						e.Median = s == StatisticMedian
 					}
 				},
-				"minAnswers": func(v *yaml.Node, p string) { setIf(&e.MinAnswers)(w.integer(v, p, 1, 100000)) },
-				"smoothing":  func(v *yaml.Node, p string) { setIf(&e.Smoothing)(w.duration(v, p, time.Minute, 24*time.Hour)) },
+				"minAnswers": func(v *yaml.Node, p string) { setIf(&e.MinAnswers)(w.number(v, p)) },
+				"smoothing":  func(v *yaml.Node, p string) { setIf(&e.Smoothing)(w.duration(v, p)) },
 			})
 		},
 		"launch": func(v *yaml.Node, p string) {
 			l := &q.Launch
 			w.object(v, p, fields{
-				"lead": func(v *yaml.Node, p string) { setIf(&l.Lead)(w.duration(v, p, 0, noMaxDuration)) },
+				"lead": func(v *yaml.Node, p string) { setIf(&l.Lead)(w.duration(v, p)) },
 				"outboundStartTimeout": func(v *yaml.Node, p string) {
-					setIf(&l.OutboundStartTimeout)(w.duration(v, p, minPositiveDuration, noMaxDuration))
+					setIf(&l.OutboundStartTimeout)(w.duration(v, p))
 				},
 				"doNotCall": func(v *yaml.Node, p string) { w.doNotCall(v, p, &l.DoNotCall) },
 			})
@@ -119,11 +106,7 @@ func (w *walker) queue(n *yaml.Node, path string) (*callback.Queue, *yaml.Node) 
 		"variables": func(v *yaml.Node, p string) { w.variables(v, p, path, q.Variables) },
 		"dialer":    func(v *yaml.Node, p string) { q.Dialer = w.dialer(v, p) },
 	})
-	if present == nil {
-		return nil, nil
-	}
-	w.require(n, path, present, "name")
-	return q, nameNode
+	return q
 }
 
 // skill reads an ACD skill id and device.

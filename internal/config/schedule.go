@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -14,10 +13,12 @@ import (
 // Times in the configuration: mode schedules, do-not-call windows, business
 // hours and holidays, each read with the path of every problem.
 
-// modeSchedule reads a queue's weekly mode changes.
+// modeSchedule reads a queue's weekly mode changes, one for each item (so
+// the domain's paths are the file's). A change without its day, time or
+// mode is left to the walker's report: its mode stays empty and the domain
+// is not asked about it.
 func (w *walker) modeSchedule(n *yaml.Node, path string) []callback.ModeChange {
 	var out []callback.ModeChange
-	first := map[[2]int]string{}
 	for i, item := range w.list(n, path) {
 		ip := index(path, i)
 		var mc callback.ModeChange
@@ -38,22 +39,17 @@ func (w *walker) modeSchedule(n *yaml.Node, path string) []callback.ModeChange {
 			"at":   func(v *yaml.Node, p string) { mc.At, okAt = w.clockTime(v, p) },
 			"mode": func(v *yaml.Node, p string) { mc.Mode, okMode = enum(w, v, p, callback.Modes, "an operation mode") },
 		})
+		// The domain cannot tell a missing day or time from Sunday or midnight.
 		w.require(item, ip, present, "day", "at", "mode")
 		if !okDay || !okAt || !okMode {
-			continue
+			mc.Mode = ""
+			w.unread[ip] = true
 		}
-		k := [2]int{int(mc.Day), int(mc.At)}
-		if f, dup := first[k]; dup {
-			w.report(deref(item), ip, "another change is already scheduled for %s %s (%s)", schedule.WeekdayKey(mc.Day), mc.At, f)
-			continue
-		}
-		first[k] = ip
 		out = append(out, mc)
 	}
 	return out
 }
 
-// businessHours reads the weekly hours; a present section starts closed.
 // clockTime reads a moment of the day, "HH:MM" from 00:00 to 23:59.
 func (w *walker) clockTime(v *yaml.Node, p string) (schedule.TimeOfDay, bool) {
 	s, ok := w.text(v, p)
@@ -61,8 +57,8 @@ func (w *walker) clockTime(v *yaml.Node, p string) (schedule.TimeOfDay, bool) {
 		return 0, false
 	}
 	at, err := schedule.ParseTimeOfDay(s)
-	if err == nil && at >= schedule.EndOfDay {
-		err = fmt.Errorf("%q is not a time of day (00:00 to 23:59)", s)
+	if err == nil {
+		err = callback.CheckTimeOfDay(at)
 	}
 	if err != nil {
 		w.report(deref(v), p, "%v", err)
@@ -91,6 +87,7 @@ func (w *walker) doNotCall(n *yaml.Node, path string, d *callback.DoNotCall) {
 	*d = callback.DoNotCall{From: from, To: to}
 }
 
+// businessHours reads the weekly hours; a present section starts closed.
 func (w *walker) businessHours(n *yaml.Node, path string, week *schedule.Week) {
 	var got schedule.Week
 	fs := fields{}

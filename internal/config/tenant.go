@@ -1,9 +1,6 @@
 package config
 
 import (
-	"errors"
-	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -35,59 +32,35 @@ func (w *walker) zone(n *yaml.Node, path string) (*time.Location, bool) {
 	return loc, true
 }
 
-var numberRE = regexp.MustCompile(`^\+?[0-9]+$`)
-
-// checkNumber accepts a phone number or prefix: digits with an optional "+".
-func checkNumber(s string) error {
-	if !numberRE.MatchString(s) {
-		return fmt.Errorf("%q is not a number (digits, optionally after a +)", s)
-	}
-	return nil
-}
-
-// checkSourceApplication accepts a source application name (behaviour.md §1).
-func checkSourceApplication(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return errors.New("must not be empty")
-	}
-	if strings.Contains(s, "|") {
-		return fmt.Errorf("%q must not contain |", s)
-	}
-	return nil
-}
-
 // numbering reads a tenant's contact rules.
 func (w *walker) numbering(n *yaml.Node, path string, r *contact.Rules) {
-	present := w.object(n, path, fields{
+	w.object(n, path, fields{
 		"profile": func(v *yaml.Node, p string) {
 			setIf(&r.Profile)(enum(w, v, p, []contact.Profile{contact.E164, contact.Extension}, "a numbering profile"))
 		},
-		"minLength":          func(v *yaml.Node, p string) { setIf(&r.MinLength)(w.integer(v, p, minNumberLength, maxNumberLength)) },
-		"maxLength":          func(v *yaml.Node, p string) { setIf(&r.MaxLength)(w.integer(v, p, minNumberLength, maxNumberLength)) },
+		"minLength":          func(v *yaml.Node, p string) { setIf(&r.MinLength)(w.number(v, p)) },
+		"maxLength":          func(v *yaml.Node, p string) { setIf(&r.MaxLength)(w.number(v, p)) },
 		"allowInternational": func(v *yaml.Node, p string) { setIf(&r.AllowInternational)(w.boolean(v, p)) },
-		"blocked":            func(v *yaml.Node, p string) { r.Blocked = w.textList(v, p, checkNumber) },
-		"blockedPrefixes":    func(v *yaml.Node, p string) { r.BlockedPrefixes = w.textList(v, p, checkNumber) },
+		"blocked":            func(v *yaml.Node, p string) { r.Blocked = w.textList(v, p, callback.CheckNumber) },
+		"blockedPrefixes":    func(v *yaml.Node, p string) { r.BlockedPrefixes = w.textList(v, p, callback.CheckNumber) },
 	})
-	if present != nil && r.MinLength > r.MaxLength {
-		w.report(deref(n), path, "minLength %d is greater than maxLength %d", r.MinLength, r.MaxLength)
-	}
 }
 
 // licenses reads a tenant's licence entitlement.
 func (w *walker) licenses(n *yaml.Node, path string) *license.Config {
-	c := newLicenses()
+	c := callback.NewLicenses()
 	present := w.object(n, path, fields{
-		"inbound":          func(v *yaml.Node, p string) { setIf(&c.Inbound)(w.integer(v, p, 0, maxCount)) },
-		"nonVoice":         func(v *yaml.Node, p string) { setIf(&c.NonVoice)(w.integer(v, p, 0, maxCount)) },
-		"outbound":         func(v *yaml.Node, p string) { setIf(&c.Outbound)(w.integer(v, p, 0, maxCount)) },
+		"inbound":          func(v *yaml.Node, p string) { setIf(&c.Inbound)(w.number(v, p)) },
+		"nonVoice":         func(v *yaml.Node, p string) { setIf(&c.NonVoice)(w.number(v, p)) },
+		"outbound":         func(v *yaml.Node, p string) { setIf(&c.Outbound)(w.number(v, p)) },
 		"scheduled":        func(v *yaml.Node, p string) { setIf(&c.Scheduled)(w.boolean(v, p)) },
-		"minimumThreshold": func(v *yaml.Node, p string) { setIf(&c.MinimumThreshold)(w.integer(v, p, 0, maxCount)) },
-		"bandwidthLimit":   func(v *yaml.Node, p string) { setIf(&c.BandwidthLimit)(w.integer(v, p, 0, maxCount)) },
+		"minimumThreshold": func(v *yaml.Node, p string) { setIf(&c.MinimumThreshold)(w.number(v, p)) },
+		"bandwidthLimit":   func(v *yaml.Node, p string) { setIf(&c.BandwidthLimit)(w.number(v, p)) },
 		"bandwidthPeriod": func(v *yaml.Node, p string) {
-			setIf(&c.BandwidthPeriod)(w.duration(v, p, minPositiveDuration, noMaxDuration))
+			setIf(&c.BandwidthPeriod)(w.duration(v, p))
 		},
 		"voiceApplications": func(v *yaml.Node, p string) {
-			if apps := w.textList(v, p, checkSourceApplication); len(apps) > 0 {
+			if apps := w.textList(v, p, callback.CheckSourceApplication); len(apps) > 0 {
 				c.VoiceApplications = apps
 			}
 		},
@@ -98,58 +71,39 @@ func (w *walker) licenses(n *yaml.Node, path string) *license.Config {
 	return c
 }
 
-// callInfos reads a tenant's ModifyInteraction result codes.
+// callInfos reads a tenant's ModifyInteraction result codes, one for each
+// item (so the domain's paths are the file's).
 func (w *walker) callInfos(n *yaml.Node, path string) []callback.CallInfo {
 	var out []callback.CallInfo
-	var codes []named
 	for i, item := range w.list(n, path) {
-		ip := index(path, i)
 		var ci callback.CallInfo
-		var codeNode *yaml.Node
-		present := w.object(item, ip, fields{
-			"code": func(v *yaml.Node, p string) {
-				if s, ok := w.name(v, p); ok {
-					ci.Code, codeNode = s, deref(v)
-				}
-			},
+		ip, before := index(path, i), len(w.issues)
+		w.object(item, ip, fields{
+			"code": func(v *yaml.Node, p string) { setIf(&ci.Code)(w.name(v, p)) },
 			"type": func(v *yaml.Node, p string) {
 				setIf(&ci.Type)(enum(w, v, p, callback.CallInfoTypes, "a call info type"))
 			},
 		})
-		w.require(item, ip, present, "code", "type")
-		if present == nil || ci.Code == "" || ci.Type == "" {
-			continue
+		if len(w.issues) > before {
+			// A code whose entry is broken is not a code (nor a duplicate).
+			ci.Code = ""
+			w.unread[ip] = true
 		}
 		out = append(out, ci)
-		codes = append(codes, named{ci.Code, join(ip, "code"), codeNode})
 	}
-	w.duplicates(codes, "call info code")
 	return out
 }
 
 // systemVariables reads a tenant's system variables, keeping their order.
 func (w *walker) systemVariables(n *yaml.Node, path string) []callback.Variable {
 	var out []callback.Variable
-	var names []named
 	for i, item := range w.list(n, path) {
-		ip := index(path, i)
 		var v callback.Variable
-		var nameNode *yaml.Node
-		present := w.object(item, ip, fields{
-			"name": func(n *yaml.Node, p string) {
-				if s, ok := w.name(n, p); ok {
-					v.Name, nameNode = s, deref(n)
-				}
-			},
+		w.object(item, index(path, i), fields{
+			"name":  func(n *yaml.Node, p string) { setIf(&v.Name)(w.name(n, p)) },
 			"value": func(n *yaml.Node, p string) { setIf(&v.Value)(w.text(n, p)) },
 		})
-		w.require(item, ip, present, "name")
-		if present == nil || v.Name == "" {
-			continue
-		}
 		out = append(out, v)
-		names = append(names, named{v.Name, join(ip, "name"), nameNode})
 	}
-	w.duplicates(names, "system variable")
 	return out
 }

@@ -7,11 +7,9 @@ package config
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -50,6 +48,13 @@ type walker struct {
 	// dir is the folder relative file paths are read from: the
 	// configuration file's ("" is the working directory).
 	dir string
+	// nodes holds the node of every path visited, so a problem the domain
+	// finds (callback.SettingsError, by path) is reported on its line.
+	nodes map[string]*yaml.Node
+	// unread are the paths whose value could not be read: the settings hold
+	// a default or nothing there, so the domain's complaints about them
+	// would repeat the walker's.
+	unread map[string]bool
 }
 
 // fields is the schema of one mapping: the handler of each allowed key.
@@ -62,8 +67,20 @@ type pair struct {
 	key, value *yaml.Node
 }
 
-// report records a problem at path, on the line of n.
+// report records a problem with the value at path, on the line of n: the
+// value is not read.
 func (w *walker) report(n *yaml.Node, path, format string, args ...any) {
+	if w.unread == nil {
+		w.unread = map[string]bool{}
+	}
+	w.unread[path] = true
+	w.note(n, path, format, args...)
+}
+
+// note records a problem at path, on the line of n, that leaves the value
+// at path read (a key written twice, an unknown key next to it, a list that
+// is not one and so holds nothing).
+func (w *walker) note(n *yaml.Node, path, format string, args ...any) {
 	if w.halted {
 		return
 	}
@@ -95,6 +112,16 @@ func (w *walker) node(n *yaml.Node) *yaml.Node {
 		return nil
 	}
 	return deref(n)
+}
+
+// visit records the node at path, for the domain's problems.
+func (w *walker) visit(path string, n *yaml.Node) {
+	if w.nodes == nil {
+		w.nodes = map[string]*yaml.Node{}
+	}
+	if _, seen := w.nodes[path]; !seen {
+		w.nodes[path] = n
+	}
 }
 
 // deref follows aliases to the node they name.
@@ -138,10 +165,8 @@ func join(path, key string) string {
 // index appends a list index to a path.
 func index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
 
-var indexRE = regexp.MustCompile(`\[\d+\]`)
-
 // schemaPath removes the list indexes from a path.
-func schemaPath(path string) string { return indexRE.ReplaceAllString(path, "[]") }
+func schemaPath(path string) string { return callback.SchemaPath(path) }
 
 // pairs returns the entries of the mapping n in document order, with merge
 // keys ("<<: *base") expanded: keys written in n win over merged ones, and of
@@ -160,9 +185,9 @@ func (w *walker) pairs(n *yaml.Node, path string, depth int) []pair {
 		case k.Kind == yaml.ScalarNode && k.Tag == "!!merge":
 			merged = append(merged, w.merge(v, path, depth)...)
 		case k.Kind != yaml.ScalarNode:
-			w.report(k, path, "a key must be a plain name, not %s", kindName(k))
+			w.note(k, path, "a key must be a plain name, not %s", kindName(k))
 		case seen[k.Value] != nil:
-			w.report(k, join(path, k.Value), "the key is written twice (first on line %d)", seen[k.Value].Line)
+			w.note(k, join(path, k.Value), "the key is written twice (first on line %d)", seen[k.Value].Line)
 		default:
 			seen[k.Value] = k
 			own = append(own, pair{name: k.Value, key: k, value: v})
@@ -184,7 +209,7 @@ func (w *walker) merge(v *yaml.Node, path string, depth int) []pair {
 		return nil
 	}
 	if depth >= maxMergeDepth {
-		w.report(v, path, "merge keys (<<) nest more than %d deep", maxMergeDepth)
+		w.note(v, path, "merge keys (<<) nest more than %d deep", maxMergeDepth)
 		return nil
 	}
 	switch v.Kind {
@@ -199,7 +224,7 @@ func (w *walker) merge(v *yaml.Node, path string, depth int) []pair {
 				return out
 			}
 			if item.Kind != yaml.MappingNode {
-				w.report(item, path, "a merge key (<<) must name mappings, not %s", kindName(item))
+				w.note(item, path, "a merge key (<<) must name mappings, not %s", kindName(item))
 				continue
 			}
 			for _, p := range w.pairs(item, path, depth+1) {
@@ -211,7 +236,7 @@ func (w *walker) merge(v *yaml.Node, path string, depth int) []pair {
 		}
 		return out
 	}
-	w.report(v, path, "a merge key (<<) must name a mapping or a list of mappings, not %s", kindName(v))
+	w.note(v, path, "a merge key (<<) must name a mapping or a list of mappings, not %s", kindName(v))
 	return nil
 }
 
@@ -224,6 +249,7 @@ func (w *walker) object(n *yaml.Node, path string, fs fields) map[string]*yaml.N
 	if n == nil {
 		return nil
 	}
+	w.visit(path, n)
 	if n.Kind != yaml.MappingNode {
 		w.report(n, path, "must be a mapping of keys, not %s", kindName(n))
 		return nil
@@ -240,13 +266,14 @@ func (w *walker) object(n *yaml.Node, path string, fs fields) map[string]*yaml.N
 	for _, p := range w.pairs(n, path, 0) {
 		handle, ok := fs[p.name]
 		if !ok {
-			w.report(p.key, join(path, p.name), "unknown key%s", suggest(p.name, allowed))
+			w.note(p.key, join(path, p.name), "unknown key%s", suggest(p.name, allowed))
 			continue
 		}
 		if isNull(p.value) {
 			continue
 		}
 		present[p.name] = p.key
+		w.visit(join(path, p.name), deref(p.value))
 		handle(p.value, join(path, p.name))
 	}
 	return present
@@ -312,8 +339,11 @@ func (w *walker) list(n *yaml.Node, path string) []*yaml.Node {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		w.report(n, path, "must be a list, not %s", kindName(n))
+		w.note(n, path, "must be a list, not %s", kindName(n))
 		return nil
+	}
+	for i, item := range n.Content {
+		w.visit(index(path, i), deref(item))
 	}
 	return n.Content
 }
@@ -365,54 +395,6 @@ func (w *walker) boolean(n *yaml.Node, path string) (bool, bool) {
 		return false, false
 	}
 	return b, true
-}
-
-// integer reads a whole number in [lo, hi].
-func (w *walker) integer(n *yaml.Node, path string, lo, hi int) (int, bool) {
-	s, ok := w.scalar(n, path, "a whole number")
-	if !ok {
-		return 0, false
-	}
-	var i int
-	if s.Tag != "!!int" || s.Decode(&i) != nil {
-		w.report(s, path, "must be a whole number, not %q", s.Value)
-		return 0, false
-	}
-	if i < lo || i > hi {
-		w.report(s, path, "%d is out of range (%s)", i, rangeText(lo, hi))
-		return 0, false
-	}
-	return i, true
-}
-
-// rangeText describes an integer range for messages.
-func rangeText(lo, hi int) string {
-	if hi >= maxCount {
-		return fmt.Sprintf("at least %d", lo)
-	}
-	return fmt.Sprintf("%d to %d", lo, hi)
-}
-
-// duration reads a duration (Go syntax or HH:MM:SS) in [lo, hi].
-func (w *walker) duration(n *yaml.Node, path string, lo, hi time.Duration) (time.Duration, bool) {
-	s, ok := w.scalar(n, path, "a duration")
-	if !ok {
-		return 0, false
-	}
-	d, err := ParseDuration(s.Value)
-	if err != nil {
-		w.report(s, path, "%v", err)
-		return 0, false
-	}
-	if d < lo || d > hi {
-		if hi == noMaxDuration {
-			w.report(s, path, "%s is out of range (at least %s)", FormatDuration(d), FormatDuration(lo))
-		} else {
-			w.report(s, path, "%s is out of range (%s to %s)", FormatDuration(d), FormatDuration(lo), FormatDuration(hi))
-		}
-		return 0, false
-	}
-	return d, true
 }
 
 // textList reads a list of single values, each checked by check (when not nil).

@@ -57,37 +57,10 @@ const (
 	// when nothing wakes it (retries come due, leases expire).
 	DefaultPollInterval = time.Second
 	// DefaultTimeout bounds one attempt when the endpoint sets none.
-	DefaultTimeout = 10 * time.Second
-	// DefaultBackoffInitial is the ceiling of the first retry's delay.
-	DefaultBackoffInitial = time.Second
-	// DefaultBackoffMax caps the ceiling of any retry's delay.
-	DefaultBackoffMax = 10 * time.Minute
+	DefaultTimeout = callback.DefaultDeliveryTimeout
 	// maxErrorBody is how much of a refusal's body is kept as the cause.
 	maxErrorBody = 256
 )
-
-// Backoff is exponential backoff with full jitter: the delay before retry n
-// (after the n-th failed attempt) is uniform in [0, min(Max, Initial·2^(n-1))].
-type Backoff struct {
-	Initial time.Duration
-	Max     time.Duration
-}
-
-// Ceiling is the largest delay after the attempts-th failed attempt.
-func (b Backoff) Ceiling(attempts int) time.Duration {
-	c := b.Initial
-	for i := 1; i < attempts && c < b.Max; i++ {
-		c *= 2
-	}
-	return min(c, b.Max)
-}
-
-// Delay is the delay after the attempts-th failed attempt: jitter applied to
-// the ceiling. jitter returns a duration in [0, d].
-func (b Backoff) Delay(attempts int, jitter func(d time.Duration) time.Duration) time.Duration {
-	c := b.Ceiling(attempts)
-	return min(max(jitter(c), 0), c)
-}
 
 // FullJitter is the default jitter: uniform in [0, d].
 func FullJitter(d time.Duration) time.Duration {
@@ -121,8 +94,9 @@ type Config struct {
 	Batch int
 	// PollInterval is the longest the worker sleeps (default DefaultPollInterval).
 	PollInterval time.Duration
-	// Backoff of retries (zero fields: DefaultBackoffInitial, DefaultBackoffMax).
-	Backoff Backoff
+	// Backoff of retries (zero fields: callback.DefaultBackoffInitial,
+	// callback.DefaultBackoffMax).
+	Backoff callback.Backoff
 	// Lease is how long a claimed message stays with the worker (default
 	// callback.DefaultOutboxLease); it must exceed every endpoint's Timeout.
 	Lease time.Duration
@@ -167,10 +141,10 @@ func New(cfg Config) (*Worker, error) {
 		cfg.PollInterval = DefaultPollInterval
 	}
 	if cfg.Backoff.Initial <= 0 {
-		cfg.Backoff.Initial = DefaultBackoffInitial
+		cfg.Backoff.Initial = callback.DefaultBackoffInitial
 	}
 	if cfg.Backoff.Max <= 0 {
-		cfg.Backoff.Max = DefaultBackoffMax
+		cfg.Backoff.Max = callback.DefaultBackoffMax
 	}
 	if cfg.Backoff.Max < cfg.Backoff.Initial {
 		cfg.Backoff.Max = cfg.Backoff.Initial

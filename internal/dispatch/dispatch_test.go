@@ -156,7 +156,7 @@ func (b *testBundle) deliveries(t *testing.T) []callback.OutboxMessage {
 
 func TestBackoff(t *testing.T) {
 	t.Parallel()
-	b := dispatch.Backoff{Initial: time.Second, Max: 10 * time.Second}
+	b := callback.Backoff{Initial: time.Second, Max: 10 * time.Second}
 	for attempts, want := range map[int]time.Duration{0: time.Second, 1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 4: 8 * time.Second, 5: 10 * time.Second, 60: 10 * time.Second} {
 		if got := b.Ceiling(attempts); got != want {
 			t.Errorf("Ceiling(%d) = %s, want %s", attempts, got, want)

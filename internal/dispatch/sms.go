@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/smstemplate"
 	"github.com/holdline/holdline/internal/userdata"
 )
 
@@ -46,29 +47,6 @@ type Notification struct {
 	Text string
 }
 
-// DefaultSMSBody is the body template when the configuration names none.
-const DefaultSMSBody = `{"to": {{json .Contact}}, "text": {{json .Text}}}`
-
-// templateFuncs are the functions a body template may call, besides
-// text/template's own (printf, urlquery, html, eq...):
-//
-//	json V            V as JSON (a quoted, escaped string for text)
-//	formatTime L T    time T in layout L ("15:04", "Mon 2 Jan 15:04")
-//	minutes S         S seconds in whole minutes, rounded up
-var templateFuncs = template.FuncMap{
-	"json": func(v any) (string, error) {
-		b, err := json.Marshal(v)
-		return string(b), err
-	},
-	"formatTime": func(layout string, t time.Time) string { return t.Format(layout) },
-	"minutes":    func(s int64) int64 { return (s + 59) / 60 },
-}
-
-// ParseSMSBody parses an SMS body template; the configuration checks it.
-func ParseSMSBody(body string) (*template.Template, error) {
-	return template.New("sms").Funcs(templateFuncs).Option("missingkey=error").Parse(body)
-}
-
 // renderer renders notifications with the tenants' templates, parsed once.
 type renderer struct {
 	settings *callback.Settings
@@ -90,14 +68,14 @@ func newRenderer(s *callback.Settings) (*renderer, error) {
 
 func (r *renderer) template(body string) (*template.Template, error) {
 	if body == "" {
-		body = DefaultSMSBody
+		body = smstemplate.Default
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if t, ok := r.parsed[body]; ok {
 		return t, nil
 	}
-	t, err := ParseSMSBody(body)
+	t, err := smstemplate.Parse(body)
 	if err != nil {
 		return nil, err
 	}

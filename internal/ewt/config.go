@@ -41,10 +41,13 @@ const (
 
 // Limits of the original product's sample-array parameters.
 const (
-	maxSamplesLimit       = 36161
-	maxSamplesMultiplier  = 42740
-	maxMultiplicationPcnt = 200
+	maxSamplesLimit      = 36161
+	maxSamplesMultiplier = 42740
 )
+
+// MaxMultiplicationFactor is the largest Config.MultiplicationFactor, in
+// percent; the domain's table of setting ranges states it for queues.
+const MaxMultiplicationFactor = 200
 
 // Config configures the estimation of one queue; callback.EWTSettings map onto it (Estimator,
 // DefaultHandleTime, DefaultAgents, MultiplicationFactor, Median), the other fields keep their
@@ -159,8 +162,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ewt: SmoothingAnswers %d is negative", c.SmoothingAnswers)
 	case c.AgentSmoothingAnswers < 0:
 		return fmt.Errorf("ewt: AgentSmoothingAnswers %d is negative", c.AgentSmoothingAnswers)
-	case c.MultiplicationFactor < 0 || c.MultiplicationFactor > maxMultiplicationPcnt:
-		return fmt.Errorf("ewt: MultiplicationFactor %d is out of range (0 to %d)", c.MultiplicationFactor, maxMultiplicationPcnt)
+	case c.MultiplicationFactor < 0 || c.MultiplicationFactor > MaxMultiplicationFactor:
+		return fmt.Errorf("ewt: MultiplicationFactor %d is out of range (0 to %d)", c.MultiplicationFactor, MaxMultiplicationFactor)
 	case c.MinSamples < 2 || c.MinSamples > maxSamplesLimit:
 		return fmt.Errorf("ewt: MinSamples %d is out of range (2 to %d)", c.MinSamples, maxSamplesLimit)
 	case c.MaxSamples < c.MinSamples || c.MaxSamples > maxSamplesLimit:

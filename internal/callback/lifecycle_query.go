@@ -105,7 +105,7 @@ func findInformation(t *Tenant, q *Queue, f Found, options []FindOption) []Varia
 		v := ""
 		switch o {
 		case "Status":
-			v = f.Interaction.Status()
+			v = f.Status()
 		case "ScriptNumber":
 			if q != nil {
 				v = variableValue(q.SegmentVariables(t.Segment(f.Segment)), "SCRIPTNUMBER")

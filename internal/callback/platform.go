@@ -3,8 +3,9 @@
 // (SOAP, JSON, console) calls — three parts with one job each over one
 // store and one clock: the Lifecycle (the requests that create and move
 // interactions), the QueueManager (each queue's timed work) and Delivery
-// (launches and outbox messages handed out). It knows no XML, HTTP or SQL:
-// it takes a Store and a Clock, so the simulator can run it in virtual time.
+// (launches and outbox messages handed out). It knows no XML, HTTP or SQL,
+// and spells no payload: it takes a Store, a Clock and an Encoder (the JSON
+// of internal/payload), so the simulator can run it in virtual time.
 package callback
 
 import (

@@ -15,7 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
 )
@@ -137,7 +137,7 @@ func runDialer(ctx context.Context, f dialerFlags, logw io.Writer) error {
 // job is one launch to dial, with its outcome already drawn (so a seeded
 // run is reproducible whatever the timing of the lines).
 type job struct {
-	l callback.LaunchPayload
+	l payload.Launch
 	o outcome
 }
 
@@ -224,9 +224,9 @@ func (d *dialer) api(ctx context.Context, path string, body, answer any) error {
 	return json.Unmarshal(raw, answer)
 }
 
-func (d *dialer) claim(ctx context.Context) ([]callback.LaunchPayload, error) {
+func (d *dialer) claim(ctx context.Context) ([]payload.Launch, error) {
 	var out struct {
-		Launches []callback.LaunchPayload `json:"launches"`
+		Launches []payload.Launch `json:"launches"`
 	}
 	err := d.api(ctx, "/api/v1/launches/claim", map[string]any{
 		"tenant": d.f.tenant, "queue": d.f.queue, "max": d.f.max, "waitSeconds": d.f.wait.Seconds(),
@@ -234,7 +234,7 @@ func (d *dialer) claim(ctx context.Context) ([]callback.LaunchPayload, error) {
 	return out.Launches, err
 }
 
-func (d *dialer) ack(ctx context.Context, l callback.LaunchPayload) error {
+func (d *dialer) ack(ctx context.Context, l payload.Launch) error {
 	var out map[string]any
 	return d.api(ctx, "/api/v1/launches/"+l.Key+"/ack", map[string]any{"tenant": l.Tenant}, &out)
 }
@@ -258,7 +258,7 @@ func (d *dialer) dial(j job) {
 }
 
 // report tells the platform, through the PTK, what happened to launch l.
-func (d *dialer) report(ctx context.Context, l callback.LaunchPayload, o outcome) error {
+func (d *dialer) report(ctx context.Context, l payload.Launch, o outcome) error {
 	id := "InteractionId=" + l.InteractionID
 	tenant := "Tenant=" + l.Tenant
 	switch o {

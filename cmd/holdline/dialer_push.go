@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/webhook"
 )
 
@@ -61,7 +61,7 @@ func (d *dialer) receive(w http.ResponseWriter, r *http.Request, jobs chan<- job
 			return
 		}
 	}
-	var l callback.LaunchPayload
+	var l payload.Launch
 	if err := json.Unmarshal(body, &l); err != nil || l.Key == "" {
 		http.Error(w, "not a launch", http.StatusBadRequest)
 		return

@@ -19,6 +19,7 @@ import (
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
 	"github.com/holdline/holdline/internal/dispatch"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/reload"
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
@@ -149,7 +150,8 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 
 	metrics := telemetry.New(version)
 	store := metrics.InstrumentStore(st)
-	platform, err := callback.New(callback.Deps{Store: store, Clock: clock.System{}, Settings: settings, Node: f.node, Logger: log})
+	platform, err := callback.New(callback.Deps{Store: store, Clock: clock.System{}, Settings: settings, Node: f.node, Logger: log,
+		Encoder: payload.Encoder{}})
 	if err != nil {
 		return err
 	}

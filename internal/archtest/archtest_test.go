@@ -19,7 +19,7 @@ import (
 // where it is used, and the domain can be split behind them (issue #10).
 func TestFrontsDoNotNameThePlatformType(t *testing.T) {
 	t.Parallel()
-	for _, dir := range []string{"../ptk", "../restapi", "../sim", "../dispatch", "../server"} {
+	for _, dir := range []string{"../ptk", "../restapi", "../sim", "../dispatch", "../server", "../payload"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
 			t.Fatal(err)

@@ -25,6 +25,8 @@ type core struct {
 	settings *Settings
 	node     int
 	log      *slog.Logger
+	// encoder spells the outbox's messages (events_encoder.go).
+	encoder Encoder
 
 	// health follows whether the store can write (health.go).
 	health storeHealth

@@ -2,7 +2,6 @@ package callback
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -151,7 +150,7 @@ func EventTable() []EventRule {
 	return out
 }
 
-// Notification names, as NotificationEvent.Notification spells them.
+// Notification kinds (Notice.Kind).
 const (
 	notifyConfirmation = "confirmation"
 	notifyReminder     = "reminder"
@@ -171,31 +170,33 @@ func (c *core) emit(ctx context.Context, tx Tx, change *stateChange) error {
 	}
 	it := change.it
 	if t.subscribed(typ) {
-		data := CallbackEvent{
-			Callback: ViewOf(it),
-			Change: ChangeView{Seq: change.seq, From: change.from, To: it.State, Event: change.ev, Reason: change.reason,
-				Method: originOf(ctx).Method, RequestID: originOf(ctx).RequestID},
+		o := originOf(ctx)
+		e := CallbackChange{
+			Callback: it,
+			Change: Record{Seq: change.seq, From: change.from, To: it.State, Event: change.ev, Reason: change.reason,
+				Method: o.Method, RequestID: o.RequestID},
 		}
 		switch typ {
 		case EventLaunched, EventConnected:
-			data.Attempt = it.Attempts.Total + 1
-			data.LaunchKey = LaunchKey(it.ID, data.Attempt)
+			e.Attempt = it.Attempts.Total + 1
+			e.LaunchKey = LaunchKey(it.ID, e.Attempt)
 		case EventRescheduled:
 			if change.ev == EvAttemptRetry {
-				data.Cause, data.Attempt, data.RetryAt = "retry", it.Attempts.Total, utcPtr(it.DueAt)
+				e.Cause, e.Attempt, e.RetryAt = "retry", it.Attempts.Total, it.DueAt
 			} else {
-				data.Cause, data.PreviousAppointmentTime = "appointment", utcPtr(change.appointment)
+				e.Cause, e.PreviousAppointmentTime = "appointment", change.appointment
 			}
 		case EventFailed:
-			data.Attempt = it.Attempts.Total
-			data.Result = it.Result
-			if data.Result == "" {
-				data.Result = it.State.Report()
+			e.Attempt = it.Attempts.Total
+			e.Result = it.Result
+			if e.Result == "" {
+				e.Result = it.State.Report()
 			}
 		case EventCancelled:
-			data.CancelledBy = change.reason
+			e.CancelledBy = change.reason
 		}
-		err := c.write(ctx, tx, t, message{typ: typ, key: "ev-" + strconv.FormatInt(change.seq, 10), interactionID: it.ID, data: data})
+		err := c.write(ctx, tx, t, message{typ: typ, key: "ev-" + strconv.FormatInt(change.seq, 10), interactionID: it.ID,
+			encode: func(h MessageHeader) ([]byte, error) { return c.encoder.Event(h, &e) }})
 		if err != nil {
 			return err
 		}
@@ -244,7 +245,8 @@ type message struct {
 	key           string
 	interactionID string
 	precondition  string
-	data          any
+	// encode spells the message for one destination (its header names it).
+	encode func(h MessageHeader) ([]byte, error)
 	// due is when it is sent (zero: now); deadline caps its expiry.
 	due, deadline time.Time
 }
@@ -256,7 +258,7 @@ func (c *core) write(ctx context.Context, tx Tx, t *Tenant, m message) error {
 		m.due = now
 	}
 	for _, d := range t.destinations(m.typ) {
-		body, err := json.Marshal(Envelope{ID: m.key, Type: m.typ, Time: now, Tenant: t.Name, Webhook: d.webhook, Data: m.data})
+		body, err := m.encode(MessageHeader{Key: m.key, Type: m.typ, Time: now, Tenant: t.Name, Webhook: d.webhook})
 		if err != nil {
 			return fmt.Errorf("event %s: %w", m.typ, err)
 		}
@@ -281,17 +283,16 @@ func (c *core) confirm(ctx context.Context, tx Tx, t *Tenant, it *Interaction) e
 	if !t.Notifications.Confirmation || !t.subscribed(NotificationConfirmation) {
 		return nil
 	}
-	data := NotificationEvent{Notification: notifyConfirmation, Callback: ViewOf(it)}
+	n := &Notice{Kind: notifyConfirmation, Callback: it}
 	if q := t.Queue(it.Queue); q != nil && it.Type == TypeASAP {
 		w, err := c.view.remainingWait(ctx, tx, t, q, it)
 		if err != nil {
 			return err
 		}
-		s := seconds64(w)
-		data.EWTSeconds = &s
+		n.EWT, n.HasEWT = w, true
 	}
 	return c.write(ctx, tx, t, message{typ: NotificationConfirmation, key: it.ID + "/confirmation",
-		interactionID: it.ID, precondition: string(StatePendingCallback), data: data})
+		interactionID: it.ID, precondition: string(StatePendingCallback), encode: c.notification(n)})
 }
 
 // remind writes the reminder of a scheduled callback booked further ahead
@@ -307,7 +308,7 @@ func (c *core) remind(ctx context.Context, tx Tx, t *Tenant, it *Interaction) er
 	at := it.AppointmentTime.UTC().Format(time.RFC3339Nano)
 	return c.write(ctx, tx, t, message{typ: NotificationReminder, key: it.ID + "/reminder@" + at, interactionID: it.ID,
 		precondition: string(StatePendingCallback) + "@" + at,
-		data:         NotificationEvent{Notification: notifyReminder, Callback: ViewOf(it)},
+		encode:       c.notification(&Notice{Kind: notifyReminder, Callback: it}),
 		due:          it.AppointmentTime.Add(-lead), deadline: it.AppointmentTime})
 }
 
@@ -320,7 +321,12 @@ func (c *core) finalAttempt(ctx context.Context, tx Tx, t *Tenant, q *Queue, it 
 	key := LaunchKey(it.ID, attempt)
 	return c.write(ctx, tx, t, message{typ: NotificationFinalAttempt, key: key + "/finalAttempt", interactionID: it.ID,
 		precondition: launchedPrecondition(attempt),
-		data:         NotificationEvent{Notification: notifyFinalAttempt, Callback: ViewOf(it), Attempt: attempt}})
+		encode:       c.notification(&Notice{Kind: notifyFinalAttempt, Callback: it, Attempt: attempt})})
+}
+
+// notification encodes n for each destination.
+func (c *core) notification(n *Notice) func(h MessageHeader) ([]byte, error) {
+	return func(h MessageHeader) ([]byte, error) { return c.encoder.Notification(h, n) }
 }
 
 func launchedPrecondition(attempt int) string {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/status"
 )
 
@@ -107,7 +108,7 @@ func TestALifecycleWritesItsEventsInOrder(t *testing.T) {
 
 	// The pushed launch: the same object a claim answers, keyed by attempt.
 	push := ms[4]
-	var l callback.LaunchPayload
+	var l payload.Launch
 	if err := json.Unmarshal(push.Payload, &l); err != nil {
 		t.Fatal(err)
 	}
@@ -141,8 +142,8 @@ func TestALifecycleWritesItsEventsInOrder(t *testing.T) {
 
 	// The payload: the envelope, the callback and the change, per webhook.
 	var env struct {
-		callback.Envelope
-		Data callback.CallbackEvent `json:"data"`
+		payload.Envelope
+		Data payload.CallbackEvent `json:"data"`
 	}
 	if err := json.Unmarshal(ms[7].Payload, &env); err != nil {
 		t.Fatal(err)
@@ -254,7 +255,7 @@ func TestAClaimCancelsWhatIsNoLongerWanted(t *testing.T) {
 	all := outbox(t, b, "Site")
 	requireSummary(t, since(all, len(all)-3), "webhook/all callback.rescheduled", "webhook/all notification.reminder", "sms notification.reminder")
 	var ev struct {
-		Data callback.CallbackEvent `json:"data"`
+		Data payload.CallbackEvent `json:"data"`
 	}
 	if err := json.Unmarshal(all[len(all)-3].Payload, &ev); err != nil || ev.Data.Cause != "appointment" ||
 		ev.Data.PreviousAppointmentTime == nil || !ev.Data.PreviousAppointmentTime.Equal(appt) {
@@ -327,7 +328,7 @@ func TestARetryIsRescheduledAndTheLastAttemptAnnounced(t *testing.T) {
 		"webhook/all notification.finalAttempt", "sms notification.finalAttempt",
 		"webhook/all callback.failed", "webhook/ends callback.failed")
 	var failed struct {
-		Data callback.CallbackEvent `json:"data"`
+		Data payload.CallbackEvent `json:"data"`
 	}
 	if err := json.Unmarshal(ms[len(ms)-1].Payload, &failed); err != nil {
 		t.Fatal(err)
@@ -370,13 +371,13 @@ func TestModeChangesAreAnnounced(t *testing.T) {
 	ms := outbox(t, b, "Site")
 	requireSummary(t, ms, "webhook/all queue.modeChanged", "webhook/ends queue.modeChanged", "webhook/all queue.modeChanged", "webhook/ends queue.modeChanged")
 	var first, second struct {
-		Data callback.ModeEvent `json:"data"`
+		Data payload.ModeEvent `json:"data"`
 	}
 	if json.Unmarshal(ms[0].Payload, &first) != nil || json.Unmarshal(ms[2].Payload, &second) != nil {
 		t.Fatal("payloads")
 	}
-	if first.Data != (callback.ModeEvent{Queue: "Main", Mode: callback.ModePurge, ModeStatus: "Manual", PreviousMode: callback.ModeNormal, By: "jane"}) ||
-		second.Data != (callback.ModeEvent{Queue: "Main", Mode: callback.ModeNormal, PreviousMode: callback.ModePurge, PreviousModeStatus: "Manual", By: "jane"}) {
+	if first.Data != (payload.ModeEvent{Queue: "Main", Mode: callback.ModePurge, ModeStatus: "Manual", PreviousMode: callback.ModeNormal, By: "jane"}) ||
+		second.Data != (payload.ModeEvent{Queue: "Main", Mode: callback.ModeNormal, PreviousMode: callback.ModePurge, PreviousModeStatus: "Manual", By: "jane"}) {
 		t.Fatalf("mode events: %+v, %+v", first.Data, second.Data)
 	}
 	// A manual mode that ends by itself is announced by the tick.
@@ -390,7 +391,7 @@ func TestModeChangesAreAnnounced(t *testing.T) {
 	ms = outbox(t, b, "Site")
 	requireSummary(t, since(ms, 4), "webhook/all queue.modeChanged", "webhook/ends queue.modeChanged", "webhook/all queue.modeChanged", "webhook/ends queue.modeChanged")
 	var ended struct {
-		Data callback.ModeEvent `json:"data"`
+		Data payload.ModeEvent `json:"data"`
 	}
 	if json.Unmarshal(ms[6].Payload, &ended) != nil || ended.Data.Mode != callback.ModeNormal || ended.Data.PreviousMode != callback.ModeStandby || ended.Data.By != "" {
 		t.Fatalf("end of a manual mode: %s", ms[6].Payload)
@@ -415,7 +416,8 @@ func (failingTx) OutboxInsert(context.Context, *callback.OutboxMessage) error { 
 func TestAnEventIsPartOfItsChange(t *testing.T) {
 	t.Parallel()
 	b := setup(t, settingsFrom(t, integrated))
-	p, err := callback.New(callback.Deps{Store: failingOutbox{b.store}, Clock: b.clock, Settings: b.platform.Settings(), Node: 7})
+	p, err := callback.New(callback.Deps{Store: failingOutbox{b.store}, Clock: b.clock, Settings: b.platform.Settings(), Node: 7,
+		Encoder: payload.Encoder{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,6 +436,17 @@ func TestAnEventIsPartOfItsChange(t *testing.T) {
 	// The tenant without subscribers does not touch the outbox.
 	if _, err := failing.AddCallback(b.ctx, callback.AddParams{Tenant: "Quiet", Segment: "S", Contact: "12345"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The domain spells no wire format: a platform built without an encoder
+// (internal/payload's) is refused with a message that says so.
+func TestAPlatformNeedsAnEncoder(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	p, err := callback.New(callback.Deps{Store: b.store, Clock: b.clock, Settings: b.settings, Node: 1})
+	if p != nil || err == nil || !strings.Contains(err.Error(), "encoder is required") {
+		t.Fatalf("New without an encoder = %v, %v", p, err)
 	}
 }
 

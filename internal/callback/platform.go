@@ -3,8 +3,9 @@
 // (SOAP, JSON, console) calls — three parts with one job each over one
 // store and one clock: the Lifecycle (the requests that create and move
 // interactions), the QueueManager (each queue's timed work) and Delivery
-// (launches and outbox messages handed out). It knows no XML, HTTP or SQL:
-// it takes a Store and a Clock, so the simulator can run it in virtual time.
+// (launches and outbox messages handed out). It knows no XML, HTTP or SQL,
+// and spells no payload: it takes a Store, a Clock and an Encoder (the JSON
+// of internal/payload), so the simulator can run it in virtual time.
 package callback
 
 import (
@@ -28,6 +29,10 @@ type Deps struct {
 	Node int
 	// Logger receives the platform's structured logs; default slog.Default().
 	Logger *slog.Logger
+	// Encoder spells events, notifications and pushed launches as the
+	// outbox stores them; required: the wire formats live at the edge
+	// (internal/payload's Encoder), which the domain does not import.
+	Encoder Encoder
 }
 
 // Platform is the callback platform: its three parts, sharing one store,
@@ -54,6 +59,9 @@ func New(d Deps) (*Platform, error) {
 	if d.Settings == nil {
 		return nil, errors.New("callback: settings are required")
 	}
+	if d.Encoder == nil {
+		return nil, errors.New("callback: an encoder is required (payload.Encoder{} from internal/payload)")
+	}
 	if !ValidNode(d.Node) {
 		return nil, fmt.Errorf("callback: node %d is outside 0-9999", d.Node)
 	}
@@ -63,7 +71,7 @@ func New(d Deps) (*Platform, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	c := &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger}
+	c := &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger, encoder: d.Encoder}
 	qm := &QueueManager{core: c, queues: newQueueStates(d.Settings)}
 	c.view = qm
 	return &Platform{core: c, Lifecycle: &Lifecycle{core: c, qm: qm}, QueueManager: qm, Delivery: &Delivery{core: c}}, nil

@@ -6,7 +6,6 @@ package callback
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -210,7 +209,7 @@ func (qm *QueueManager) push(ctx context.Context, tx Tx, t *Tenant, q *Queue, it
 			return err
 		}
 	}
-	body, err := json.Marshal(order.Payload())
+	body, err := qm.encoder.Launch(&order)
 	if err != nil {
 		return fmt.Errorf("launch %s: %w", l.Key, err)
 	}

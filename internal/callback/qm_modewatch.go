@@ -81,13 +81,14 @@ func (qm *QueueManager) announceMode(ctx context.Context, tx Tx, t *Tenant, q *Q
 	if err != nil {
 		return err
 	}
-	data := ModeEvent{Queue: q.Name, Mode: mode, ModeStatus: why, PreviousMode: before.mode, PreviousModeStatus: before.status, By: by}
+	e := &ModeAnnouncement{Queue: q.Name, Mode: mode, Status: why, PreviousMode: before.mode, PreviousModeStatus: before.status, By: by}
 	if o != nil && why == ModeStatusManual {
-		data.Until = utcPtr(o.Until)
+		e.Until = o.Until
 	}
 	qm.log.InfoContext(ctx, "operation mode changed", "tenant", t.Name, "queue", q.Name, "mode", mode, "modeStatus", why,
 		"previous", before.mode)
-	return qm.write(ctx, tx, t, message{typ: EventModeChanged, key: "mode-" + strconv.FormatInt(seq, 10), data: data})
+	return qm.write(ctx, tx, t, message{typ: EventModeChanged, key: "mode-" + strconv.FormatInt(seq, 10),
+		encode: func(h MessageHeader) ([]byte, error) { return qm.encoder.ModeChanged(h, e) }})
 }
 
 // watchModes announces the mode changes that time brought (schedules,

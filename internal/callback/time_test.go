@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/platformtest"
 )
 
@@ -32,7 +33,7 @@ func TestATransactionHasOneTime(t *testing.T) {
 	t.Parallel()
 	b := platformtest.New(t, platformtest.Options{Settings: settingsFrom(t, integrated), Start: start})
 	clk := &ticking{Fake: b.Clock, at: start}
-	p, err := callback.New(callback.Deps{Store: b.Store, Clock: clk, Settings: b.Settings(), Node: 2})
+	p, err := callback.New(callback.Deps{Store: b.Store, Clock: clk, Settings: b.Settings(), Node: 2, Encoder: payload.Encoder{}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
 	"github.com/holdline/holdline/internal/dispatch"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/webhook"
 )
@@ -203,7 +204,7 @@ func TestADeliveryIsSignedAndKeyed(t *testing.T) {
 		r.header.Get(webhook.HeaderIdempotencyKey) != ms[0].Key || r.header.Get(webhook.HeaderAttempt) != "1" || string(r.body) != string(ms[0].Payload) {
 		t.Fatalf("request %s %v %s", r.method, r.header, r.body)
 	}
-	var env callback.Envelope
+	var env payload.Envelope
 	if err := json.Unmarshal(r.body, &env); err != nil || env.Type != callback.EventRegistered || env.Webhook != "crm" {
 		t.Fatalf("body %s", r.body)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/smstemplate"
 	"github.com/holdline/holdline/internal/userdata"
 )
@@ -103,10 +104,10 @@ func (r *renderer) render(m *callback.OutboxMessage, sms *callback.SMSGateway) (
 // notification reads the template's data from m's payload.
 func (r *renderer) notification(m *callback.OutboxMessage) (*Notification, error) {
 	var env struct {
-		ID     string                     `json:"id"`
-		Type   callback.EventType         `json:"type"`
-		Tenant string                     `json:"tenant"`
-		Data   callback.NotificationEvent `json:"data"`
+		ID     string                    `json:"id"`
+		Type   callback.EventType        `json:"type"`
+		Tenant string                    `json:"tenant"`
+		Data   payload.NotificationEvent `json:"data"`
 	}
 	if err := json.Unmarshal(m.Payload, &env); err != nil {
 		return nil, fmt.Errorf("the notification cannot be read: %w", err)

@@ -18,6 +18,7 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/server"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
@@ -256,7 +257,8 @@ func (b *Bundle) startOn(t T, st callback.Store) {
 	if b.opts.Wrap != nil {
 		b.Store = b.opts.Wrap(st)
 	}
-	p, err := callback.New(callback.Deps{Store: b.Store, Clock: b.Clock, Settings: b.opts.Settings, Node: b.opts.Node, Logger: b.opts.Logger})
+	p, err := callback.New(callback.Deps{Store: b.Store, Clock: b.Clock, Settings: b.opts.Settings, Node: b.opts.Node, Logger: b.opts.Logger,
+		Encoder: payload.Encoder{}})
 	if err != nil {
 		t.Fatalf("new platform: %v", err)
 	}

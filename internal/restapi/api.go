@@ -17,6 +17,7 @@ import (
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/strictjson"
 	"github.com/holdline/holdline/internal/userdata"
@@ -297,73 +298,9 @@ func (a *API) updateUserData(ctx context.Context, r *http.Request) (int, any, er
 	return http.StatusOK, interactionJSON(ctx, it, nil), nil
 }
 
-// Interaction is the JSON form of an interaction.
-type Interaction struct {
-	ID                 string                   `json:"id"`
-	Tenant             string                   `json:"tenant"`
-	Segment            string                   `json:"segment"`
-	Queue              string                   `json:"queue"`
-	Type               callback.InteractionType `json:"type"`
-	State              callback.State           `json:"state"`
-	Status             string                   `json:"status"`
-	Final              bool                     `json:"final"`
-	Contact            string                   `json:"contact,omitempty"`
-	ExternalTrackingID string                   `json:"externalTrackingId,omitempty"`
-	SourceApplication  string                   `json:"sourceApplication,omitempty"`
-	ClientID           string                   `json:"clientId,omitempty"`
-	AppointmentTime    *time.Time               `json:"appointmentTime,omitempty"`
-	QueuedAt           *time.Time               `json:"queuedAt,omitempty"`
-	DueAt              *time.Time               `json:"dueAt,omitempty"`
-	Attempts           callback.Attempts        `json:"attempts"`
-	Result             string                   `json:"result,omitempty"`
-	LinkedID           string                   `json:"linkedId,omitempty"`
-	UserData           userdata.List            `json:"userData"`
-	CreatedAt          time.Time                `json:"createdAt"`
-	UpdatedAt          time.Time                `json:"updatedAt"`
-	History            []Record                 `json:"history,omitempty"`
-}
-
-// Record is the JSON form of a history record.
-type Record struct {
-	Seq       int64          `json:"seq"`
-	At        time.Time      `json:"at"`
-	From      callback.State `json:"from"`
-	To        callback.State `json:"to"`
-	Event     callback.Event `json:"event"`
-	Reason    string         `json:"reason,omitempty"`
-	Method    string         `json:"method,omitempty"`
-	RequestID string         `json:"requestId,omitempty"`
-	Detail    string         `json:"detail,omitempty"`
-}
-
 // interactionJSON is the JSON view of it (with its history when given), as
-// the request's principal may see it: the contact masked without the
-// contacts permission.
-func interactionJSON(ctx context.Context, it *callback.Interaction, hist []callback.Record) Interaction {
-	out := Interaction{
-		ID: it.ID, Tenant: it.Tenant, Segment: it.Segment, Queue: it.Queue, Type: it.Type,
-		State: it.State, Status: it.State.Report(), Final: it.State.Final(), Contact: access.From(ctx).Contact(it.Contact),
-		ExternalTrackingID: it.ExternalTrackingID, SourceApplication: it.SourceApplication,
-		ClientID: it.ClientID, AppointmentTime: timePtr(it.AppointmentTime), QueuedAt: timePtr(it.QueuedAt),
-		DueAt: timePtr(it.DueAt), Attempts: it.Attempts, Result: it.Result, LinkedID: it.LinkedID,
-		UserData: it.UserData, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
-	}
-	if out.UserData == nil {
-		out.UserData = userdata.List{}
-	}
-	for _, r := range hist {
-		out.History = append(out.History, Record{
-			Seq: r.Seq, At: r.At, From: r.From, To: r.To, Event: r.Event, Reason: r.Reason,
-			Method: r.Method, RequestID: r.RequestID, Detail: r.Detail,
-		})
-	}
-	return out
-}
-
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
+// the request's principal may see it: the type as the PTK spells it, the
+// contact masked without the contacts permission.
+func interactionJSON(ctx context.Context, it *callback.Interaction, hist []callback.Record) payload.Interaction {
+	return payload.InteractionOf(it, payload.View{Types: payload.PTKTypes, Contact: access.From(ctx).Contact, History: hist})
 }

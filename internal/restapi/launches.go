@@ -11,6 +11,7 @@ import (
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/status"
 )
 
@@ -55,7 +56,7 @@ type claimRequest struct {
 
 // claimAnswer is the answer of a claim.
 type claimAnswer struct {
-	Launches []callback.LaunchPayload `json:"launches"`
+	Launches []payload.Launch `json:"launches"`
 }
 
 func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, error) {
@@ -100,9 +101,9 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 			return 0, nil, err
 		}
 		if len(orders) > 0 || wait <= 0 {
-			out := claimAnswer{Launches: make([]callback.LaunchPayload, len(orders))}
+			out := claimAnswer{Launches: make([]payload.Launch, len(orders))}
 			for i := range orders {
-				out.Launches[i] = orders[i].Payload()
+				out.Launches[i] = payload.LaunchOf(&orders[i])
 			}
 			return http.StatusOK, out, nil
 		}
@@ -116,7 +117,7 @@ func (a *API) claimLaunches(ctx context.Context, r *http.Request) (int, any, err
 			wait = 0 // the server is shutting down
 		case <-ctx.Done():
 			recheck.Stop()
-			return http.StatusOK, claimAnswer{Launches: []callback.LaunchPayload{}}, nil // the client is gone
+			return http.StatusOK, claimAnswer{Launches: []payload.Launch{}}, nil // the client is gone
 		}
 		recheck.Stop()
 	}
@@ -235,8 +236,8 @@ func (a *API) listDeliveries(ctx context.Context, r *http.Request) (int, any, er
 	showPayload := access.From(ctx).Can(access.Contacts)
 	for i, m := range ms {
 		d := Delivery{ID: m.ID, Destination: m.Destination, Key: m.Key, Type: m.Type, InteractionID: m.InteractionID,
-			State: m.State, Attempts: m.Attempts, CreatedAt: m.CreatedAt.UTC(), NextAt: timePtr(m.NextAt),
-			ExpiresAt: timePtr(m.ExpiresAt), SettledAt: timePtr(m.SettledAt), LastError: m.LastError, PayloadHidden: !showPayload}
+			State: m.State, Attempts: m.Attempts, CreatedAt: m.CreatedAt.UTC(), NextAt: payload.UTC(m.NextAt),
+			ExpiresAt: payload.UTC(m.ExpiresAt), SettledAt: payload.UTC(m.SettledAt), LastError: m.LastError, PayloadHidden: !showPayload}
 		if showPayload {
 			d.Payload = json.RawMessage(m.Payload)
 			if !json.Valid(d.Payload) {

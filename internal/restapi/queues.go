@@ -8,6 +8,7 @@ import (
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/payload"
 )
 
 // The queue resources: a queue's live state, its operation mode, and the
@@ -75,7 +76,7 @@ func (a *API) getQueue(ctx context.Context, r *http.Request) (int, any, error) {
 }
 
 func manualJSON(o *callback.ModeOverride) *ManualMode {
-	return &ManualMode{Mode: o.Mode, SetAt: o.SetAt, Until: timePtr(o.Until), By: o.By}
+	return &ManualMode{Mode: o.Mode, SetAt: o.SetAt, Until: payload.UTC(o.Until), By: o.By}
 }
 
 func secs(d time.Duration) int64 { return int64(d.Round(time.Second) / time.Second) }

@@ -17,6 +17,7 @@ import (
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/platformtest"
 	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/restapi"
@@ -117,7 +118,7 @@ func (b *testBundle) launched(t *testing.T, tenant, segment, contact string) *ca
 }
 
 type claimAnswer struct {
-	Launches []callback.LaunchPayload `json:"launches"`
+	Launches []payload.Launch `json:"launches"`
 }
 
 func TestTheAPIIsOpenWithoutTokens(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
+	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/status"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
@@ -52,7 +53,7 @@ func newPlatformSide(ctx context.Context, sc *Scenario, dir string, start time.T
 	}
 	ps.clk = clock.NewFake(start)
 	p, err := callback.New(callback.Deps{Store: ps.store, Clock: ps.clk, Settings: settings, Node: 1,
-		Logger: slog.New(slog.DiscardHandler)})
+		Logger: slog.New(slog.DiscardHandler), Encoder: payload.Encoder{}})
 	if err == nil {
 		err = p.Start(ctx)
 	}

@@ -12,7 +12,10 @@ import (
 // Settings is the whole configuration the domain runs on: the tenants with
 // their segments and queues. The config package builds it from YAML; tests
 // and the simulator may build it in Go (NewTenant, NewSegment, NewQueue);
-// Validate (settings.go) holds every rule it must meet.
+// Validate (settings.go) holds every rule it must meet. Whoever builds
+// settings validates them (config does, for every file); New does not, so
+// that tests can run the platform on shapes no file can express (a tenant
+// without segments) to check the answers to them.
 type Settings struct {
 	Tenants []*Tenant
 }

@@ -318,6 +318,11 @@ type call struct {
 	Operation string         `json:"operation"`
 	Args      map[string]any `json:"args"`
 	Expect    *int           `json:"expect"`
+	// Check, Save and RetrySeconds are read by the driver of the generated
+	// stacks (generated_test.go); the script clients read them themselves.
+	Check        map[string]string `json:"check"`
+	Save         map[string]string `json:"save"`
+	RetrySeconds float64           `json:"retry_seconds"`
 }
 
 func readCalls(t *testing.T) []call {
@@ -379,9 +384,19 @@ var mustAnswer = map[string]int{
 	"AddInteraction":    107000,
 }
 
-func checkResults(t *testing.T, name string, w *wsdlInfo, calls []call, results []result) {
+// checkResults checks a client's results on the SOAP versions it supports
+// (both when none is named).
+func checkResults(t *testing.T, name string, w *wsdlInfo, calls []call, results []result, versions ...string) {
 	t.Helper()
-	for _, version := range []string{"1.1", "1.2"} {
+	if len(versions) == 0 {
+		versions = []string{"1.1", "1.2"}
+	}
+	for _, r := range results {
+		if !slices.Contains(versions, r.SOAP) {
+			t.Errorf("%s: a result on SOAP %q, which it does not support", name, r.SOAP)
+		}
+	}
+	for _, version := range versions {
 		seen := map[string]bool{}
 		queuedUnknown := false
 		for _, r := range results {

@@ -1,0 +1,557 @@
+package interop
+
+// TestGeneratedClients (issue #13) runs four more SOAP stacks, each with a
+// client generated at test time from the WSDL the real binary serves: gSOAP
+// (C++), JAX-WS RI (Java), Mono's ASMX proxies (C#) and suds (Python). Each
+// stack's program is a thin executor of calls: it reads one call a line on
+// stdin, makes it through its generated proxy (typed arguments in, typed
+// answer out) and prints the answer as its generated types hold it. The script
+// — calls.json, its placeholders, expected codes, checks and saved values —
+// is run here, once for every stack (driver.go), so the eight stacks of this
+// package make the same calls and are held to the same answers.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// stack is one SOAP stack whose client is generated from the served WSDL.
+type stack struct {
+	name     string
+	versions []string // the SOAP versions it supports
+	// exception is the type a SOAP fault surfaces as in the stack.
+	exception string
+	// check says whether the stack's tools are installed.
+	check func() error
+	// build generates and compiles the client into dir, and answers the
+	// command that runs its executor.
+	build func(ctx context.Context, dir, wsdlURL string) (func(ctx context.Context) *exec.Cmd, error)
+	// xmlArgs says the executor takes each call's arguments as the request
+	// element in XML, which it reads into the generated request type (gSOAP:
+	// C++ has no reflection to fill its types from JSON), and answers the
+	// XResult as its generated type writes it back.
+	xmlArgs bool
+}
+
+// TestGeneratedClients runs every generated stack against one `holdline serve`.
+func TestGeneratedClients(t *testing.T) {
+	srv := startServer(t, buildHoldline(t), t.TempDir())
+	wsdlURL := srv.base + "/ptk?wsdl"
+	w := fetchWSDL(t, wsdlURL)
+	calls := readCalls(t)
+	for i, s := range generatedStacks {
+		t.Run(s.name, func(t *testing.T) {
+			need(t, s.name, s.check())
+			start := time.Now()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			run, err := s.build(ctx, t.TempDir(), wsdlURL)
+			if err != nil {
+				t.Fatalf("%s: generating the client from %s: %v", s.name, wsdlURL, err)
+			}
+			built := time.Since(start)
+			d := &driver{t: t, stack: s, w: w, calls: calls, runIndex: 3 + i}
+			results := d.run(ctx, run)
+			checkResults(t, s.name, w, calls, results, s.versions...)
+			t.Logf("%s: generated and compiled in %v, %d calls in %v", s.name, built.Round(time.Millisecond),
+				len(results), (time.Since(start) - built).Round(time.Millisecond))
+			if t.Failed() {
+				t.Logf("server log:\n%s", srv.Logs())
+			}
+		})
+	}
+}
+
+// ---- The protocol between the driver and an executor (one JSON object a line).
+
+// execCall is a call the driver sends: an operation with its arguments in the
+// WSDL's canonical shape (or the request element, for xmlArgs stacks), or the
+// bad request (Oversized: a GetVersion whose ClientId is over 1 MiB, which the
+// server answers with a Client / Sender fault).
+type execCall struct {
+	SOAP      string         `json:"soap"`
+	Operation string         `json:"operation"`
+	Args      map[string]any `json:"args,omitempty"`
+	XML       string         `json:"xml,omitempty"`
+	Oversized bool           `json:"oversized,omitempty"`
+}
+
+// execAnswer is an executor's answer to one call: the port it called and the
+// XResult its proxy returned (Result, or ResultXML as the generated type
+// serializes it), or the fault as the stack surfaced it, or another error.
+type execAnswer struct {
+	Port      string          `json:"port"`
+	Result    json.RawMessage `json:"result"`
+	ResultXML string          `json:"result_xml"`
+	Exception string          `json:"exception"`
+	FaultCode string          `json:"fault_code"`
+	Fault     string          `json:"fault"`
+	Error     string          `json:"error"`
+}
+
+// ---- The driver: calls.json run through one executor.
+
+type driver struct {
+	t        *testing.T
+	stack    stack
+	w        *wsdlInfo
+	calls    []call
+	runIndex int // makes $RUN unique to the stack
+
+	in     io.Writer
+	out    *bufio.Scanner
+	stderr bytes.Buffer
+}
+
+// run starts the executor, makes the calls of calls.json on each SOAP
+// version the stack supports, checks the bad request's fault, and answers
+// one result for every call, as the script clients print them.
+func (d *driver) run(ctx context.Context, command func(context.Context) *exec.Cmd) []result {
+	t := d.t
+	cmd := command(ctx)
+	cmd.Stderr = &d.stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", d.stack.name, err)
+	}
+	d.in, d.out = in, bufio.NewScanner(out)
+	d.out.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	var results []result
+	for vi, version := range d.stack.versions {
+		results = append(results, d.runVersion(version, vi+1)...)
+		d.badRequest(version)
+	}
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("%s: the executor ended with %v\nstderr:\n%s", d.stack.name, err, d.stderr.Bytes())
+	}
+	return results
+}
+
+// send makes one call and reads its answer.
+func (d *driver) send(c execCall) (execAnswer, error) {
+	line, err := json.Marshal(c)
+	if err != nil {
+		return execAnswer{}, err
+	}
+	if _, err := d.in.Write(append(line, '\n')); err != nil {
+		return execAnswer{}, fmt.Errorf("write to the executor: %w (stderr: %s)", err, d.stderr.Bytes())
+	}
+	if !d.out.Scan() {
+		return execAnswer{}, fmt.Errorf("the executor answered nothing: %v (stderr: %s)", d.out.Err(), d.stderr.Bytes())
+	}
+	var a execAnswer
+	dec := json.NewDecoder(bytes.NewReader(d.out.Bytes()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
+		return execAnswer{}, fmt.Errorf("the executor answered %q: %w", d.out.Bytes(), err)
+	}
+	return a, nil
+}
+
+var placeholder = regexp.MustCompile(`\$([A-Z][A-Z0-9_]*)`)
+
+// fill replaces the $NAME placeholders of every string in v.
+func fill(v any, names map[string]string) (any, error) {
+	switch v := v.(type) {
+	case string:
+		var missing error
+		s := placeholder.ReplaceAllStringFunc(v, func(m string) string {
+			val, ok := names[m[1:]]
+			if !ok {
+				missing = fmt.Errorf("placeholder %s is not set (yet)", m)
+			}
+			return val
+		})
+		return s, missing
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			y, err := fill(x, names)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = y
+		}
+		return out, nil
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			y, err := fill(x, names)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = y
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// runVersion makes every call of calls.json on one SOAP version.
+func (d *driver) runVersion(version string, index int) []result {
+	names := map[string]string{
+		"RUN":      fmt.Sprintf("%d%d%06d", d.runIndex, index, time.Now().UnixMilli()%1000000),
+		"TOMORROW": time.Now().UTC().AddDate(0, 0, 1).Format("2006-01-02") + "T12:00:00Z",
+	}
+	var results []result
+	for step, c := range d.calls {
+		r := result{Client: d.stack.name, SOAP: version, Operation: &c.Operation, Step: &step}
+		fail := func(format string, args ...any) {
+			if r.Fault == nil {
+				msg := fmt.Sprintf(format, args...)
+				r.Fault = &msg
+			}
+		}
+		answer, port, err := d.call(version, c, names)
+		if port != "" {
+			r.Port = &port
+		}
+		if err != nil {
+			fail("%v", err)
+			results = append(results, r)
+			continue
+		}
+		if code, ok := statusCode(answer); ok {
+			r.Code = &code
+		} else {
+			fail("the answer has no ResultCode nor Header.Status.Code: %v", answer)
+		}
+		if checks, err := fill(toAny(c.Check), names); err != nil {
+			fail("%v", err)
+		} else {
+			for _, dotted := range slices.Sorted(maps.Keys(c.Check)) {
+				want := checks.(map[string]any)[dotted]
+				if got, _ := wireText(pick(answer, dotted)); got != want {
+					fail("%s = %q, want %q", dotted, got, want)
+				}
+			}
+		}
+		for name, dotted := range c.Save {
+			if v, ok := wireText(pick(answer, dotted)); ok && v != "" {
+				names[name] = v
+			} else {
+				fail("the answer has no %s to save as $%s", dotted, name)
+			}
+		}
+		results = append(results, r)
+	}
+	return results
+}
+
+// call makes one call of calls.json, repeating it while it answers another
+// code than expected, for retry_seconds at most.
+func (d *driver) call(version string, c call, names map[string]string) (answer any, port string, err error) {
+	filled, err := fill(toAny(c.Args), names)
+	if err != nil {
+		return nil, "", err
+	}
+	ec := execCall{SOAP: version, Operation: c.Operation}
+	if d.stack.xmlArgs {
+		ec.XML = requestXML(c.Operation, filled.(map[string]any))
+	} else {
+		ec.Args = filled.(map[string]any)
+	}
+	deadline := time.Now().Add(time.Duration(c.RetrySeconds * float64(time.Second)))
+	for {
+		a, err := d.send(ec)
+		if err != nil {
+			return nil, "", err
+		}
+		switch {
+		case a.Exception != "":
+			return nil, a.Port, fmt.Errorf("%s %s: %s", a.Exception, a.FaultCode, a.Fault)
+		case a.Error != "":
+			return nil, a.Port, errors.New(a.Error)
+		}
+		answer, err := decodeAnswer(a)
+		if err != nil {
+			return nil, a.Port, err
+		}
+		code, _ := statusCode(answer)
+		if c.Expect == nil || code == *c.Expect || !time.Now().Before(deadline) {
+			return answer, a.Port, nil
+		}
+		// The Queue Manager ticks every second: poll it, with a deadline.
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// badRequest sends a GetVersion whose ClientId is over the server's 1 MiB
+// limit: the server answers a Client (SOAP 1.1) or Sender (SOAP 1.2) fault,
+// which the stack must surface as its fault exception, with the reason.
+func (d *driver) badRequest(version string) {
+	t := d.t
+	a, err := d.send(execCall{SOAP: version, Operation: "GetVersion", Oversized: true})
+	if err != nil {
+		t.Errorf("%s SOAP %s bad request: %v", d.stack.name, version, err)
+		return
+	}
+	wantCode := map[string]string{"1.1": "Client", "1.2": "Sender"}[version]
+	_, local, _ := strings.Cut(a.FaultCode, ":")
+	if local == "" {
+		local = a.FaultCode
+	}
+	if a.Exception != d.stack.exception || local != wantCode || !strings.Contains(a.Fault, "larger than 1048576 bytes") {
+		t.Errorf("%s SOAP %s bad request: exception %q, fault code %q, reason %q; want %s, %s, the request body is larger than 1048576 bytes (error %q)",
+			d.stack.name, version, a.Exception, a.FaultCode, a.Fault, d.stack.exception, wantCode, a.Error)
+	}
+}
+
+// ---- Values.
+
+// toAny turns a typed value of calls.json back into plain JSON values.
+func toAny(v any) any {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	var out any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// decodeAnswer reads an executor's XResult into plain JSON values: objects,
+// lists, and strings or json.Numbers.
+func decodeAnswer(a execAnswer) (any, error) {
+	if a.ResultXML != "" {
+		return xmlToAny(a.ResultXML)
+	}
+	dec := json.NewDecoder(bytes.NewReader(a.Result))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("the executor's result %s: %w", a.Result, err)
+	}
+	if v == nil {
+		return nil, errors.New("the proxy returned no result")
+	}
+	return v, nil
+}
+
+// statusCode is the answer's ResultCode, or its Header.Status.Code.
+func statusCode(answer any) (int, bool) {
+	v := pick(answer, "ResultCode")
+	if v == nil {
+		v = pick(answer, "Header.Status.Code")
+	}
+	s, ok := wireText(v)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+// pick follows a dotted path: attributes are keys like elements; in a list
+// the first item is taken, or item N.
+func pick(v any, dotted string) any {
+	for _, seg := range strings.Split(dotted, ".") {
+		if n, err := strconv.Atoi(seg); err == nil {
+			switch l := v.(type) {
+			case []any:
+				if n < len(l) {
+					v = l[n]
+				} else {
+					v = nil
+				}
+			default:
+				if n != 0 {
+					v = nil
+				}
+			}
+			continue
+		}
+		if l, ok := v.([]any); ok {
+			if len(l) == 0 {
+				return nil
+			}
+			v = l[0]
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[seg]
+	}
+	return v
+}
+
+// wireText is a value as calls.json writes it: an xs:dateTime as
+// yyyy-mm-ddTHH:mm:ssZ, whatever offset or fraction the stack printed.
+func wireText(v any) (string, bool) {
+	var s string
+	switch v := v.(type) {
+	case nil:
+		return "", false
+	case string:
+		s = v
+	case json.Number:
+		s = v.String()
+	case bool:
+		s = strconv.FormatBool(v)
+	default:
+		return fmt.Sprint(v), true
+	}
+	if ts, err := time.Parse(time.RFC3339Nano, s); err == nil && len(s) >= len("2006-01-02T15:04:05Z") {
+		return ts.UTC().Format("2006-01-02T15:04:05Z"), true
+	}
+	return s, true
+}
+
+// ---- XML, for the stacks that take and give it (gSOAP).
+
+const ptkNS = "urn:holdline:ptk"
+
+// requestXML writes an operation's request element from arguments in the
+// WSDL's canonical shape: a map is an element's children, a list repeats the
+// element.
+func requestXML(op string, args map[string]any) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<ptk:%s xmlns:ptk="%s">`, op, ptkNS)
+	writeChildren(&b, args)
+	fmt.Fprintf(&b, `</ptk:%s>`, op)
+	return b.String()
+}
+
+// writeChildren writes m's entries sorted by name: Go maps keep no order,
+// and gSOAP's deserializers take a sequence's elements in any order.
+func writeChildren(b *strings.Builder, m map[string]any) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		writeElement(b, k, m[k])
+	}
+}
+
+func writeElement(b *strings.Builder, name string, v any) {
+	switch v := v.(type) {
+	case []any:
+		for _, x := range v {
+			writeElement(b, name, x)
+		}
+	case map[string]any:
+		fmt.Fprintf(b, "<ptk:%s>", name)
+		writeChildren(b, v)
+		fmt.Fprintf(b, "</ptk:%s>", name)
+	default:
+		fmt.Fprintf(b, "<ptk:%s>", name)
+		xml.EscapeText(b2w{b}, []byte(fmt.Sprint(v)))
+		fmt.Fprintf(b, "</ptk:%s>", name)
+	}
+}
+
+type b2w struct{ b *strings.Builder }
+
+func (w b2w) Write(p []byte) (int, error) { return w.b.Write(p) }
+
+// xmlToAny reads an XResult element: its attributes and child elements become
+// keys, repeated children a list, a leaf its text.
+func xmlToAny(s string) (any, error) {
+	dec := xml.NewDecoder(strings.NewReader(s))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("the executor's result XML: %w", err)
+		}
+		if start, ok := tok.(xml.StartElement); ok {
+			return readElement(dec, start)
+		}
+	}
+}
+
+func readElement(dec *xml.Decoder, start xml.StartElement) (any, error) {
+	m := map[string]any{}
+	var text strings.Builder
+	add := func(k string, v any) {
+		switch old := m[k].(type) {
+		case nil:
+			m[k] = v
+		case []any:
+			m[k] = append(old, v)
+		default:
+			m[k] = []any{old, v}
+		}
+	}
+	for _, a := range start.Attr {
+		if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" || a.Name.Space == "http://www.w3.org/2001/XMLSchema-instance" {
+			continue
+		}
+		add(a.Name.Local, a.Value)
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			v, err := readElement(dec, tok)
+			if err != nil {
+				return nil, err
+			}
+			add(tok.Name.Local, v)
+		case xml.CharData:
+			text.Write(tok)
+		case xml.EndElement:
+			if len(m) == 0 {
+				return text.String(), nil
+			}
+			return m, nil
+		}
+	}
+}
+
+// ---- Helpers for the stacks' builds.
+
+// runTool runs a generator or compiler in dir and fails with its output.
+func runTool(ctx context.Context, dir, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// lookPaths checks that every tool is on PATH.
+func lookPaths(names ...string) error {
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyFile copies one of this package's files into dir.
+func copyFile(name, dir string) error {
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dir+"/"+name, raw, 0o644)
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 )
 
 // generatedStacks are the stacks TestGeneratedClients runs, each generating
@@ -23,6 +24,30 @@ var generatedStacks = []stack{
 		build: func(_ context.Context, _, wsdlURL string) (func(context.Context) *exec.Cmd, error) {
 			return func(ctx context.Context) *exec.Cmd {
 				return exec.CommandContext(ctx, zeepPython, "suds_exec.py", wsdlURL)
+			}, nil
+		},
+	},
+	{
+		name: "mono", versions: []string{"1.1", "1.2"},
+		exception: "System.Web.Services.Protocols.SoapException",
+		check:     func() error { return lookPaths("wsdl", "mcs", "mono") }, // Debian package mono-devel
+		// Two ASMX proxies, as .NET's wsdl.exe makes them: one a protocol.
+		build: func(ctx context.Context, dir, wsdlURL string) (func(context.Context) *exec.Cmd, error) {
+			if err := copyFile("mono_exec.cs", dir); err != nil {
+				return nil, err
+			}
+			for _, step := range [][]string{
+				{"wsdl", "-nologo", "-protocol:SOAP", "-n:Ptk11", "-out:Ptk11.cs", wsdlURL},
+				{"wsdl", "-nologo", "-protocol:SOAP12", "-n:Ptk12", "-out:Ptk12.cs", wsdlURL},
+				{"mcs", "-nologo", "-out:exec.exe", "-r:System.Web.Services.dll", "-r:System.Web.Extensions.dll",
+					"-r:System.Xml.dll", "Ptk11.cs", "Ptk12.cs", "mono_exec.cs"},
+			} {
+				if err := runTool(ctx, dir, step[0], step[1:]...); err != nil {
+					return nil, err
+				}
+			}
+			return func(ctx context.Context) *exec.Cmd {
+				return exec.CommandContext(ctx, "mono", filepath.Join(dir, "exec.exe"))
 			}, nil
 		},
 	},

@@ -3,7 +3,9 @@ package interop
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 )
@@ -51,4 +53,42 @@ var generatedStacks = []stack{
 			}, nil
 		},
 	},
+	{
+		name: "jaxws", versions: []string{"1.1", "1.2"},
+		exception: "javax.xml.ws.soap.SOAPFaultException",
+		check: func() error {
+			if err := lookPaths("wsimport", "javac", "java"); err != nil {
+				return err
+			}
+			_, err := os.Stat(jaxwsLib + "/jaxws-rt.jar") // Debian package jaxws
+			return err
+		},
+		// wsimport -extension: without it wsimport drops the SOAP 1.2 port
+		// ("uses a non-standard SOAP 1.2 binding").
+		build: func(ctx context.Context, dir, wsdlURL string) (func(context.Context) *exec.Cmd, error) {
+			src, classes := filepath.Join(dir, "src"), filepath.Join(dir, "classes")
+			if err := errors.Join(os.Mkdir(src, 0o755), os.Mkdir(classes, 0o755), copyFile("JaxwsExec.java", src)); err != nil {
+				return nil, err
+			}
+			if err := runTool(ctx, dir, "wsimport", "-quiet", "-extension", "-Xnocompile", "-d", src, "-p", "ptk", wsdlURL); err != nil {
+				return nil, err
+			}
+			sources, err := filepath.Glob(filepath.Join(src, "ptk", "*.java"))
+			if err != nil || len(sources) == 0 {
+				return nil, fmt.Errorf("wsimport generated no Java sources in %s: %v", src, err)
+			}
+			javac := append([]string{"-nowarn", "-encoding", "UTF-8", "-cp", jaxwsLib + "/*", "-d", classes,
+				filepath.Join(src, "JaxwsExec.java")}, sources...)
+			if err := runTool(ctx, dir, "javac", javac...); err != nil {
+				return nil, err
+			}
+			return func(ctx context.Context) *exec.Cmd {
+				return exec.CommandContext(ctx, "java", "-cp", classes+":"+jaxwsLib+"/*", "JaxwsExec")
+			}, nil
+		},
+	},
 }
+
+// jaxwsLib holds the JAX-WS RI's jars (Debian package jaxws): wsimport's
+// code compiles and runs against them, since JDK 11 and later lack JAX-WS.
+const jaxwsLib = "/usr/share/jaxws/lib"

@@ -2,8 +2,7 @@
 // test generates the client from the served WSDL (`wsimport -extension
 // -Xnocompile -p ptk`: -extension keeps the SOAP 1.2 port) and compiles it
 // with this file. It reads calls on stdin, one JSON object a line: {"soap",
-// "operation", "args"} (or "oversized": a GetVersion whose ClientId is over the
-// server's 1 MiB limit), fills the generated JAXB types from the arguments by
+// "operation", "args"}, fills the generated JAXB types from the arguments by
 // their annotations, calls the port's method, and answers one JSON line:
 // {"port", "result"} with the XResult the port returned, or {"port",
 // "exception", "fault_code", "fault"} for a SOAP fault, or {"port", "error"}.
@@ -68,9 +67,6 @@ public class JaxwsExec {
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> args = call.containsKey("args") ? (Map<String, Object>) call.get("args") : Map.of();
-                if (call.containsKey("oversized")) {
-                    args = Map.of("data", Map.of("Options", Map.of("ClientId", "x".repeat(1100 * 1024))));
-                }
                 Method method = find(port, (String) call.get("operation"));
                 Type[] types = method.getGenericParameterTypes();
                 Object[] values = new Object[types.length];

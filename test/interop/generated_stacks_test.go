@@ -23,8 +23,8 @@ var generatedStacks = []stack{
 			return nil
 		},
 		// suds builds its types and proxy from the WSDL when it starts.
-		build: func(_ context.Context, _, wsdlURL string) (func(context.Context) *exec.Cmd, error) {
-			return func(ctx context.Context) *exec.Cmd {
+		build: func(_ context.Context, _, wsdlURL string, _ *wsdlInfo) (executor, error) {
+			return func(ctx context.Context, _ string) *exec.Cmd {
 				return exec.CommandContext(ctx, zeepPython, "suds_exec.py", wsdlURL)
 			}, nil
 		},
@@ -34,7 +34,7 @@ var generatedStacks = []stack{
 		exception: "System.Web.Services.Protocols.SoapException",
 		check:     func() error { return lookPaths("wsdl", "mcs", "mono") }, // Debian package mono-devel
 		// Two ASMX proxies, as .NET's wsdl.exe makes them: one a protocol.
-		build: func(ctx context.Context, dir, wsdlURL string) (func(context.Context) *exec.Cmd, error) {
+		build: func(ctx context.Context, dir, wsdlURL string, _ *wsdlInfo) (executor, error) {
 			if err := copyFile("mono_exec.cs", dir); err != nil {
 				return nil, err
 			}
@@ -48,7 +48,7 @@ var generatedStacks = []stack{
 					return nil, err
 				}
 			}
-			return func(ctx context.Context) *exec.Cmd {
+			return func(ctx context.Context, _ string) *exec.Cmd {
 				return exec.CommandContext(ctx, "mono", filepath.Join(dir, "exec.exe"))
 			}, nil
 		},
@@ -65,7 +65,7 @@ var generatedStacks = []stack{
 		},
 		// wsimport -extension: without it wsimport drops the SOAP 1.2 port
 		// ("uses a non-standard SOAP 1.2 binding").
-		build: func(ctx context.Context, dir, wsdlURL string) (func(context.Context) *exec.Cmd, error) {
+		build: func(ctx context.Context, dir, wsdlURL string, _ *wsdlInfo) (executor, error) {
 			src, classes := filepath.Join(dir, "src"), filepath.Join(dir, "classes")
 			if err := errors.Join(os.Mkdir(src, 0o755), os.Mkdir(classes, 0o755), copyFile("JaxwsExec.java", src)); err != nil {
 				return nil, err
@@ -82,7 +82,7 @@ var generatedStacks = []stack{
 			if err := runTool(ctx, dir, "javac", javac...); err != nil {
 				return nil, err
 			}
-			return func(ctx context.Context) *exec.Cmd {
+			return func(ctx context.Context, _ string) *exec.Cmd {
 				return exec.CommandContext(ctx, "java", "-cp", classes+":"+jaxwsLib+"/*", "JaxwsExec")
 			}, nil
 		},

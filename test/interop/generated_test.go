@@ -39,8 +39,8 @@ type stack struct {
 	// check says whether the stack's tools are installed.
 	check func() error
 	// build generates and compiles the client into dir, and answers the
-	// command that runs its executor.
-	build func(ctx context.Context, dir, wsdlURL string) (func(ctx context.Context) *exec.Cmd, error)
+	// command that runs its executor for the port of a SOAP version.
+	build func(ctx context.Context, dir, wsdlURL string, w *wsdlInfo) (executor, error)
 	// xmlArgs says the executor takes each call's arguments as the request
 	// element in XML, which it reads into the generated request type (gSOAP:
 	// C++ has no reflection to fill its types from JSON), and answers the
@@ -60,7 +60,7 @@ func TestGeneratedClients(t *testing.T) {
 			start := time.Now()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			run, err := s.build(ctx, t.TempDir(), wsdlURL)
+			run, err := s.build(ctx, t.TempDir(), wsdlURL, w)
 			if err != nil {
 				t.Fatalf("%s: generating the client from %s: %v", s.name, wsdlURL, err)
 			}
@@ -77,18 +77,29 @@ func TestGeneratedClients(t *testing.T) {
 	}
 }
 
+// executor is the command that runs a stack's executor for one SOAP version.
+type executor func(ctx context.Context, version string) *exec.Cmd
+
 // ---- The protocol between the driver and an executor (one JSON object a line).
 
 // execCall is a call the driver sends: an operation with its arguments in the
-// WSDL's canonical shape (or the request element, for xmlArgs stacks), or the
-// bad request (Oversized: a GetVersion whose ClientId is over 1 MiB, which the
-// server answers with a Client / Sender fault).
+// WSDL's canonical shape, or the request element for xmlArgs stacks.
 type execCall struct {
 	SOAP      string         `json:"soap"`
 	Operation string         `json:"operation"`
 	Args      map[string]any `json:"args,omitempty"`
 	XML       string         `json:"xml,omitempty"`
-	Oversized bool           `json:"oversized,omitempty"`
+}
+
+// newCall is the call of op with args, in the form the stack takes.
+func (d *driver) newCall(version, op string, args map[string]any) execCall {
+	c := execCall{SOAP: version, Operation: op}
+	if d.stack.xmlArgs {
+		c.XML = requestXML(op, args)
+	} else {
+		c.Args = args
+	}
+	return c
 }
 
 // execAnswer is an executor's answer to one call: the port it called and the
@@ -113,41 +124,54 @@ type driver struct {
 	calls    []call
 	runIndex int // makes $RUN unique to the stack
 
-	in     io.Writer
+	cmd    *exec.Cmd
+	in     io.WriteCloser
 	out    *bufio.Scanner
 	stderr bytes.Buffer
 }
 
-// run starts the executor, makes the calls of calls.json on each SOAP
-// version the stack supports, checks the bad request's fault, and answers
-// one result for every call, as the script clients print them.
-func (d *driver) run(ctx context.Context, command func(context.Context) *exec.Cmd) []result {
+// run makes the calls of calls.json on each SOAP version the stack
+// supports, each through an executor started for that version's port, then
+// the bad request; it answers one result for every call, as the script
+// clients print them.
+func (d *driver) run(ctx context.Context, command executor) []result {
+	var results []result
+	for vi, version := range d.stack.versions {
+		d.start(ctx, command, version)
+		results = append(results, d.runVersion(version, vi+1)...)
+		d.badRequest(version)
+		d.stop()
+	}
+	return results
+}
+
+// start starts the executor for a SOAP version.
+func (d *driver) start(ctx context.Context, command executor, version string) {
 	t := d.t
-	cmd := command(ctx)
-	cmd.Stderr = &d.stderr
-	in, err := cmd.StdinPipe()
+	d.cmd = command(ctx, version)
+	d.stderr.Reset()
+	d.cmd.Stderr = &d.stderr
+	in, err := d.cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := cmd.StdoutPipe()
+	out, err := d.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	if err := d.cmd.Start(); err != nil {
 		t.Fatalf("%s: %v", d.stack.name, err)
 	}
 	d.in, d.out = in, bufio.NewScanner(out)
 	d.out.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	var results []result
-	for vi, version := range d.stack.versions {
-		results = append(results, d.runVersion(version, vi+1)...)
-		d.badRequest(version)
+}
+
+// stop closes the executor's input, which ends it.
+func (d *driver) stop() {
+	d.in.Close()
+	if err := d.cmd.Wait(); err != nil {
+		d.t.Errorf("%s: the executor ended with %v\nstderr:\n%s", d.stack.name, err, d.stderr.Bytes())
 	}
-	in.Close()
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("%s: the executor ended with %v\nstderr:\n%s", d.stack.name, err, d.stderr.Bytes())
-	}
-	return results
 }
 
 // send makes one call and reads its answer.
@@ -268,12 +292,7 @@ func (d *driver) call(version string, c call, names map[string]string) (answer a
 	if err != nil {
 		return nil, "", err
 	}
-	ec := execCall{SOAP: version, Operation: c.Operation}
-	if d.stack.xmlArgs {
-		ec.XML = requestXML(c.Operation, filled.(map[string]any))
-	} else {
-		ec.Args = filled.(map[string]any)
-	}
+	ec := d.newCall(version, c.Operation, filled.(map[string]any))
 	deadline := time.Now().Add(time.Duration(c.RetrySeconds * float64(time.Second)))
 	for {
 		a, err := d.send(ec)
@@ -304,7 +323,8 @@ func (d *driver) call(version string, c call, names map[string]string) (answer a
 // which the stack must surface as its fault exception, with the reason.
 func (d *driver) badRequest(version string) {
 	t := d.t
-	a, err := d.send(execCall{SOAP: version, Operation: "GetVersion", Oversized: true})
+	big := map[string]any{"data": map[string]any{"Options": map[string]any{"ClientId": strings.Repeat("x", 1100<<10)}}}
+	a, err := d.send(d.newCall(version, "GetVersion", big))
 	if err != nil {
 		t.Errorf("%s SOAP %s bad request: %v", d.stack.name, version, err)
 		return

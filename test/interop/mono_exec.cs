@@ -2,8 +2,7 @@
 // generates two ASMX proxies from the served WSDL — `wsdl -protocol:SOAP
 // -n:Ptk11` and `wsdl -protocol:SOAP12 -n:Ptk12` — and compiles them with this
 // file (mcs). It reads calls on stdin, one JSON object a line: {"soap",
-// "operation", "args"} (or "oversized": a GetVersion whose ClientId is over the
-// server's 1 MiB limit), fills the generated request types from the arguments
+// "operation", "args"}, fills the generated request types from the arguments
 // by their XML serialization attributes, calls the proxy's method, and answers
 // one JSON line: {"port", "result"} with the XResult the proxy returned, or
 // {"port", "exception", "fault_code", "fault"} for a SOAP fault, or {"port",
@@ -40,10 +39,6 @@ public static class MonoExec
             try
             {
                 var callArgs = call.ContainsKey("args") ? (Dictionary<string, object>)call["args"] : new Dictionary<string, object>();
-                if (call.ContainsKey("oversized"))
-                {
-                    callArgs = Map("data", Map("Options", Map("ClientId", new string('x', 1100 * 1024))));
-                }
                 var method = proxy.GetType().GetMethod((string)call["operation"]);
                 if (method == null)
                 {

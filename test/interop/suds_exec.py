@@ -4,8 +4,7 @@
 The suds executor of TestGeneratedClients (generated_test.go): loads the
 PTK WSDL with suds (Debian's python3-suds: run it with /usr/bin/python3),
 which builds its types and service proxy from it, and makes the calls the test
-sends on stdin, one JSON object a line: {"soap", "operation", "args"} (or
-"oversized": a GetVersion whose ClientId is over the server's 1 MiB limit).
+sends on stdin, one JSON object a line: {"soap", "operation", "args"}.
 Answers one JSON line each: {"port", "result"} with the XResult the proxy
 returned, or {"port", "exception", "fault_code", "fault"} for a SOAP fault,
 or {"port", "error"}.
@@ -59,8 +58,6 @@ def main():
             out["error"] = "suds has no SOAP %s" % call["soap"]
         else:
             args = call.get("args") or {}
-            if call.get("oversized"):
-                args = {"data": {"Options": {"ClientId": "x" * (1100 * 1024)}}}
             try:
                 out["result"] = plain(getattr(proxy, call["operation"])(**args))
             except suds.WebFault as f:

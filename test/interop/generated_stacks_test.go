@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 )
 
 // generatedStacks are the stacks TestGeneratedClients runs, each generating
@@ -87,8 +88,54 @@ var generatedStacks = []stack{
 			}, nil
 		},
 	},
+	{
+		name: "gsoap", versions: []string{"1.1", "1.2"},
+		exception: "SOAP_FAULT", // gSOAP's C++ proxies answer an error code, not an exception
+		xmlArgs:   true,
+		check: func() error {
+			if err := lookPaths("wsdl2h", "soapcpp2", "g++"); err != nil {
+				return err
+			}
+			_, err := os.Stat("/usr/include/stdsoap2.h") // Debian package libgsoap-dev
+			return err
+		},
+		build: buildGSOAP,
+	},
 }
 
 // jaxwsLib holds the JAX-WS RI's jars (Debian package jaxws): wsimport's
 // code compiles and runs against them, since JDK 11 and later lack JAX-WS.
 const jaxwsLib = "/usr/share/jaxws/lib"
+
+// buildGSOAP generates the gSOAP client (wsdl2h -Nport: the types and
+// operations prefixed port__), then one build for each SOAP version
+// (soapcpp2 -1 and -2: a wsdl2h proxy sends the version it was generated
+// for, whatever soap_set_version says), each with the proxy of that version's
+// port and the executor, linked with libgsoap++.
+func buildGSOAP(ctx context.Context, dir, wsdlURL string, w *wsdlInfo) (executor, error) {
+	if err := errors.Join(copyFile("gsoap/gsoap_exec.cpp", dir), runTool(ctx, dir, "wsdl2h", "-Nport", "-x", "-o", "ptk.h", wsdlURL)); err != nil {
+		return nil, err
+	}
+	var ops strings.Builder
+	for _, op := range w.operations {
+		fmt.Fprintf(&ops, " OP(%s)", op)
+	}
+	for version, flag := range map[string]string{"1.1": "-1", "1.2": "-2"} {
+		port, vdir := w.ports[version], filepath.Join(dir, "soap"+version)
+		stackH := fmt.Sprintf("#include \"soap%[1]sProxy.h\"\n#include \"%[1]s.nsmap\"\n#define PROXY %[1]sProxy\n#define PORT %[2]q\n#define OPERATIONS%[3]s\n",
+			port, port, ops.String())
+		if err := errors.Join(os.Mkdir(vdir, 0o755), os.WriteFile(filepath.Join(vdir, "gsoap_stack.h"), []byte(stackH), 0o644)); err != nil {
+			return nil, err
+		}
+		if err := runTool(ctx, vdir, "soapcpp2", flag, "-j", "-C", "-x", "-w", "-L", "-I/usr/share/gsoap/import", "../ptk.h"); err != nil {
+			return nil, err
+		}
+		if err := runTool(ctx, vdir, "g++", "-O0", "-w", "-I.", "-o", "exec", "../gsoap_exec.cpp", "soapC.cpp",
+			"soap"+port+"Proxy.cpp", "-lgsoap++"); err != nil {
+			return nil, err
+		}
+	}
+	return func(ctx context.Context, version string) *exec.Cmd {
+		return exec.CommandContext(ctx, filepath.Join(dir, "soap"+version, "exec"))
+	}, nil
+}

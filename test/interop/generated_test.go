@@ -22,6 +22,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -305,7 +306,7 @@ func (d *driver) call(version string, c call, names map[string]string) (answer a
 		case a.Error != "":
 			return nil, a.Port, errors.New(a.Error)
 		}
-		answer, err := decodeAnswer(a)
+		answer, err := decodeAnswer(a, c.Operation)
 		if err != nil {
 			return nil, a.Port, err
 		}
@@ -356,10 +357,18 @@ func toAny(v any) any {
 }
 
 // decodeAnswer reads an executor's XResult into plain JSON values: objects,
-// lists, and strings or json.Numbers.
-func decodeAnswer(a execAnswer) (any, error) {
+// lists, and strings or json.Numbers. An XML answer is the operation's
+// XResponse element: its XResult is taken.
+func decodeAnswer(a execAnswer, op string) (any, error) {
 	if a.ResultXML != "" {
-		return xmlToAny(a.ResultXML)
+		v, err := xmlToAny(a.ResultXML)
+		if err != nil {
+			return nil, err
+		}
+		if r := pick(v, op+"Result"); r != nil {
+			return r, nil
+		}
+		return nil, fmt.Errorf("the answer has no %sResult: %s", op, a.ResultXML)
 	}
 	dec := json.NewDecoder(bytes.NewReader(a.Result))
 	dec.UseNumber()
@@ -567,11 +576,11 @@ func lookPaths(names ...string) error {
 	return nil
 }
 
-// copyFile copies one of this package's files into dir.
+// copyFile copies one of this package's files into dir, under its base name.
 func copyFile(name, dir string) error {
 	raw, err := os.ReadFile(name)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(dir+"/"+name, raw, 0o644)
+	return os.WriteFile(filepath.Join(dir, filepath.Base(name)), raw, 0o644)
 }

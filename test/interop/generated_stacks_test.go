@@ -91,7 +91,7 @@ var generatedStacks = []stack{
 	{
 		name: "gsoap", versions: []string{"1.1", "1.2"},
 		exception: "SOAP_FAULT", // gSOAP's C++ proxies answer an error code, not an exception
-		xmlArgs:   true,
+		flatArgs:  true,
 		check: func() error {
 			if err := lookPaths("wsdl2h", "soapcpp2", "g++"); err != nil {
 				return err

@@ -20,6 +20,11 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +32,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -42,17 +48,21 @@ type stack struct {
 	// build generates and compiles the client into dir, and answers the
 	// command that runs its executor for the port of a SOAP version.
 	build func(ctx context.Context, dir, wsdlURL string, w *wsdlInfo) (executor, error)
-	// xmlArgs says the executor takes each call's arguments as the request
-	// element in XML, which it reads into the generated request type (gSOAP:
-	// C++ has no reflection to fill its types from JSON), and answers the
-	// XResult as its generated type writes it back.
-	xmlArgs bool
+	// flatArgs says the executor takes each call's arguments by dotted path
+	// (gSOAP: C++ has no reflection, nor JSON), and answers the XResponse as
+	// its generated type writes it back, in XML.
+	flatArgs bool
 }
 
-// TestGeneratedClients runs every generated stack against one `holdline serve`.
+// TestGeneratedClients runs every generated stack against one `holdline serve`,
+// through a proxy that records the SOAP version of every request, so that a
+// stack is seen to send each version it claims to.
 func TestGeneratedClients(t *testing.T) {
 	srv := startServer(t, buildHoldline(t), t.TempDir())
-	wsdlURL := srv.base + "/ptk?wsdl"
+	rec := newVersionRecorder(t, srv.base)
+	// The server writes the WSDL's addresses from the request's Host: the
+	// generated clients call the recorder.
+	wsdlURL := rec.URL + "/ptk?wsdl"
 	w := fetchWSDL(t, wsdlURL)
 	calls := readCalls(t)
 	for i, s := range generatedStacks {
@@ -66,7 +76,7 @@ func TestGeneratedClients(t *testing.T) {
 				t.Fatalf("%s: generating the client from %s: %v", s.name, wsdlURL, err)
 			}
 			built := time.Since(start)
-			d := &driver{t: t, stack: s, w: w, calls: calls, runIndex: 3 + i}
+			d := &driver{t: t, stack: s, w: w, calls: calls, runIndex: 3 + i, rec: rec}
 			results := d.run(ctx, run)
 			checkResults(t, s.name, w, calls, results, s.versions...)
 			t.Logf("%s: generated and compiled in %v, %d calls in %v", s.name, built.Round(time.Millisecond),
@@ -81,22 +91,85 @@ func TestGeneratedClients(t *testing.T) {
 // executor is the command that runs a stack's executor for one SOAP version.
 type executor func(ctx context.Context, version string) *exec.Cmd
 
+// versionRecorder is a reverse proxy to the server that tells the SOAP
+// version of every POST from its envelope's namespace and its Content-Type.
+type versionRecorder struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen map[string]int // SOAP version ("1.1", "1.2", or what was wrong) -> requests
+}
+
+func newVersionRecorder(t *testing.T, target string) *versionRecorder {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	r := &versionRecorder{seen: map[string]int{}}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method == http.MethodPost {
+			body, err := io.ReadAll(req.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			req.Body = io.NopCloser(bytes.NewReader(body))
+			r.record(soapVersion(req.Header.Get("Content-Type"), body))
+		}
+		proxy.ServeHTTP(w, req)
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+// soapVersion is a request's SOAP version, when its envelope and its media
+// type agree.
+func soapVersion(contentType string, body []byte) string {
+	media, _, _ := mime.ParseMediaType(contentType)
+	switch {
+	case media == "text/xml" && bytes.Contains(body, []byte("http://schemas.xmlsoap.org/soap/envelope/")):
+		return "1.1"
+	case media == "application/soap+xml" && bytes.Contains(body, []byte("http://www.w3.org/2003/05/soap-envelope")):
+		return "1.2"
+	}
+	return "neither: " + contentType
+}
+
+func (r *versionRecorder) record(version string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen[version]++
+}
+
+func (r *versionRecorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.seen = map[string]int{}
+}
+
+func (r *versionRecorder) versions() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.seen)
+}
+
 // ---- The protocol between the driver and an executor (one JSON object a line).
 
 // execCall is a call the driver sends: an operation with its arguments in the
-// WSDL's canonical shape, or the request element for xmlArgs stacks.
+// WSDL's canonical shape, or by dotted path for flatArgs stacks.
 type execCall struct {
-	SOAP      string         `json:"soap"`
-	Operation string         `json:"operation"`
-	Args      map[string]any `json:"args,omitempty"`
-	XML       string         `json:"xml,omitempty"`
+	SOAP      string            `json:"soap"`
+	Operation string            `json:"operation"`
+	Args      map[string]any    `json:"args,omitempty"`
+	Flat      map[string]string `json:"flat,omitempty"`
 }
 
 // newCall is the call of op with args, in the form the stack takes.
 func (d *driver) newCall(version, op string, args map[string]any) execCall {
 	c := execCall{SOAP: version, Operation: op}
-	if d.stack.xmlArgs {
-		c.XML = requestXML(op, args)
+	if d.stack.flatArgs {
+		c.Flat = map[string]string{}
+		flatten("", args, c.Flat)
 	} else {
 		c.Args = args
 	}
@@ -124,6 +197,7 @@ type driver struct {
 	w        *wsdlInfo
 	calls    []call
 	runIndex int // makes $RUN unique to the stack
+	rec      *versionRecorder
 
 	cmd    *exec.Cmd
 	in     io.WriteCloser
@@ -138,10 +212,14 @@ type driver struct {
 func (d *driver) run(ctx context.Context, command executor) []result {
 	var results []result
 	for vi, version := range d.stack.versions {
+		d.rec.reset()
 		d.start(ctx, command, version)
 		results = append(results, d.runVersion(version, vi+1)...)
 		d.badRequest(version)
 		d.stop()
+		if seen := d.rec.versions(); len(seen) != 1 || seen[version] == 0 {
+			d.t.Errorf("%s SOAP %s: the requests it sent were of SOAP versions %v", d.stack.name, version, seen)
+		}
 	}
 	return results
 }
@@ -452,49 +530,30 @@ func wireText(v any) (string, bool) {
 	return s, true
 }
 
-// ---- XML, for the stacks that take and give it (gSOAP).
+// ---- Flat arguments and XML answers, for gSOAP.
 
-const ptkNS = "urn:holdline:ptk"
-
-// requestXML writes an operation's request element from arguments in the
-// WSDL's canonical shape: a map is an element's children, a list repeats the
-// element.
-func requestXML(op string, args map[string]any) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, `<ptk:%s xmlns:ptk="%s">`, op, ptkNS)
-	writeChildren(&b, args)
-	fmt.Fprintf(&b, `</ptk:%s>`, op)
-	return b.String()
-}
-
-// writeChildren writes m's entries sorted by name: Go maps keep no order,
-// and gSOAP's deserializers take a sequence's elements in any order.
-func writeChildren(b *strings.Builder, m map[string]any) {
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		writeElement(b, k, m[k])
-	}
-}
-
-func writeElement(b *strings.Builder, name string, v any) {
-	switch v := v.(type) {
-	case []any:
-		for _, x := range v {
-			writeElement(b, name, x)
+// flatten writes arguments by dotted path ("data.Tenant"; an item of a list
+// has its index: "UserData.UserDataAssignment.0.Key") into out.
+func flatten(prefix string, v any, out map[string]string) {
+	join := func(k string) string {
+		if prefix == "" {
+			return k
 		}
+		return prefix + "." + k
+	}
+	switch v := v.(type) {
 	case map[string]any:
-		fmt.Fprintf(b, "<ptk:%s>", name)
-		writeChildren(b, v)
-		fmt.Fprintf(b, "</ptk:%s>", name)
+		for k, x := range v {
+			flatten(join(k), x, out)
+		}
+	case []any:
+		for i, x := range v {
+			flatten(join(strconv.Itoa(i)), x, out)
+		}
 	default:
-		fmt.Fprintf(b, "<ptk:%s>", name)
-		xml.EscapeText(b2w{b}, []byte(fmt.Sprint(v)))
-		fmt.Fprintf(b, "</ptk:%s>", name)
+		out[prefix] = fmt.Sprint(v)
 	}
 }
-
-type b2w struct{ b *strings.Builder }
-
-func (w b2w) Write(p []byte) (int, error) { return w.b.Write(p) }
 
 // xmlToAny reads an XResult element: its attributes and child elements become
 // keys, repeated children a list, a leaf its text.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // generatedStacks are the stacks TestGeneratedClients runs, each generating
@@ -120,22 +121,38 @@ func buildGSOAP(ctx context.Context, dir, wsdlURL string, w *wsdlInfo) (executor
 	for _, op := range w.operations {
 		fmt.Fprintf(&ops, " OP(%s)", op)
 	}
-	for version, flag := range map[string]string{"1.1": "-1", "1.2": "-2"} {
-		port, vdir := w.ports[version], filepath.Join(dir, "soap"+version)
-		stackH := fmt.Sprintf("#include \"soap%[1]sProxy.h\"\n#include \"%[1]s.nsmap\"\n#define PROXY %[1]sProxy\n#define PORT %[2]q\n#define OPERATIONS%[3]s\n",
-			port, port, ops.String())
-		if err := errors.Join(os.Mkdir(vdir, 0o755), os.WriteFile(filepath.Join(vdir, "gsoap_stack.h"), []byte(stackH), 0o644)); err != nil {
-			return nil, err
-		}
-		if err := runTool(ctx, vdir, "soapcpp2", flag, "-j", "-C", "-x", "-w", "-L", "-I/usr/share/gsoap/import", "../ptk.h"); err != nil {
-			return nil, err
-		}
-		if err := runTool(ctx, vdir, "g++", "-O0", "-w", "-I.", "-o", "exec", "../gsoap_exec.cpp", "soapC.cpp",
-			"soap"+port+"Proxy.cpp", "-lgsoap++"); err != nil {
-			return nil, err
-		}
+	// The two builds are compiled at once.
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, version := range []string{"1.1", "1.2"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = buildGSOAPVersion(ctx, dir, version, w.ports[version], ops.String())
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return func(ctx context.Context, version string) *exec.Cmd {
 		return exec.CommandContext(ctx, filepath.Join(dir, "soap"+version, "exec"))
 	}, nil
+}
+
+// buildGSOAPVersion builds the executor of one SOAP version in dir/soapV,
+// with the proxy of the version's port.
+func buildGSOAPVersion(ctx context.Context, dir, version, port, ops string) error {
+	vdir := filepath.Join(dir, "soap"+version)
+	stackH := fmt.Sprintf("#include \"soap%[1]sProxy.h\"\n#include \"%[1]s.nsmap\"\n#define PROXY %[1]sProxy\n#define PORT %[1]q\n#define OPERATIONS%[2]s\n",
+		port, ops)
+	if err := errors.Join(os.Mkdir(vdir, 0o755), os.WriteFile(filepath.Join(vdir, "gsoap_stack.h"), []byte(stackH), 0o644)); err != nil {
+		return err
+	}
+	flag := map[string]string{"1.1": "-1", "1.2": "-2"}[version]
+	if err := runTool(ctx, vdir, "soapcpp2", flag, "-j", "-C", "-x", "-w", "-L", "-I/usr/share/gsoap/import", "../ptk.h"); err != nil {
+		return err
+	}
+	return runTool(ctx, vdir, "g++", "-O0", "-w", "-I.", "-o", "exec", "../gsoap_exec.cpp", "soapC.cpp",
+		"soap"+port+"Proxy.cpp", "-lgsoap++")
 }

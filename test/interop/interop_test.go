@@ -2,10 +2,12 @@
 // clients (issue #3, acceptance 3): node-soap (npm soap, pinned in
 // package-lock.json) and zeep (Debian's python3-zeep) load the WSDL the real
 // binary serves and call every operation of it on its SOAP 1.1 and SOAP 1.2
-// bindings, with the calls of calls.json.
+// bindings, with the calls of calls.json. Issue #13 adds four stacks whose
+// clients are generated from that WSDL at test time — gSOAP, JAX-WS RI, Mono
+// and suds (SOAP 1.1 only) — which make the same calls (generated_test.go).
 //
 // Without node and the npm modules, or /usr/bin/python3 with zeep, or
-// xmllint, the tests that need them are skipped; with HOLDLINE_REQUIRE_TOOLS=1
+// xmllint, or a stack's generator and compiler, the tests that need them are skipped; with HOLDLINE_REQUIRE_TOOLS=1
 // (set by `make test`, after scripts/test-deps installed them) they fail.
 package interop
 

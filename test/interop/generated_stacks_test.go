@@ -76,8 +76,11 @@ var generatedStacks = []stack{
 				return nil, err
 			}
 			sources, err := filepath.Glob(filepath.Join(src, "ptk", "*.java"))
-			if err != nil || len(sources) == 0 {
-				return nil, fmt.Errorf("wsimport generated no Java sources in %s: %v", src, err)
+			if err != nil {
+				return nil, fmt.Errorf("list the Java sources wsimport generated: %w", err)
+			}
+			if len(sources) == 0 {
+				return nil, fmt.Errorf("wsimport generated no Java sources in %s", src)
 			}
 			javac := append([]string{"-nowarn", "-encoding", "UTF-8", "-cp", jaxwsLib + "/*", "-d", classes,
 				filepath.Join(src, "JaxwsExec.java")}, sources...)

@@ -274,7 +274,9 @@ func (d *driver) start(ctx context.Context, command executor, version string) {
 
 // stop closes the executor's input, which ends it.
 func (d *driver) stop() {
-	d.in.Close()
+	if err := d.in.Close(); err != nil {
+		d.t.Errorf("%s: closing the executor's input: %v", d.stack.name, err)
+	}
 	if err := d.cmd.Wait(); err != nil {
 		d.t.Errorf("%s: the executor ended with %v\nstderr:\n%s", d.stack.name, err, d.stderr.Bytes())
 	}
@@ -290,7 +292,11 @@ func (d *driver) send(c execCall) (execAnswer, error) {
 		return execAnswer{}, fmt.Errorf("write to the executor: %w (stderr: %s)", err, d.stderr.Bytes())
 	}
 	if !d.out.Scan() {
-		return execAnswer{}, fmt.Errorf("the executor answered nothing: %v (stderr: %s)", d.out.Err(), d.stderr.Bytes())
+		err := d.out.Err()
+		if err == nil {
+			err = io.EOF
+		}
+		return execAnswer{}, fmt.Errorf("the executor answered nothing: %w (stderr: %s)", err, d.stderr.Bytes())
 	}
 	var a execAnswer
 	dec := json.NewDecoder(bytes.NewReader(d.out.Bytes()))

@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,13 +16,9 @@ import (
 var generatedStacks = []stack{
 	{
 		name: "suds", versions: []string{"1.1"}, // suds has no SOAP 1.2 at all
+		install:   "Debian package python3-suds",
 		exception: "suds.WebFault",
-		check: func() error {
-			if out, err := exec.Command(zeepPython, "-c", "import suds").CombinedOutput(); err != nil {
-				return fmt.Errorf("%s cannot import suds (Debian package python3-suds): %w %s", zeepPython, err, bytes.TrimSpace(out))
-			}
-			return nil
-		},
+		check:     func() error { return pythonModule("suds", "python3-suds") },
 		// suds builds its types and proxy from the WSDL when it starts.
 		build: func(_ context.Context, _, wsdlURL string, _ *wsdlInfo) (executor, error) {
 			return func(ctx context.Context, _ string) *exec.Cmd {
@@ -33,8 +28,9 @@ var generatedStacks = []stack{
 	},
 	{
 		name: "mono", versions: []string{"1.1", "1.2"},
+		install:   "Debian package mono-devel",
 		exception: "System.Web.Services.Protocols.SoapException",
-		check:     func() error { return lookPaths("wsdl", "mcs", "mono") }, // Debian package mono-devel
+		check:     func() error { return lookPaths("wsdl", "mcs", "mono") },
 		// Two ASMX proxies, as .NET's wsdl.exe makes them: one a protocol.
 		build: func(ctx context.Context, dir, wsdlURL string, _ *wsdlInfo) (executor, error) {
 			if err := copyFile("mono_exec.cs", dir); err != nil {
@@ -57,12 +53,13 @@ var generatedStacks = []stack{
 	},
 	{
 		name: "jaxws", versions: []string{"1.1", "1.2"},
+		install:   "Debian packages jaxws, libjaxws-java and a JDK",
 		exception: "javax.xml.ws.soap.SOAPFaultException",
 		check: func() error {
 			if err := lookPaths("wsimport", "javac", "java"); err != nil {
 				return err
 			}
-			_, err := os.Stat(jaxwsLib + "/jaxws-rt.jar") // Debian package jaxws
+			_, err := os.Stat(jaxwsLib + "/jaxws-rt.jar")
 			return err
 		},
 		// wsimport -extension: without it wsimport drops the SOAP 1.2 port
@@ -94,13 +91,14 @@ var generatedStacks = []stack{
 	},
 	{
 		name: "gsoap", versions: []string{"1.1", "1.2"},
+		install:   "Debian packages gsoap, libgsoap-dev and g++",
 		exception: "SOAP_FAULT", // gSOAP's C++ proxies answer an error code, not an exception
 		flatArgs:  true,
 		check: func() error {
 			if err := lookPaths("wsdl2h", "soapcpp2", "g++"); err != nil {
 				return err
 			}
-			_, err := os.Stat("/usr/include/stdsoap2.h") // Debian package libgsoap-dev
+			_, err := os.Stat("/usr/include/stdsoap2.h")
 			return err
 		},
 		build: buildGSOAP,

@@ -41,6 +41,8 @@ import (
 type stack struct {
 	name     string
 	versions []string // the SOAP versions it supports
+	// install says what installs the stack's tools.
+	install string
 	// exception is the type a SOAP fault surfaces as in the stack.
 	exception string
 	// check says whether the stack's tools are installed.
@@ -77,7 +79,7 @@ func TestGeneratedClients(t *testing.T) {
 	}
 	for i, s := range generatedStacks {
 		t.Run(s.name, func(t *testing.T) {
-			need(t, s.name, s.check())
+			need(t, s.name+" ("+s.install+")", s.check())
 			b := builds[i]
 			<-b.done
 			if b.err != nil {

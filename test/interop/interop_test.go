@@ -75,9 +75,13 @@ func nodeSoap() error {
 }
 
 // zeep checks /usr/bin/python3 and its zeep.
-func zeep() error {
-	if out, err := exec.Command(zeepPython, "-c", "import zeep").CombinedOutput(); err != nil {
-		return fmt.Errorf("%s cannot import zeep (Debian package python3-zeep): %w %s", zeepPython, err, bytes.TrimSpace(out))
+func zeep() error { return pythonModule("zeep", "python3-zeep") }
+
+// pythonModule checks that /usr/bin/python3 imports module, which the Debian
+// package pkg installs.
+func pythonModule(module, pkg string) error {
+	if out, err := exec.Command(zeepPython, "-c", "import "+module).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s cannot import %s (Debian package %s): %w %s", zeepPython, module, pkg, err, bytes.TrimSpace(out))
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-// The JAX-WS RI executor of TestGeneratedClients (generated_test.go). The
+// The JAX-WS RI executor of TestGeneratedClients (driver_test.go). The
 // test generates the client from the served WSDL (`wsimport -extension
 // -Xnocompile -p ptk`: -extension keeps the SOAP 1.2 port) and compiles it
 // with this file. It reads calls on stdin, one JSON object a line: {"soap",

@@ -1,4 +1,4 @@
-// The Mono executor of TestGeneratedClients (generated_test.go). The test
+// The Mono executor of TestGeneratedClients (driver_test.go). The test
 // generates two ASMX proxies from the served WSDL — `wsdl -protocol:SOAP
 // -n:Ptk11` and `wsdl -protocol:SOAP12 -n:Ptk12` — and compiles them with this
 // file (mcs). It reads calls on stdin, one JSON object a line: {"soap",

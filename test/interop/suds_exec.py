@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """suds_exec.py WSDL_URL
 
-The suds executor of TestGeneratedClients (generated_test.go): loads the
+The suds executor of TestGeneratedClients (driver_test.go): loads the
 PTK WSDL with suds (Debian's python3-suds: run it with /usr/bin/python3),
 which builds its types and service proxy from it, and makes the calls the test
 sends on stdin, one JSON object a line: {"soap", "operation", "args"}.

@@ -1,4 +1,4 @@
-// The gSOAP executor of TestGeneratedClients (../generated_test.go; C++
+// The gSOAP executor of TestGeneratedClients (../driver_test.go; C++
 // sources may not sit beside Go files without cgo, hence this folder). The
 // test generates the client from the served WSDL (`wsdl2h -Nport`, then
 // `soapcpp2 -1` or `-2` for the SOAP version: a wsdl2h proxy sends the version

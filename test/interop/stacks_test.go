@@ -11,6 +11,37 @@ import (
 	"sync"
 )
 
+// scriptStacks are the stacks TestMoreClients runs: their scripts are the
+// executors.
+var scriptStacks = []stack{
+	{
+		name: "php", versions: []string{"1.1", "1.2"},
+		install:   "Debian packages php-cli and php-soap",
+		exception: "SoapFault",
+		check: func() error {
+			return exec.Command("php", "-r", "exit(class_exists('SoapClient') ? 0 : 1);").Run()
+		},
+		build: func(_ context.Context, _, wsdlURL string, w *wsdlInfo) (executor, error) {
+			return func(ctx context.Context, version string) *exec.Cmd {
+				return exec.CommandContext(ctx, "php", "php_client.php", wsdlURL, version, w.ports[version])
+			}, nil
+		},
+	},
+	{
+		name: "soaplite", versions: []string{"1.1", "1.2"},
+		install:   "Debian package libsoap-lite-perl",
+		exception: "SOAP::SOM->fault", // SOAP::Lite answers a SOM whose fault is set
+		check:     func() error { return exec.Command("perl", "-MSOAP::Lite", "-e", "1").Run() },
+		// Without the WSDL: the endpoint is the address of the version's port.
+		build: func(_ context.Context, _, wsdlURL string, w *wsdlInfo) (executor, error) {
+			endpoint := strings.TrimSuffix(wsdlURL, "?wsdl")
+			return func(ctx context.Context, version string) *exec.Cmd {
+				return exec.CommandContext(ctx, "perl", "soaplite_client.pl", endpoint, version, w.ports[version])
+			}, nil
+		},
+	},
+}
+
 // generatedStacks are the stacks TestGeneratedClients runs, each generating
 // its client from the served WSDL into a temporary folder, once per run.
 var generatedStacks = []stack{

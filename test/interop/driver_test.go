@@ -2,13 +2,15 @@ package interop
 
 // TestGeneratedClients (issue #13) runs four more SOAP stacks, each with a
 // client generated at test time from the WSDL the real binary serves: gSOAP
-// (C++), JAX-WS RI (Java), Mono's ASMX proxies (C#) and suds (Python). Each
-// stack's program is a thin executor of calls: it reads one call a line on
-// stdin, makes it through its generated proxy (typed arguments in, typed
-// answer out) and prints the answer as its generated types hold it. The script
-// — calls.json, its placeholders, expected codes, checks and saved values —
-// is run here, once for every stack (driver.go), so the eight stacks of this
-// package make the same calls and are held to the same answers.
+// (C++), JAX-WS RI (Java), Mono's ASMX proxies (C#) and suds (Python);
+// TestMoreClients runs PHP's SoapClient and SOAP::Lite. Each stack's program
+// is a thin executor of calls: it reads one call a line on stdin, makes it
+// through its proxy (typed arguments in, typed answer out, for the generated
+// ones) and prints the answer as its types hold it. The script — calls.json,
+// its placeholders, expected codes, checks and saved values — is run here,
+// once for every stack (the driver below); node_client.js and zeep_client.py
+// run it themselves. So the eight stacks of this package make the same calls
+// and are held to the same answers.
 
 import (
 	"bufio"
@@ -56,14 +58,23 @@ type stack struct {
 	flatArgs bool
 }
 
-// TestGeneratedClients runs every generated stack against one `holdline serve`,
-// through a proxy that records the SOAP version of every request, so that a
-// stack is seen to send each version it claims to.
-func TestGeneratedClients(t *testing.T) {
+// TestGeneratedClients runs the stacks whose clients are generated from the
+// served WSDL (gSOAP, JAX-WS RI, Mono, suds) on calls.json.
+func TestGeneratedClients(t *testing.T) { runStacks(t, generatedStacks, 3) }
+
+// TestMoreClients runs two more stacks real integrations use on calls.json:
+// PHP's SoapClient with the WSDL, and SOAP::Lite without it (as hand-written
+// Perl does).
+func TestMoreClients(t *testing.T) { runStacks(t, scriptStacks, 7) }
+
+// runStacks runs stacks against one `holdline serve`, through a proxy that
+// records the SOAP version of every request, so that a stack is seen to send
+// each version it claims to. runBase makes the $RUN of each stack unique.
+func runStacks(t *testing.T, stacks []stack, runBase int) {
 	srv := startServer(t, buildHoldline(t), t.TempDir())
 	rec := newVersionRecorder(t, srv.base)
 	// The server writes the WSDL's addresses from the request's Host: the
-	// generated clients call the recorder.
+	// clients call the recorder.
 	wsdlURL := rec.URL + "/ptk?wsdl"
 	w := fetchWSDL(t, wsdlURL)
 	calls := readCalls(t)
@@ -71,13 +82,13 @@ func TestGeneratedClients(t *testing.T) {
 	// goroutine (the compilers are the slow part), and run one after another.
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	builds := make([]*build, len(generatedStacks))
-	for i, s := range generatedStacks {
+	builds := make([]*build, len(stacks))
+	for i, s := range stacks {
 		if s.check() == nil {
 			builds[i] = startBuild(ctx, s, t.TempDir(), wsdlURL, w)
 		}
 	}
-	for i, s := range generatedStacks {
+	for i, s := range stacks {
 		t.Run(s.name, func(t *testing.T) {
 			need(t, s.name+" ("+s.install+")", s.check())
 			b := builds[i]
@@ -86,10 +97,10 @@ func TestGeneratedClients(t *testing.T) {
 				t.Fatalf("%s: generating the client from %s: %v", s.name, wsdlURL, b.err)
 			}
 			start := time.Now()
-			d := &driver{t: t, stack: s, w: w, calls: calls, runIndex: 3 + i, rec: rec}
+			d := &driver{t: t, stack: s, w: w, calls: calls, runIndex: runBase + i, rec: rec}
 			results := d.run(ctx, b.run)
 			checkResults(t, s.name, w, calls, results, s.versions...)
-			t.Logf("%s: generated and compiled in %v, %d calls in %v", s.name, b.took.Round(time.Millisecond),
+			t.Logf("%s: built in %v, %d calls in %v", s.name, b.took.Round(time.Millisecond),
 				len(results), time.Since(start).Round(time.Millisecond))
 			if t.Failed() {
 				t.Logf("server log:\n%s", srv.Logs())

@@ -242,7 +242,7 @@ type driver struct {
 	cmd    *exec.Cmd
 	in     io.WriteCloser
 	out    *bufio.Scanner
-	stderr bytes.Buffer
+	stderr *lockedBuffer
 }
 
 // run makes the calls of calls.json on each SOAP version the stack
@@ -268,8 +268,8 @@ func (d *driver) run(ctx context.Context, command executor) []result {
 func (d *driver) start(ctx context.Context, command executor, version string) {
 	t := d.t
 	d.cmd = command(ctx, version)
-	d.stderr.Reset()
-	d.cmd.Stderr = &d.stderr
+	d.stderr = &lockedBuffer{}
+	d.cmd.Stderr = d.stderr
 	in, err := d.cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -291,8 +291,27 @@ func (d *driver) stop() {
 		d.t.Errorf("%s: closing the executor's input: %v", d.stack.name, err)
 	}
 	if err := d.cmd.Wait(); err != nil {
-		d.t.Errorf("%s: the executor ended with %v\nstderr:\n%s", d.stack.name, err, d.stderr.Bytes())
+		d.t.Errorf("%s: the executor ended with %v\nstderr:\n%s", d.stack.name, err, d.stderr.String())
 	}
+}
+
+// lockedBuffer is an executor's stderr: written by the exec package's copying
+// goroutine, read by the driver when a call fails.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // send makes one call and reads its answer.
@@ -302,14 +321,14 @@ func (d *driver) send(c execCall) (execAnswer, error) {
 		return execAnswer{}, err
 	}
 	if _, err := d.in.Write(append(line, '\n')); err != nil {
-		return execAnswer{}, fmt.Errorf("write to the executor: %w (stderr: %s)", err, d.stderr.Bytes())
+		return execAnswer{}, fmt.Errorf("write to the executor: %w (stderr: %s)", err, d.stderr.String())
 	}
 	if !d.out.Scan() {
 		err := d.out.Err()
 		if err == nil {
 			err = io.EOF
 		}
-		return execAnswer{}, fmt.Errorf("the executor answered nothing: %w (stderr: %s)", err, d.stderr.Bytes())
+		return execAnswer{}, fmt.Errorf("the executor answered nothing: %w (stderr: %s)", err, d.stderr.String())
 	}
 	var a execAnswer
 	dec := json.NewDecoder(bytes.NewReader(d.out.Bytes()))

@@ -1,31 +1,47 @@
 <?php
-// PHP's SoapClient (Debian php-soap) in WSDL mode, over SOAP 1.1 and 1.2:
-// a few operations of each family, one JSON line per call. Exits 1 on a fault.
-// Usage: php php_client.php WSDL_URL
-$wsdl = $argv[1];
-$failed = false;
-foreach ([SOAP_1_1 => "1.1", SOAP_1_2 => "1.2"] as $version => $name) {
-    $c = new SoapClient($wsdl, ["soap_version" => $version, "exceptions" => true, "cache_wsdl" => WSDL_CACHE_NONE]);
-    $calls = [
-        ["GetVersion", ["data" => ["Options" => ["ClientId" => "php"]]], fn($r) => $r->GetVersionResult->Header->Status->Code],
-        ["GetSegmentState", ["data" => ["Tenant" => "Portree", "Segment" => "VHT_Test"]], fn($r) => $r->GetSegmentStateResult->Header->Status->Code],
-        ["AddInteraction", ["data" => ["Tenant" => "VHTLab", "Segment" => "PTK_VHT_TEST", "Contact" => "7" . str_replace(".", "", $name) . "01",
-            "Options" => ["UserData" => ["UserDataAssignment" => [["Key" => "account", "Value" => ["StringValue" => "A-1"]]]]]]],
-            fn($r) => $r->AddInteractionResult->Header->Status->Code],
-        ["CreateInteraction", ["Tenant" => "Portree", "Segment" => "VHT_Test", "SourceApplication" => "VXML Interaction Server"],
-            fn($r) => $r->CreateInteractionResult->ResultCode],
-        ["InteractionCancelled", ["Tenant" => "Portree", "InteractionId" => "V0001000000999926112026150000000", "CancelledBy" => "Caller"],
-            fn($r) => $r->InteractionCancelledResult->ResultCode],
-    ];
-    foreach ($calls as [$op, $args, $code]) {
-        $line = ["client" => "php", "soap" => $name, "operation" => $op, "fault" => null, "code" => null];
-        try {
-            $line["code"] = (int) $code($c->__soapCall($op, [$args]));
-        } catch (SoapFault $f) {
-            $line["fault"] = $f->getMessage();
-            $failed = true;
+// PHP's SoapClient (Debian php-soap) in WSDL mode: the PHP executor of
+// TestMoreClients (driver_test.go runs calls.json through it).
+// Usage: php php_client.php WSDL_URL 1.1|1.2 PORT
+// (PORT: the WSDL's port of that SOAP version, for the answers: SoapClient
+// picks the binding of its soap_version itself and does not say which port it
+// took; the test checks the version of what it sends.)
+//
+// Reads calls on stdin, one JSON object a line: {"soap", "operation", "args"}
+// with the arguments in the WSDL's canonical shape, makes each with
+// __soapCall, and answers one JSON line: {"port", "result"} with the XResult
+// SoapClient returned, or {"port", "exception", "fault_code", "fault"} for a
+// SoapFault, or {"port", "error"}.
+[$wsdl, $version, $port] = [$argv[1], $argv[2], $argv[3]];
+
+// hexBinary: SoapClient takes and gives the bytes; calls.json writes hex.
+function binary($v, callable $f)
+{
+    if (is_array($v) || is_object($v)) {
+        foreach ($v as $k => $x) {
+            $y = $k === "BinaryValue" && is_string($x) ? $f($x) : binary($x, $f);
+            is_array($v) ? $v[$k] = $y : $v->$k = $y;
         }
-        echo json_encode($line), "\n";
     }
+    return $v;
 }
-exit($failed ? 1 : 0);
+
+$client = new SoapClient($wsdl, [
+    "soap_version" => $version === "1.2" ? SOAP_1_2 : SOAP_1_1,
+    "exceptions" => true,
+    "cache_wsdl" => WSDL_CACHE_NONE,
+]);
+while (($line = fgets(STDIN)) !== false) {
+    $call = json_decode($line, true);
+    $answer = ["port" => $port];
+    try {
+        $args = binary($call["args"] ?? [], "hex2bin");
+        $r = $client->__soapCall($call["operation"], [$args]);
+        $answer["result"] = binary($r->{$call["operation"] . "Result"}, fn($b) => strtoupper(bin2hex($b)));
+    } catch (SoapFault $f) {
+        $answer += ["exception" => get_class($f), "fault_code" => $f->faultcode, "fault" => $f->getMessage()];
+    } catch (Throwable $e) {
+        $answer["error"] = get_class($e) . ": " . $e->getMessage();
+    }
+    echo json_encode($answer, JSON_INVALID_UTF8_SUBSTITUTE), "\n";
+    flush();
+}

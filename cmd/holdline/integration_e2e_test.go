@@ -178,9 +178,15 @@ func TestReferenceDialerCompletesCallbacksByPull(t *testing.T) {
 			t.Errorf("%s: history %s, want %s", id, got, want)
 		}
 	}
-	logs := dialer.Logs()
-	if n := strings.Count(logs, `"outcome":"busy"`); n != 3 || strings.Count(logs, `"outcome":"answer"`) != 3 {
-		t.Errorf("dialer logged %d busy outcomes, want 3 of each:\n%s", n, logs)
+	// The dialer logs an outcome once its last PTK call has returned, which
+	// may be just after the platform committed it: wait for the lines.
+	outcomes := func() (busy, answer int) {
+		logs := dialer.Logs()
+		return strings.Count(logs, `"outcome":"busy"`), strings.Count(logs, `"outcome":"answer"`)
+	}
+	waitFor(t, "the dialer to log 3 busy and 3 answered outcomes", func() bool { b, a := outcomes(); return b >= 3 && a >= 3 })
+	if busy, answer := outcomes(); busy != 3 || answer != 3 {
+		t.Errorf("dialer logged %d busy and %d answered outcomes, want 3 of each:\n%s", busy, answer, dialer.Logs())
 	}
 	if err := dialer.Cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)

@@ -275,3 +275,29 @@ func TestInteractionQueuedExternalTrackingIDs(t *testing.T) {
 	b.answers(t, status.DuplicateExternalTrackingIDFound, "InteractionQueued", queued(holder, "ACD-3"))
 	b.succeed(t, "InteractionQueued", queued(holder, "ACD-1"))
 }
+
+// An interaction-state answer's Description is the reference's fixed text
+// for its code; what was wrong goes to Detail, after Guid, only when there
+// is something to say.
+func TestInteractionStateDescriptionIsFixed(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	refused := b.answers(t, status.SegmentRequired, "CreateInteraction", rules)
+	if got := refused.Result.Find("Description").Text; got != status.SegmentRequired.Description() {
+		t.Errorf("Description %q, want the reference's %q", got, status.SegmentRequired.Description())
+	}
+	var names []string
+	for _, c := range refused.Result.Children {
+		names = append(names, c.Name)
+	}
+	if got := strings.Join(names, " "); got != "ResultCode Result Description Guid Detail" {
+		t.Errorf("elements %s, want ResultCode Result Description Guid Detail", got)
+	}
+	if d := refused.Result.Find("Detail"); d == nil || d.Text == "" {
+		t.Errorf("no Detail on a refusal\n%s", refused.Raw)
+	}
+	done := b.succeed(t, "CreateInteraction", open+voiceApp)
+	if done.Result.Find("Detail") != nil || done.Result.Find("Description").Text != status.RequestCompleted.Description() {
+		t.Errorf("a success carries the fixed Description and no Detail\n%s", done.Raw)
+	}
+}

@@ -358,11 +358,7 @@ func resultNode(op *Operation, name string, result any, code status.Code, err er
 		n.Children = append(n.Children, emitValue("Header", headerType, reflect.ValueOf(hd)), data)
 		return n
 	}
-	desc := code.Description()
-	if msg != "" {
-		desc += " " + msg
-	}
-	emitStruct(stateHeadType, reflect.ValueOf(stateHead{ResultCode: int(code), Result: code.Name(), Description: desc, Guid: reqID}), n)
+	emitStruct(stateHeadType, reflect.ValueOf(stateHead{ResultCode: int(code), Result: code.Name(), Description: code.Description(), Guid: reqID, Detail: msg}), n)
 	if err == nil {
 		emitStruct(op.Result, reflect.ValueOf(result), n)
 	}

@@ -385,10 +385,14 @@ type statusBlock struct {
 	Result       string
 }
 
-// stateHead is the interaction-state family's leading elements.
+// stateHead is the interaction-state family's leading elements. Description
+// is the reference's fixed text for the code, so clients that match it keep
+// working; Detail, after Guid and only when there is one, says what was wrong
+// with this request (Holdline's addition, declared in the WSDL).
 type stateHead struct {
 	ResultCode  int
 	Result      string
 	Description string
 	Guid        string
+	Detail      string `ptk:",omitempty"`
 }

@@ -434,7 +434,7 @@ func testJSON(t *testing.T) {
 			}},
 		{"state flat, refused", "CreateInteraction", `{"Tenant": "Rules"}`, 200,
 			func(t *testing.T, v map[string]any) {
-				if v["ResultCode"] != json.Number("108022") || !strings.HasPrefix(v["Description"].(string), status.SegmentRequired.Description()+" ") {
+				if v["ResultCode"] != json.Number("108022") || v["Description"] != status.SegmentRequired.Description() || v["Detail"] != "a segment is required" {
 					t.Fatalf("answer %v", v)
 				}
 			}},

@@ -1,11 +1,19 @@
 package ptk_test
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/holdline/holdline/internal/access"
+	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/ptk"
 	"github.com/holdline/holdline/internal/status"
+	"github.com/holdline/holdline/internal/telemetry"
 )
 
 // The PTK behaviours the second fidelity pass fixed (issue #13), each
@@ -299,5 +307,50 @@ func TestInteractionStateDescriptionIsFixed(t *testing.T) {
 	done := b.succeed(t, "CreateInteraction", open+voiceApp)
 	if done.Result.Find("Detail") != nil || done.Result.Find("Description").Text != status.RequestCompleted.Description() {
 		t.Errorf("a success carries the fixed Description and no Detail\n%s", done.Raw)
+	}
+}
+
+// wrongDomain answers GetSystemVariables with a code its table does not
+// list, as a domain with a gap in the documentation would.
+type wrongDomain struct{ ptk.Domain }
+
+func (wrongDomain) SystemVariables(context.Context, string) ([]callback.Variable, error) {
+	return nil, status.Errorf(status.AppointmentTimeFull, "a code GetSystemVariables does not document")
+}
+
+// The guard: a method answering a code its table does not list logs it and
+// counts holdline_ptk_undocumented_code_total{method,code}; documented
+// answers count nothing.
+func TestUndocumentedCodesAreCounted(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	m := telemetry.New("test")
+	h, err := ptk.New(ptk.Config{Platform: wrongDomain{b.platform.Lifecycle}, Observer: m, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	// The open demo's principal, as the server's front puts it on every request.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r.WithContext(access.WithPrincipal(r.Context(), access.Open)))
+	}))
+	defer srv.Close()
+	post := func(op, params string) {
+		t.Helper()
+		resp, err := http.Post(srv.URL+strings.Replace(ptk.PathJSON, "{method}", op, 1), "application/json", strings.NewReader(params))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	post("GetSegments", `{}`)
+	if got := m.Undocumented(); len(got) != 0 {
+		t.Fatalf("a documented answer counted: %v", got)
+	}
+	post("GetSystemVariables", `{"Tenant": "Portree"}`)
+	post("GetSystemVariables", `{"Tenant": "Portree"}`)
+	if got := m.Undocumented(); !slices.Equal(got, []string{"GetSystemVariables 107014"}) {
+		t.Fatalf("counted %v, want GetSystemVariables 107014", got)
 	}
 }

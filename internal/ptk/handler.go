@@ -33,6 +33,9 @@ const (
 // fault) and the time taken.
 type Observer interface {
 	ObserveRequest(method string, code status.Code, took time.Duration)
+	// ObserveUndocumented counts a code the method answered that its table
+	// (ops.go, docs/ptk.md) does not list as one it answers.
+	ObserveUndocumented(method string, code status.Code)
 }
 
 // Config is what the PTK endpoint is built from.
@@ -292,7 +295,20 @@ func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *N
 		code = status.Of(err)
 		h.logRefusal(ctx, op, reqID, code, err)
 	}
+	if !op.Documents(code) {
+		h.undocumented(ctx, op, reqID, code, err)
+	}
 	return resultNode(op, name, result, code, err, clientIDOf(req), reqID), code, nil
+}
+
+// undocumented reports an answer whose code the method's table does not
+// list: a client built from docs/ptk.md would not expect it, so the table
+// (or the code) is wrong. Every test suite checks that none happens.
+func (h *Handler) undocumented(ctx context.Context, op *Operation, reqID string, code status.Code, err error) {
+	h.log.WarnContext(ctx, "ptk answered a code its table does not document", "op", op.Name, "request", reqID, "code", code, "err", err)
+	if h.observer != nil {
+		h.observer.ObserveUndocumented(op.Name, code)
+	}
 }
 
 func (h *Handler) logRefusal(ctx context.Context, op *Operation, reqID string, code status.Code, err error) {

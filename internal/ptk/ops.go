@@ -140,6 +140,14 @@ type Operation struct {
 // SOAPAction is the operation's action in both WSDL bindings.
 func (op *Operation) SOAPAction() string { return TargetNamespace + "/" + op.Name }
 
+// Documents reports whether the method's table lists c as a code it
+// answers: a row not marked never answered. Anything else it answers is a
+// gap in the table, counted by the handler's guard.
+func (op *Operation) Documents(c status.Code) bool {
+	d, ok := op.Code(c)
+	return ok && d.Unreachable == ""
+}
+
 // Code returns the documentation of code c for the method.
 func (op *Operation) Code(c status.Code) (CodeDoc, bool) {
 	for _, d := range op.Codes {

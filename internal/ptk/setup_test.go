@@ -185,6 +185,10 @@ func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 	t.Cleanup(func() {
 		srv.Close()
 		record(t, m)
+		// Every code the tests drew from the server is in its method's table.
+		if u := m.Undocumented(); len(u) > 0 {
+			t.Errorf("holdline_ptk_undocumented_code_total counted %v: add the codes to ops.go (docs/ptk.md) or fix the answers", u)
+		}
 	})
 	return &bundle{srv: srv, platform: p.All, store: p.Engine, faulty: faulty, clock: p.Clock}
 }

@@ -25,10 +25,12 @@ type platformSide struct {
 	ctx   context.Context
 	qmCtx context.Context // the Queue Manager's own work is recorded as such
 	p     domain
-	clk   *clock.Fake
-	store *sqlitestore.Store
-	dir   string // removed at close when the run made it
-	temp  bool
+	// checked is p, checking the codes of the calls the PTK carries.
+	checked *documented
+	clk     *clock.Fake
+	store   *sqlitestore.Store
+	dir     string // removed at close when the run made it
+	temp    bool
 }
 
 // newPlatformSide configures the platform for the scenario on a fresh store in dir (a temporary
@@ -60,7 +62,8 @@ func newPlatformSide(ctx context.Context, sc *Scenario, dir string, start time.T
 	if err != nil {
 		return nil, errors.Join(err, ps.close())
 	}
-	ps.p = parts{p.Lifecycle, p.QueueManager, p.Delivery}
+	ps.checked = &documented{domain: parts{p.Lifecycle, p.QueueManager, p.Delivery}}
+	ps.p = ps.checked
 	return ps, nil
 }
 
@@ -95,8 +98,11 @@ func (ps *platformSide) close() error {
 		return nil
 	}
 	var err error
+	if ps.checked != nil {
+		err = ps.checked.err()
+	}
 	if ps.store != nil {
-		err = ps.store.Close()
+		err = errors.Join(err, ps.store.Close())
 	}
 	if ps.temp {
 		err = errors.Join(err, os.RemoveAll(ps.dir))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/holdline/holdline/internal/callback"
 	"github.com/holdline/holdline/internal/status"
@@ -27,6 +28,7 @@ type Metrics struct {
 	txDuration      *prometheus.HistogramVec
 	deliveries      *prometheus.CounterVec
 	limited         *prometheus.CounterVec
+	undocumented    *prometheus.CounterVec
 }
 
 // New creates the metrics and registers them, with the Go and process collectors.
@@ -55,6 +57,10 @@ func New(version string) *Metrics {
 			Name: "holdline_rate_limited_total",
 			Help: "Requests refused with 429 because their client was over its rate, by front (ptk, api) and bucket (principal, address, failedAuth).",
 		}, []string{"front", "class"}),
+		undocumented: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "holdline_ptk_undocumented_code_total",
+			Help: "PTK answers whose status code the method's table (docs/ptk.md) does not list, by method and code; always 0 unless the table or the code is wrong.",
+		}, []string{"method", "code"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "holdline_build_info",
@@ -62,7 +68,7 @@ func New(version string) *Metrics {
 		ConstLabels: prometheus.Labels{"version": version},
 	})
 	build.Set(1)
-	m.Registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.deliveries, m.limited, build,
+	m.Registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.deliveries, m.limited, m.undocumented, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -81,6 +87,32 @@ func (m *Metrics) ObserveLimited(front string, class throttle.Class) {
 func (m *Metrics) ObserveRequest(method string, code status.Code, took time.Duration) {
 	m.requests.WithLabelValues(method, strconv.Itoa(int(code))).Inc()
 	m.requestDuration.WithLabelValues(method).Observe(took.Seconds())
+}
+
+// ObserveUndocumented counts a PTK answer whose code its method's table
+// does not list.
+func (m *Metrics) ObserveUndocumented(method string, code status.Code) {
+	m.undocumented.WithLabelValues(method, strconv.Itoa(int(code))).Inc()
+}
+
+// Undocumented is what holdline_ptk_undocumented_code_total counted, as
+// "Method code" strings, for the tests that check it stays empty.
+func (m *Metrics) Undocumented() []string {
+	var out []string
+	ch := make(chan prometheus.Metric, 64)
+	go func() { m.undocumented.Collect(ch); close(ch) }()
+	for mt := range ch {
+		var pb dto.Metric
+		if err := mt.Write(&pb); err != nil || pb.GetCounter().GetValue() == 0 {
+			continue
+		}
+		labels := map[string]string{}
+		for _, l := range pb.GetLabel() {
+			labels[l.GetName()] = l.GetValue()
+		}
+		out = append(out, labels["method"]+" "+labels["code"])
+	}
+	return out
 }
 
 // WatchInteractions registers a gauge of interactions by state, read from

@@ -155,6 +155,7 @@ func start(t *testing.T) *target {
 	}
 	p, addr := proctest.Start(t, holdline, "holdline listening",
 		"serve", "--addr", "127.0.0.1:0", "--data", dir, "--config", cfg, "--log-format", "json")
+	proctest.CheckNoUndocumentedCodes(t, "http://"+addr)
 	return &target{proc: p, addr: addr, base: "http://" + addr, pid: p.Cmd.Process.Pid}
 }
 

@@ -180,9 +180,11 @@ type soapFault struct {
 
 var (
 	xmlCode = regexp.MustCompile(`<(?:Code|ResultCode)>(\d+)</`)
-	// A classic answer's ErrorMessage says what was wrong; an
-	// interaction-state answer's Description holds it.
-	xmlMessages = []*regexp.Regexp{regexp.MustCompile(`<ErrorMessage>([^<]+)</ErrorMessage>`), regexp.MustCompile(`<Description>([^<]*)</Description>`)}
+	// A classic answer's ErrorMessage says what was wrong, an
+	// interaction-state answer's Detail (its Description is the code's
+	// fixed text, the last resort).
+	xmlMessages = []*regexp.Regexp{regexp.MustCompile(`<ErrorMessage>([^<]+)</ErrorMessage>`), regexp.MustCompile(`<Detail>([^<]*)</Detail>`),
+		regexp.MustCompile(`<Description>([^<]*)</Description>`)}
 )
 
 func parse(resp *http.Response, body []byte, took time.Duration) *answer {
@@ -216,6 +218,7 @@ func parse(resp *http.Response, body []byte, took time.Duration) *answer {
 				}
 			}
 			Description string
+			Detail      string
 		}
 		if json.Unmarshal(body, &v) != nil {
 			a.message = string(body)
@@ -223,7 +226,10 @@ func parse(resp *http.Response, body []byte, took time.Duration) *answer {
 		}
 		a.name = v.Name
 		a.code = v.Code + v.ResultCode + v.Header.Status.Code
-		a.message = v.Message + v.Header.Status.ErrorMessage + v.Description
+		a.message = v.Message + v.Header.Status.ErrorMessage + v.Detail
+		if a.message == "" {
+			a.message = v.Description
+		}
 	default:
 		a.message = string(body)
 	}

@@ -444,6 +444,7 @@ func startServer(t *testing.T, bin, dataDir string, flags ...string) *server {
 	t.Helper()
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--log-format", "json"}, flags...)
 	p, addr := proctest.Start(t, bin, "holdline listening", args...)
+	proctest.CheckNoUndocumentedCodes(t, "http://"+addr)
 	return &server{Proc: p, base: "http://" + addr}
 }
 

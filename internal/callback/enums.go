@@ -256,8 +256,38 @@ var UpdateKeys = []UpdateKey{UpdateContact, UpdateAppointmentTime, UpdateExterna
 // FindOption is an extra field FindInteraction may be asked for.
 type FindOption string
 
-// FindOptions lists the FindInteraction data values.
-var FindOptions = []FindOption{"Status", "ScriptNumber", "VoxFile", "CallId"}
+// The FindInteraction data values, and the reference's other spellings of them.
+const (
+	FindStatus       FindOption = "Status"
+	FindScriptNumber FindOption = "ScriptNumber"
+	FindVoxFile      FindOption = "VoxFile"
+	FindCallID       FindOption = "CallId"
+	findScript       FindOption = "Script"
+	findVox          FindOption = "Vox"
+)
+
+// FindOptions lists the FindInteraction data values, matched
+// case-insensitively (CallID is CallId), with the reference's shorter
+// spellings Script and Vox.
+var FindOptions = []FindOption{FindStatus, FindScriptNumber, FindVoxFile, FindCallID, findScript, findVox}
+
+// Canonical maps a shorter spelling to the value it names.
+func (o FindOption) Canonical() FindOption {
+	switch o {
+	case findScript:
+		return FindScriptNumber
+	case findVox:
+		return FindVoxFile
+	}
+	return o
+}
+
+// ParseFindOption reads one FindInteraction data value; ok is false for a
+// value FindInteraction does not know, which it ignores.
+func ParseFindOption(raw string) (FindOption, bool) {
+	o, ok := Parse(FindOptions, raw)
+	return o.Canonical(), ok
+}
 
 // Parse finds s in values, matching case-insensitively and ignoring spaces;
 // it returns the canonical spelling and whether s was found.

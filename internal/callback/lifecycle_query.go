@@ -25,11 +25,10 @@ func (lc *Lifecycle) Find(ctx context.Context, f FindParams) ([]Found, error) {
 	}
 	var options []FindOption
 	for _, raw := range f.Options {
-		o, ok := Parse(FindOptions, raw)
-		if !ok {
-			return nil, status.Errorf(status.InvalidSearchParameters, "data value %q is not one of %s", raw, joinValues(FindOptions))
+		// A value FindInteraction does not know is ignored (the front says so).
+		if o, ok := ParseFindOption(raw); ok {
+			options = append(options, o)
 		}
-		options = append(options, o)
 	}
 	id, contact := strings.TrimSpace(f.InteractionID), strings.TrimSpace(f.Contact)
 	if id == "" && contact == "" {
@@ -104,20 +103,20 @@ func findInformation(t *Tenant, q *Queue, f Found, options []FindOption) []Varia
 	for _, o := range options {
 		v := ""
 		switch o {
-		case "Status":
+		case FindStatus:
 			v = f.Status()
-		case "ScriptNumber":
+		case FindScriptNumber:
 			if q != nil {
 				v = variableValue(q.SegmentVariables(t.Segment(f.Segment)), "SCRIPTNUMBER")
 			}
-		case "VoxFile":
+		case FindVoxFile:
 			if val, ok := f.UserData.Get("VoxFile"); ok {
 				v = val.Str
 				if val.Kind != userdata.String {
 					v = val.String()
 				}
 			}
-		case "CallId":
+		case FindCallID:
 			v = f.ExternalTrackingID
 		}
 		info = append(info, Variable{string(o), v})

@@ -581,8 +581,12 @@ func TestFind(t *testing.T) {
 	if !slices.Equal(found[0].Information, wantInfo) {
 		t.Fatalf("information %+v, want %+v", found[0].Information, wantInfo)
 	}
-	_, err := p.Find(b.ctx, callback.FindParams{Tenant: "VHT", InteractionID: first.ID, Options: []string{"Mood"}})
-	wantCode(t, err, status.InvalidSearchParameters)
+	// The reference's other spellings; a value not known is ignored.
+	found = must(p.Find(b.ctx, callback.FindParams{Tenant: "VHT", InteractionID: first.ID, Options: []string{"Mood", "script", "VOX", "CallID"}}))(t)
+	wantInfo = []callback.Variable{{Name: "ScriptNumber", Value: "1"}, {Name: "VoxFile", Value: ""}, {Name: "CallId", Value: ""}}
+	if !slices.Equal(found[0].Information, wantInfo) {
+		t.Fatalf("information %+v, want %+v", found[0].Information, wantInfo)
+	}
 	for _, tc := range []struct {
 		f    callback.FindParams
 		want status.Code

@@ -97,7 +97,8 @@ type FindParams struct {
 	InteractionID string
 	Contact       string
 	Segment       string
-	// Options are extra values asked for: Status, ScriptNumber, VoxFile, CallId.
+	// Options are extra values asked for: Status, ScriptNumber (Script),
+	// VoxFile (Vox), CallId; a value not known is ignored.
 	Options []string
 }
 

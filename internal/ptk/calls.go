@@ -2,11 +2,14 @@ package ptk
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/holdline/holdline/internal/access"
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/status"
 )
 
 // The domain calls of the operation table: each decodes nothing and decides
@@ -38,6 +41,15 @@ func findInteraction(ctx context.Context, p Domain, r *findInteractionRequest) (
 		return interactionsData{}, err
 	}
 	out := interactionsData{Interactions: interactionList{Interaction: []interaction{}}}
+	var ignored []string
+	for _, raw := range r.Options.Data {
+		if _, ok := callback.ParseFindOption(raw); !ok {
+			ignored = append(ignored, status.Quote(raw))
+		}
+	}
+	if len(ignored) > 0 {
+		out.notice = fmt.Sprintf("ignored data value(s) %s: FindInteraction knows %s", strings.Join(ignored, ", "), findOptionNames)
+	}
 	for _, f := range found {
 		info := make([]nameValue, 0, len(f.Information)+1)
 		switch f.Type {
@@ -260,13 +272,26 @@ func getSystemVariables(ctx context.Context, p Domain, r *tenantRequest) (variab
 
 // ---- Rendering helpers.
 
+// findOptionNames are FindInteraction's data values as its notice lists them.
+const findOptionNames = "Status, Script or ScriptNumber, Vox or VoxFile, CallId"
+
 // attrsOf are an interaction's attributes as the request's principal may
 // see them (the contact masked without the contacts permission).
 func attrsOf(ctx context.Context, it *callback.Interaction) interactionAttrs {
 	return interactionAttrs{
-		Contact: access.From(ctx).Contact(it.Contact), ID: it.ID, InteractionType: string(it.Type),
+		Contact: access.From(ctx).Contact(it.Contact), ID: it.ID, InteractionType: interactionType(it.Type),
 		Queue: it.Queue, Segment: it.Segment, Tenant: it.Tenant,
 	}
+}
+
+// interactionType is an interaction's type in the reference's words, FIFO or
+// Appointment: a live call (CreateInteraction, InteractionQueued) waits
+// first-in first-out until it becomes a callback, so it is FIFO too.
+func interactionType(t callback.InteractionType) string {
+	if t == callback.TypeInbound {
+		return string(callback.TypeASAP)
+	}
+	return string(t)
 }
 
 func variables(vs []callback.Variable) variableList {

@@ -149,7 +149,6 @@ var codeCases = []codeCase{
 	{op: "FindInteraction", code: 107002, params: rules + "<InteractionId>" + unknownID + "</InteractionId>"},
 	{op: "FindInteraction", code: 108000, params: "<Tenant>Nope</Tenant><Contact>80001</Contact>"},
 	{op: "FindInteraction", code: 108026, params: rules},
-	{op: "FindInteraction", code: 108026, given: "pending", params: rules + "<Contact>80009</Contact>" + opts("<Data>Colour</Data>")},
 	{op: "FindInteraction", code: 109021, params: rules + "<Contact>89999</Contact>"},
 
 	// GetInteractionData

@@ -3,6 +3,7 @@ package ptk_test
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -352,5 +353,37 @@ func TestUndocumentedCodesAreCounted(t *testing.T) {
 	post("GetSystemVariables", `{"Tenant": "Portree"}`)
 	if got := m.Undocumented(); !slices.Equal(got, []string{"GetSystemVariables 107014"}) {
 		t.Fatalf("counted %v, want GetSystemVariables 107014", got)
+	}
+}
+
+// FindInteraction's Data values take the reference's words in any case, an
+// unknown one is ignored and named in ErrorMessage, and a live call reports
+// the reference's InteractionType, FIFO, until it becomes a callback.
+func TestFindInteractionOptionWords(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	call := idOf(t, b.succeed(t, "CreateInteraction", open+voiceApp+"<ExternalTrackingId>ACD-9</ExternalTrackingId>"))
+	r := b.succeed(t, "FindInteraction", withID(call, opts("<Data>status</Data><Data>Script</Data><Data>VOX</Data><Data>CallID</Data><Data>Colour</Data>")))
+	it := r.Result.Find("Interaction")
+	if typ, _ := it.Attr("InteractionType"); typ != "FIFO" {
+		t.Errorf("a live call's InteractionType %q, want FIFO", typ)
+	}
+	want := map[string]string{"Status": "Inbound Treatment", "ScriptNumber": "1", "VoxFile": "", "CallId": "ACD-9"}
+	got := map[string]string{}
+	for _, info := range it.Find("Information").ChildrenNamed("InteractionInformation") {
+		n, _ := info.Attr("Name")
+		got[n], _ = info.Attr("Value")
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("information %v, want %v", got, want)
+	}
+	if msg := r.Result.Find("ErrorMessage").Text; !strings.Contains(msg, `"Colour"`) {
+		t.Errorf("ErrorMessage %q does not name the ignored value", msg)
+	}
+	// Once it is a callback its type follows: FIFO for ASAP, Appointment when booked.
+	b.succeed(t, "InteractionRequestContact", withID(call, "<ContactURI>voice://8061?appt="+future+"</ContactURI>"))
+	r = b.succeed(t, "GetInteractionData", withID(call, ""))
+	if typ, _ := r.Result.Find("Interaction").Attr("InteractionType"); typ != "Appointment" {
+		t.Errorf("a booked callback's InteractionType %q", typ)
 	}
 }

@@ -363,6 +363,9 @@ func mustType[T any]() *Type {
 func resultNode(op *Operation, name string, result any, code status.Code, err error, clientID, reqID string) *Node {
 	n := &Node{Name: name + "Result"}
 	msg := status.Message(err)
+	if sn, ok := result.(successNoticer); ok && err == nil {
+		msg = sn.successNotice()
+	}
 	if op.Family == Classic {
 		hd := header{ClientID: clientID, ID: reqID, Status: statusBlock{
 			Code: int(code), Description: code.Description(), ErrorMessage: msg, Result: code.Name(),

@@ -161,6 +161,10 @@ func (op *Operation) Code(c status.Code) (CodeDoc, bool) {
 // successCoder is implemented by results whose success code depends on the answer.
 type successCoder interface{ successCode() status.Code }
 
+// successNoticer is implemented by results whose success may carry an
+// ErrorMessage (something of the request that was ignored).
+type successNoticer interface{ successNotice() string }
+
 // define builds an operation from its typed domain call; the schemas come
 // from the Go types P and R.
 func define[P, R any](name string, fam Family, summary string,

@@ -248,7 +248,13 @@ type variableList struct {
 
 type interactionsData struct {
 	Interactions interactionList
+	// notice says what was ignored (FindInteraction's unknown data values).
+	notice string
 }
+
+// successNotice is the ErrorMessage of a successful answer that still has
+// something to say.
+func (d interactionsData) successNotice() string { return d.notice }
 
 type interactionDetailData struct {
 	Interaction interactionDetail

@@ -64,6 +64,7 @@ func TestConfigCheckListsEveryIssue(t *testing.T) {
     segments: [{name: S, queue: Missing}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         retries: {busy: 1000}
         variables: {MAXATTEMPTS: "9"}
 `
@@ -136,7 +137,7 @@ func TestConfigCheckTLSFiles(t *testing.T) {
 	dir := t.TempDir()
 	ca := tlstest.NewCA(t, dir, "main")
 	ca.Server(t, "server")
-	tenants := "tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q}]\n"
+	tenants := "tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]\n"
 	cases := []struct {
 		name, server, wantOut, wantErr string
 	}{

@@ -238,6 +238,7 @@ tenants:
     segments: [{name: Main, queue: Main}]
     queues:
       - name: Main
+        skills: {holding: {id: hold-Main}}
         ewt: {defaultHandleTime: 300s, defaultAgents: 10}
         retries: {wait: 5m}
 `

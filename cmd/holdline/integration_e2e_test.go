@@ -146,7 +146,7 @@ tenants:
     queues:
       - name: Main
         ewt: {defaultHandleTime: 300s, defaultAgents: 100}
-        skills: {callback: {id: "3001"}}
+        skills: {holding: {id: "3000"}, callback: {id: "3001"}}
 %s`
 
 const (

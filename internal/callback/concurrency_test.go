@@ -29,9 +29,11 @@ tenants:
     segments: [{name: S1, queue: Q1}, {name: S2, queue: Q2}]
     queues:
       - name: Q1
+        skills: {holding: {id: hold-Q1}}
         ewt: {defaultHandleTime: 1s, defaultAgents: 50}
         retries: {wait: 0s}
       - name: Q2
+        skills: {holding: {id: hold-Q2}}
         ewt: {defaultHandleTime: 1s, defaultAgents: 50}
         retries: {wait: 0s}
 `, outbound))

@@ -33,14 +33,15 @@ tenants:
         dialer: {url: "http://dialer.example/l", expiry: 1m}
         ewt: {defaultHandleTime: 300s, defaultAgents: 10}
         retries: {total: 2, wait: 1m}
-        skills: {callback: {id: "2001"}}
+        skills: {holding: {id: "2000"}, callback: {id: "2001"}}
       - name: Pull
+        skills: {holding: {id: hold-Pull}}
         ewt: {defaultHandleTime: 300s, defaultAgents: 10}
   - name: Quiet
     numbering: {profile: extension}
     licenses: {nonVoice: 5, outbound: 5}
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q}]
+    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]
 `
 
 // outbox lists every outbox message of tenant.

@@ -418,6 +418,7 @@ tenants:
     segments: [{name: S, queue: Q}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         ewt: {defaultHandleTime: 300s, defaultAgents: 10}
 `)
 	b := setup(t, s)

@@ -69,18 +69,21 @@ tenants:
       - {name: Closed, queue: NoBooking, countryCode: "1"}
     queues:
       - name: Main
+        skills: {holding: {id: hold-Main}}
         businessHours: {mon: ["09:00-17:00"], tue: ["09:00-17:00"], wed: ["09:00-17:00"], thu: ["09:00-17:00"], fri: ["09:00-17:00"]}
       - name: NoBooking
+        skills: {holding: {id: hold-NoBooking}}
         appointments: {enabled: false}
   - name: Unlicensed
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q}]
+    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]
   - name: Booked
     timeZone: America/New_York
     licenses: {nonVoice: 50, scheduled: true}
     segments: [{name: S, queue: Q, countryCode: "1"}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         businessHours: {mon: ["09:00-17:00"], tue: ["09:00-17:00"], wed: ["09:00-17:00"], thu: ["09:00-17:00"], fri: ["09:00-17:00"]}
         appointments: {horizonDays: 2}
 `

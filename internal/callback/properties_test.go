@@ -206,6 +206,7 @@ tenants:
     segments: [{name: S, queue: Q}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         holidayMode: Normal
         %s
         %s

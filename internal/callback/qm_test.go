@@ -41,6 +41,7 @@ tenants:
     segments: [{name: S, queue: Q}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         mode: Normal
         holidayMode: DateBook
         modeSchedule:
@@ -208,7 +209,7 @@ tenants:
     numbering: {profile: extension}
     licenses: {inbound: 5, nonVoice: 5, outbound: 5}
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q, queueMode: AgentPriority}]
+    queues: [{name: Q, queueMode: AgentPriority, skills: {holding: {id: hold-Q}}}]
 `)
 	b := setup(t, s)
 	p := b.platform
@@ -247,6 +248,7 @@ tenants:
     segments: [{name: S, queue: Q, countryCode: "1"}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         ewt: {defaultHandleTime: 30s}
         launch: {doNotCall: {from: "21:00", to: "08:00"}}
 `)

@@ -38,7 +38,7 @@ tenants:
     numbering: {profile: extension}
     licenses: {inbound: 10, nonVoice: 10, outbound: 1, scheduled: true}
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q, appointments: {slotLength: `+tc.slot+`, capacity: 1}}]
+    queues: [{name: Q, appointments: {slotLength: `+tc.slot+`, capacity: 1}, skills: {holding: {id: hold-Q}}}]
 `))
 			p := b.platform
 			must(p.AddCallback(b.ctx, callback.AddParams{Tenant: "T", Segment: "S", Contact: "8000", AppointmentTime: tc.early}))(t)
@@ -106,6 +106,7 @@ tenants:
     segments: [{name: S, queue: Q}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         businessHours: {thu: ["09:00-17:00"], fri: ["09:00-17:00"]}
         ewt: {defaultHandleTime: 20s}
         launch: {outboundStartTimeout: 24h}
@@ -145,7 +146,7 @@ tenants:
     numbering: {profile: extension}
     licenses: {inbound: 10, nonVoice: 10, outbound: 1}
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q, mode: RapidPurge}]
+    queues: [{name: Q, mode: RapidPurge, skills: {holding: {id: hold-Q}}}]
 `))
 	p := b.platform
 	// RapidPurge refuses new requests: register them in Normal first.
@@ -334,6 +335,7 @@ tenants:
     segments: [{name: S, queue: Q}]
     queues:
       - name: Q
+        skills: {holding: {id: hold-Q}}
         mode: Standby
         modeSchedule:
           - {day: sun, at: "08:00", mode: Normal}

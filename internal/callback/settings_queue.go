@@ -25,6 +25,11 @@ func (c *checker) queue(p string, q *Queue) {
 	c.duration(join(p, "secondChance.threshold"), q.SecondChance.Threshold)
 	c.modeSchedule(join(p, "modeSchedule"), q.ModeSchedule)
 	c.week(join(p, "businessHours"), q.BusinessHours)
+	if strings.TrimSpace(q.Skills.Holding.ID) == "" && strings.TrimSpace(q.Skills.Holding.Device) == "" {
+		// GetSegmentState sends callers there: without it there is no
+		// recommended destination to answer (109025 could never be helped).
+		c.add(join(p, "skills.holding"), "a queue needs a holding skill (id or device): GetSegmentState recommends it to the IVR")
+	}
 
 	a, ap := q.Appointments, join(p, "appointments")
 	c.duration(join(ap, "slotLength"), a.SlotLength)

@@ -19,7 +19,9 @@ func goSettings() *callback.Settings {
 	t.Licenses = callback.NewLicenses()
 	t.Licenses.Inbound, t.Licenses.Outbound = 10, 5
 	t.Segments = []*callback.Segment{callback.NewSegment("Sales", "Main")}
-	t.Queues = []*callback.Queue{callback.NewQueue("Main")}
+	q := callback.NewQueue("Main")
+	q.Skills.Holding.ID = "hold-Main" // where GetSegmentState sends callers: no default can say
+	t.Queues = []*callback.Queue{q}
 	return &callback.Settings{Tenants: []*callback.Tenant{t}}
 }
 
@@ -44,7 +46,7 @@ func TestSettingsBuiltInGoAreValid(t *testing.T) {
 // settings built in Go.
 func TestGoDefaultsAreTheFileDefaults(t *testing.T) {
 	t.Parallel()
-	got, err := config.Parse([]byte("tenants:\n  - name: Site\n    segments: [{name: Sales, queue: main}]\n    queues: [{name: Main}]\n"), "t.yaml")
+	got, err := config.Parse([]byte("tenants:\n  - name: Site\n    segments: [{name: Sales, queue: main}]\n    queues: [{name: Main, skills: {holding: {id: hold-Main}}}]\n"), "t.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +115,9 @@ func TestSettingsValidateReportsPaths(t *testing.T) {
 			`tenants[0].segments[2].name: duplicate segment name "sales" (already used by tenants[0].segments[0]; names are matched case-insensitively)`,
 		}},
 		{"duplicate queue", func(s *callback.Settings) {
-			s.Tenants[0].Queues = append(s.Tenants[0].Queues, callback.NewQueue("MAIN"))
+			q := callback.NewQueue("MAIN")
+			q.Skills.Holding.Device = "4000"
+			s.Tenants[0].Queues = append(s.Tenants[0].Queues, q)
 		}, []string{
 			`tenants[0].queues[1].name: duplicate queue name "MAIN" (already used by tenants[0].queues[0]; names are matched case-insensitively)`,
 		}},
@@ -279,5 +283,23 @@ func TestRanges(t *testing.T) {
 	}
 	if _, ok := callback.RangeOf("tenants[0].queues[0].name"); ok {
 		t.Error("a name has a range")
+	}
+}
+
+// A queue must name where GetSegmentState sends callers: its holding
+// skill's id or device.
+func TestAQueueNeedsAHoldingSkill(t *testing.T) {
+	t.Parallel()
+	s := goSettings()
+	q := s.Tenants[0].Queues[0]
+	q.Skills.Holding.ID = ""
+	err := s.Validate()
+	var errs callback.SettingsErrors
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Path != "tenants[0].queues[0].skills.holding" {
+		t.Fatalf("Validate: %v, want one problem at tenants[0].queues[0].skills.holding", err)
+	}
+	q.Skills.Holding.Device = "4000" // a device alone will do
+	if err := s.Validate(); err != nil {
+		t.Fatalf("with a device: %v", err)
 	}
 }

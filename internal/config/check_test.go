@@ -19,7 +19,7 @@ func TestCheckCases(t *testing.T) {
 		{"only comments", []byte("# nothing\n"), []string{"line 1: the file is empty; it needs a tenants list"}},
 		{"syntax error", []byte("tenants:\n  - name: [T\n"), []string{"line 1: YAML syntax error: did not find expected ',' or ']'"}},
 		{"tab", []byte("tenants:\n\t- name: T\n"), []string{"line 2: YAML syntax error: found character that cannot start any token"}},
-		{"two documents", append(doc("", ""), "---\ntenants: []\n"...), []string{`line 7: the file holds more than one YAML document ("---"); only one is allowed`}},
+		{"two documents", append(doc("", ""), "---\ntenants: []\n"...), []string{`line 8: the file holds more than one YAML document ("---"); only one is allowed`}},
 		{"not a mapping", []byte("- a\n- b\n"), []string{"line 1: must be a mapping of keys, not a list"}},
 		{"no tenants", []byte("tenants: []\n"), []string{"tenants: at least one tenant is required"}},
 		{"tenants absent", []byte("{}\n"), []string{"tenants: at least one tenant is required"}},
@@ -35,8 +35,8 @@ func TestCheckCases(t *testing.T) {
 		{"key case", doc("TimeZone: UTC", ""), []string{`tenants[0].TimeZone: unknown key; did you mean "timeZone"?`}},
 		{"key written twice", doc("timeZone: UTC\ntimeZone: UTC", ""), []string{"tenants[0].timeZone: the key is written twice (first on line 3)"}},
 		{"empty value is the default", doc("timeZone:\nlicenses:", "mode: ~"), nil},
-		{"empty name", []byte("tenants:\n  - name: ' '\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q}]\n"), []string{"tenants[0].name: must not be empty"}},
-		{"name is a list", []byte("tenants:\n  - name: [a]\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q}]\n"), []string{"tenants[0].name: must be a single value, not a list"}},
+		{"empty name", []byte("tenants:\n  - name: ' '\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]\n"), []string{"tenants[0].name: must not be empty"}},
+		{"name is a list", []byte("tenants:\n  - name: [a]\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]\n"), []string{"tenants[0].name: must be a single value, not a list"}},
 		{"Local time zone", doc("timeZone: Local", ""), []string{`tenants[0].timeZone: "Local" is not allowed: name an IANA time zone so the file means the same on every machine`}},
 		{"empty time zone", doc("timeZone: ''", ""), []string{`tenants[0].timeZone: "" is not a time zone (an IANA name such as Europe/London or America/New_York)`}},
 		{"path in time zone", doc("timeZone: ../../etc/passwd", ""), []string{`tenants[0].timeZone: "../../etc/passwd" is not a time zone (an IANA name such as Europe/London or America/New_York)`}},
@@ -68,14 +68,14 @@ func TestCheckCases(t *testing.T) {
 			"tenants[0].systemVariables[3].value: must be a single value, not a list",
 		}},
 		{"segment without queue", []byte("tenants:\n  - name: T\n    segments: [{name: S}]\n"), []string{"tenants[0].segments[0].queue: is required"}},
-		{"country codes", []byte("tenants:\n  - name: T\n    segments:\n      - {name: A, queue: Q, countryCode: '+44'}\n      - {name: B, queue: Q, countryCode: 044}\n      - {name: C, queue: Q, countryCode: 1234}\n    queues: [{name: Q}]\n"), []string{
+		{"country codes", []byte("tenants:\n  - name: T\n    segments:\n      - {name: A, queue: Q, countryCode: '+44'}\n      - {name: B, queue: Q, countryCode: 044}\n      - {name: C, queue: Q, countryCode: 1234}\n    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]\n"), []string{
 			`tenants[0].segments[1].countryCode: "044" is not a country calling code (1 to 3 digits, not starting with 0)`,
 			`tenants[0].segments[2].countryCode: "1234" is not a country calling code (1 to 3 digits, not starting with 0)`,
 		}},
-		{"source applications", []byte("tenants:\n  - name: T\n    segments: [{name: S, queue: Q, sourceApplications: [Web, 'a|b']}]\n    queues: [{name: Q}]\n"), []string{
+		{"source applications", []byte("tenants:\n  - name: T\n    segments: [{name: S, queue: Q, sourceApplications: [Web, 'a|b']}]\n    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]\n"), []string{
 			`tenants[0].segments[0].sourceApplications[1]: "a|b" must not contain |`,
 		}},
-		{"queue without name", []byte("tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues: [{mode: Normal}]\n"), []string{
+		{"queue without name", []byte("tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues: [{mode: Normal, skills: {holding: {id: h}}}]\n"), []string{
 			"tenants[0].segments[0].queue: no queue named \"Q\" in this tenant",
 			"tenants[0].queues[0].name: is required",
 		}},
@@ -117,13 +117,13 @@ func TestCheckCases(t *testing.T) {
 		{"bound skill", doc("", "variables: {HoldingQueueID: '1'}"), []string{"tenants[0].queues[0].variables.HoldingQueueID: HoldingQueueID comes from skills.holding.id; set tenants[0].queues[0].skills.holding.id instead"}},
 		{"variable value not a value", doc("", "variables: {EUROPEAN: [1]}"), []string{"tenants[0].queues[0].variables.EUROPEAN: must be a single value, not a list"}},
 		{"variables not a mapping", doc("", "variables: [EUROPEAN]"), []string{"tenants[0].queues[0].variables: must be a mapping of variable names to values, not a list"}},
-		{"variable written twice", doc("", "variables: {EUROPEAN: 'TRUE', EUROPEAN: 'FALSE'}"), []string{"tenants[0].queues[0].variables.EUROPEAN: the key is written twice (first on line 7)"}},
+		{"variable written twice", doc("", "variables: {EUROPEAN: 'TRUE', EUROPEAN: 'FALSE'}"), []string{"tenants[0].queues[0].variables.EUROPEAN: the key is written twice (first on line 8)"}},
 		{"merge keys", []byte("base: &base {mode: Purge, turnOnThreshold: 1m}\n"), []string{"base: unknown key; expected one of: auth, delivery, limits, server, tenants", "tenants: at least one tenant is required"}},
-		{"merge into a queue", []byte("tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues:\n      - &q {name: Q, mode: Purge, retries: {busy: 1}}\n      - {<<: *q, name: R, mode: standby, colour: red}\n"), []string{
+		{"merge into a queue", []byte("tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues:\n      - &q {name: Q, mode: Purge, retries: {busy: 1}, skills: {holding: {id: h}}}\n      - {<<: *q, name: R, mode: standby, colour: red}\n"), []string{
 			`tenants[0].queues[1].colour: unknown key; expected one of: appointments, businessHours, callbackDoubleCheck, dialer, ewt, holidayMode, holidays, launch, mode, modeSchedule, name, queueMode, retries, secondChance, skills, smartCallBlockThreshold, smartPurge, turnOnThreshold, variables`,
 		}},
 		{"merge of a value", doc("", "<<: 5"), []string{`tenants[0].queues[0]: a merge key (<<) must name a mapping or a list of mappings, not the value "5"`}},
-		{"merge of itself", []byte("tenants:\n  - &t\n    name: T\n    <<: *t\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q}]\n"), []string{"tenants[0]: merge keys (<<) nest more than 16 deep"}},
+		{"merge of itself", []byte("tenants:\n  - &t\n    name: T\n    <<: *t\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]\n"), []string{"tenants[0]: merge keys (<<) nest more than 16 deep"}},
 		{"alias to a list where a value is expected", []byte("x: &l [1]\n"), []string{"x: unknown key; expected one of: auth, delivery, limits, server, tenants", "tenants: at least one tenant is required"}},
 		{"complex key", doc("? [a]\n: b", ""), []string{"tenants[0]: a key must be a plain name, not a list"}},
 	}
@@ -152,7 +152,7 @@ func TestCheckStopsOnAliasBombs(t *testing.T) {
 	for i := 1; i <= 12; i++ {
 		fmt.Fprintf(&merges, "m%d: &m%d {<<: [%s*m%d]}\n", i, i, strings.Repeat(fmt.Sprintf("*m%d, ", i-1), 9), i-1)
 	}
-	merges.WriteString("tenants: [{name: T, segments: [{name: S, queue: Q}], queues: [{name: Q, <<: *m12}]}]\n")
+	merges.WriteString("tenants: [{name: T, segments: [{name: S, queue: Q}], queues: [{name: Q, <<: *m12, skills: {holding: {id: hold-Q}}}]}]\n")
 
 	// Lists of aliases to lists of aliases: 1000 tenants of 1000 queues.
 	var lists strings.Builder

@@ -250,7 +250,7 @@ func TestDefaults(t *testing.T) {
 		{"retries", q.Retries, callback.Retries{Busy: 3, NoAnswer: 3, AnsweringMachine: 2, TryAgain: 3, Total: 5, Wait: 5 * time.Minute}},
 		{"ewt", q.EWT, callback.EWTSettings{Estimator: callback.EstimatorQueueLength, DefaultHandleTime: 300 * time.Second, DefaultAgents: 1, MultiplicationFactor: 100, MinAnswers: 30, Smoothing: 15 * time.Minute}},
 		{"launch", q.Launch, callback.LaunchSettings{Lead: 30 * time.Second, OutboundStartTimeout: 60 * time.Second}},
-		{"skills", q.Skills, callback.Skills{}},
+		{"skills", q.Skills, callback.Skills{Holding: callback.Skill{ID: "hold-Q"}}},
 		{"variables", len(q.Variables), len(callback.VariableTable()) - 18},
 		{"a variable", q.Variables["SPEAKMAXEWTTIME"], "03:00"},
 	}

@@ -322,8 +322,8 @@ func TestDomainProblemsAreOnTheirLines(t *testing.T) {
         queue: Nope
       - queue: Q
     queues:
-      - name: Q
-      - name: q
+      - {name: Q, skills: {holding: {id: h}}}
+      - {name: q, skills: {holding: {id: h}}}
 delivery:
   backoff:
     initial: 1m

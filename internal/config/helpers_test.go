@@ -15,9 +15,16 @@ const baseDoc = `tenants:
       - name: Q
 %s`
 
+// holdingSkill is the one queue key a configuration may not leave out.
+const holdingSkill = "skills: {holding: {id: hold-Q}}\n"
+
 // doc returns baseDoc with tenant lines (indented under the tenant) and
-// queue lines (indented under the queue) added.
+// queue lines (indented under the queue) added; the queue gets a holding
+// skill unless the lines set its skills.
 func doc(tenant, queue string) []byte {
+	if !strings.Contains(queue, "skills:") {
+		queue = holdingSkill + queue
+	}
 	return []byte(fmt.Sprintf(baseDoc, indent(tenant, 4), indent(queue, 8)))
 }
 

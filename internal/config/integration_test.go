@@ -85,6 +85,7 @@ notifications:
   finalAttempt: false
   sms: {url: 'https://sms/m', headers: {authorization: 'env:SMS_KEY'}}`, ""),
 		[]byte(`      - name: R
+        skills: {holding: {id: hold-R}}
         dialer: {url: 'http://queue-dialer/l', expiry: 5m}
 auth:
   tokens:

@@ -33,7 +33,7 @@ tenants:
     numbering: {profile: extension}
     licenses: {inbound: 50, nonVoice: 50, outbound: 10, scheduled: true}
     segments: [{name: Main, queue: Main}]
-    queues: [{name: Main, ewt: {defaultHandleTime: 300s, defaultAgents: 10}}]
+    queues: [{name: Main, ewt: {defaultHandleTime: 300s, defaultAgents: 10}, skills: {holding: {id: hold-Main}}}]
     webhooks:
       - {name: crm, url: "http://127.0.0.1:1/unset", secret: s3cret, expiry: 1h, events: [callback.registered]}
 `

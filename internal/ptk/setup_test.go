@@ -39,7 +39,7 @@ tenants:
     numbering: {profile: extension}
     licenses: {inbound: 0, nonVoice: 5, outbound: 1, bandwidthLimit: 1, scheduled: false}
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q}]
+    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]
   - name: Rules
     timeZone: UTC
     numbering: {profile: extension}
@@ -90,7 +90,7 @@ tenants:
     timeZone: UTC
     numbering: {profile: extension}
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q}]
+    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]
   # Tenant Modes has the queues of the Queue Manager's wire tests
   # (modes_test.go), which set their operation modes through the mode API.
   # The EWT is seeded (2 agents, 40 s): every interaction ahead adds 20 s.
@@ -137,7 +137,7 @@ tenants:
     numbering: {profile: extension}
     licenses: {inbound: 1, nonVoice: 1, outbound: 1, scheduled: false}
     segments: [{name: S, queue: Q}]
-    queues: [{name: Q}]
+    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]
 `
 
 // testSettings are the demo configuration, the extra tenants, and a tenant

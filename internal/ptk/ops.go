@@ -569,6 +569,7 @@ var operations = []*Operation{
 		ref(status.ContactRequired),
 		never(status.InteractionIDRequired, "ValidateContact takes no interaction id"),
 		never(status.SegmentRequired, "without a segment the tenant's first segment's country code applies"),
+		never(status.ReasonRequired, "ValidateContact takes no reason; the reference repeats another method's row"),
 		neverNoStore(),
 	).readOnly(),
 }

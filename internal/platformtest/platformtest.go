@@ -231,6 +231,14 @@ func (b *Bundle) Restart(t testing.TB) {
 	b.start(t, b.reopen(t))
 }
 
+// RestartWith is Restart with other settings, as an operator restarting
+// with an edited configuration file.
+func (b *Bundle) RestartWith(t testing.TB, settings *callback.Settings) {
+	t.Helper()
+	b.opts.Settings = settings
+	b.Restart(t)
+}
+
 func (o Options) withDefaults() Options {
 	if o.Settings == nil {
 		o.Settings = config.Demo()

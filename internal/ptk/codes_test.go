@@ -207,6 +207,8 @@ var codeCases = []codeCase{
 	// InteractionDequeued
 	{op: "InteractionDequeued", code: 107000, given: "queued", params: rules + "<InteractionId>{{id}}</InteractionId><Reason>AgentAnswered</Reason>"},
 	{op: "InteractionDequeued", code: 107002, params: rules + "<InteractionId>" + unknownID + "</InteractionId><Reason>Abandoned</Reason>"},
+	{op: "InteractionDequeued", code: 107005, given: "holdingCaller", seg: "Booked", params: rules + "<InteractionId>{{id}}</InteractionId><Reason>AcceptSecondChanceOffer</Reason>"},
+	{op: "InteractionDequeued", code: 107009, given: "holdingCaller", given2: "pending", params: rules + "<InteractionId>{{id}}</InteractionId><Reason>AcceptSecondChanceOffer</Reason>"},
 	{op: "InteractionDequeued", code: 107018, given: "pending", params: rules + "<InteractionId>{{id}}</InteractionId><Reason>AgentAnswered</Reason>"},
 	{op: "InteractionDequeued", code: 108000, params: "<Tenant>Nope</Tenant><InteractionId>" + unknownID + "</InteractionId><Reason>Abandoned</Reason>"},
 	{op: "InteractionDequeued", code: 108007, params: rules + "<InteractionId>V1</InteractionId><Reason>Abandoned</Reason>"},
@@ -256,6 +258,7 @@ var codeCases = []codeCase{
 	{op: "InteractionQueued", code: 107005, params: rules + "<ExternalTrackingId>NEW-1</ExternalTrackingId><SkillId>3005</SkillId><Segment>Shutdown</Segment>"},
 	{op: "InteractionQueued", code: 107018, given: "pending", params: rules + "<InteractionId>{{id}}</InteractionId><SkillId>2000</SkillId>"},
 	{op: "InteractionQueued", code: 107100, params: rules + "<ExternalTrackingId>NEW-1</ExternalTrackingId><SkillId>2000</SkillId>"},
+	{op: "InteractionQueued", code: 108042, given: "inbound", given2: "inbound", params: rules + "<InteractionId>{{id}}</InteractionId><ExternalTrackingId>TRACK-2</ExternalTrackingId><SkillId>2000</SkillId>"},
 	{op: "InteractionQueued", code: 108000, params: "<Tenant>Nope</Tenant><ExternalTrackingId>NEW-1</ExternalTrackingId><SkillId>2000</SkillId>"},
 	{op: "InteractionQueued", code: 108001, params: rules + "<ExternalTrackingId>NEW-1</ExternalTrackingId><SkillId>2000</SkillId><Segment>Nope</Segment>"},
 	{op: "InteractionQueued", code: 108007, params: rules + "<InteractionId>V1</InteractionId><SkillId>2000</SkillId>"},
@@ -275,6 +278,8 @@ var codeCases = []codeCase{
 	{op: "InteractionRequestContact", code: 107017, given: "inbound", params: rules + "<InteractionId>{{id}}</InteractionId><ContactURI>80001</ContactURI>"},
 	{op: "InteractionRequestContact", code: 107018, given: "pending", params: rules + "<InteractionId>{{id}}</InteractionId><ContactURI>voice://80001/</ContactURI>"},
 	{op: "InteractionRequestContact", code: 107020, given: "unplaced", params: rules + "<InteractionId>{{id}}</InteractionId><ContactURI>voice://80001/</ContactURI>"},
+	{op: "InteractionRequestContact", code: 109009, given: "noSchedulingCall", params: "<Tenant>NoResults</Tenant><InteractionId>{{id}}</InteractionId><ContactURI>voice://80001?appt=" + future + "</ContactURI>"},
+	{op: "InteractionRequestContact", code: 109034, given: "unlicensedCall", params: "<Tenant>Unlicensed</Tenant><InteractionId>{{id}}</InteractionId><ContactURI>voice://80001</ContactURI>"},
 	{op: "InteractionRequestContact", code: 108000, params: "<Tenant>Nope</Tenant><InteractionId>" + unknownID + "</InteractionId><ContactURI>voice://80001/</ContactURI>"},
 	{op: "InteractionRequestContact", code: 108004, given: "inbound", params: rules + "<InteractionId>{{id}}</InteractionId><ContactURI>voice://80001?appt=soon</ContactURI>"},
 	{op: "InteractionRequestContact", code: 108005, given: "inbound", params: rules + "<InteractionId>{{id}}</InteractionId><ContactURI>voice://12/</ContactURI>"},
@@ -442,6 +447,19 @@ func (b *bundle) given(t *testing.T, state, seg string, n int) string {
 		i := b.given(t, "pending", seg, n)
 		must("InteractionCancelled", rules+"<InteractionId>"+i+"</InteractionId><CancelledBy>Caller</CancelledBy>")
 		return i
+	case "holdingCaller":
+		// A caller on hold whose number is the second given interaction's
+		// contact, so Second Chance meets the Callback Double Check.
+		i := b.given(t, "inbound", seg, n)
+		must("UpdateInteractionData", rules+"<InteractionId>"+i+"</InteractionId><InteractionData><Key>Contact</Key><Value>80008</Value></InteractionData>")
+		must("InteractionQueued", rules+"<InteractionId>"+i+"</InteractionId><SkillId>2000</SkillId>")
+		return i
+	case "noSchedulingCall":
+		// A live call of tenant NoResults, whose licences take no scheduled callback.
+		return id(b.call(t, "CreateInteraction", "<Tenant>NoResults</Tenant><Segment>S</Segment>"+voiceApp), "CreateInteraction")
+	case "unlicensedCall":
+		// A call the ACD reports in tenant Unlicensed, which has no licences.
+		return id(b.call(t, "InteractionQueued", "<Tenant>Unlicensed</Tenant><ExternalTrackingId>U-1</ExternalTrackingId><SkillId>hold-Q</SkillId><Segment>S</Segment>"), "InteractionQueued")
 	case "launched":
 		i := b.given(t, "pending", seg, n)
 		if _, err := b.platform.Tick(context.Background()); err != nil {

@@ -387,3 +387,28 @@ func TestFindInteractionOptionWords(t *testing.T) {
 		t.Errorf("a booked callback's InteractionType %q", typ)
 	}
 }
+
+// testRemovedQueue: an operator restarts with a configuration that no longer
+// has the queue some interactions were waiting in. Requests on them answer
+// 109016 QueueIdNotFound — the queue named by the interaction is gone —
+// rather than acting on a queue the platform no longer runs.
+func testRemovedQueue(t *testing.T) {
+	with := testSettings(t)
+	tn := with.Tenant("Rules")
+	tn.Segments = append(tn.Segments, callback.NewSegment("Gone", "Gone"))
+	q := callback.NewQueue("Gone")
+	q.Skills.Holding.ID = "2900"
+	tn.Queues = append(tn.Queues, q)
+	b := setupWith(t, with)
+	gone := rules + "<Segment>Gone</Segment>"
+	pending := idOf(t, b.succeed(t, "AddInteraction", gone+"<Contact>8071</Contact>"))
+	call := idOf(t, b.succeed(t, "CreateInteraction", gone+voiceApp))
+	b.succeed(t, "InteractionSendToQueue", withID(call, "<Reason>ChoseHold</Reason>"))
+
+	b.restartWith(t, testSettings(t))
+	b.answers(t, status.QueueIDNotFound, "ModifyInteraction", withID(pending, "<Action>AppointmentTime</Action>"+opts("<AppointmentTime>"+future+"</AppointmentTime>")))
+	b.answers(t, status.QueueIDNotFound, "InteractionQueued", withID(call, "<SkillId>2900</SkillId>"))
+	// Still readable, and still removable.
+	b.succeed(t, "GetInteractionData", withID(pending, ""))
+	b.succeed(t, "RemoveInteraction", withID(pending, "<Reason>Admin Canceled</Reason>"))
+}

@@ -79,6 +79,7 @@ const (
 	whyNoDataName      = "the method has no data name or value parameter; the reference repeats another method's rows"
 	whyInternal        = "Holdline computes this value itself, so it is never missing or invalid"
 	whyQueueConfigured = "a segment always names a configured queue (configuration validation)"
+	whyQueueRemoved    = "the interaction's queue was removed from the configuration since it was created (a restart with an edited file)"
 	whyLicenseV4       = "PTK v1–4's licence code; Holdline answers v5's 109005"
 	whyNoCallType      = "the method has no call-type parameter: the type follows from the appointment time"
 	whyNoAppointmentEr = "scheduling problems answer their specific codes (107007, 107010, 109033...)"
@@ -389,6 +390,8 @@ var operations = []*Operation{
 		ref(status.DequeuedReasonMissing),
 		ref(status.DequeuedReasonInvalid),
 		added(status.ContactRequired, "Second Chance for a caller whose number is not known yet"),
+		added(status.RequestRefusedDueToOperationMode, "Second Chance in a mode that takes no ASAP callback (DateBook, AfterHours...): the callback it would register is refused"),
+		added(status.DuplicateContactInQueue, "Second Chance for a caller who already has a pending callback in the queue (Callback Double Check)"),
 	),
 	define("InteractionDisconnectedByApplication", InteractionState,
 		"Records the client application ending the call (AfterHours, SmartCallBlock, Other).", disconnectedByApplication,
@@ -447,11 +450,12 @@ var operations = []*Operation{
 		fixed(status.DuplicateExternalTrackingIDFound, "with an InteractionId: the ExternalTrackingId is held by another live interaction, or differs from the interaction's own"),
 		ref(status.SkillIDNotFound),
 		never(status.UnableToCreateInteraction, whyCreateRefused),
-		neverQueueConfigured(status.QueueIDNotFound),
+		fixed(status.QueueIDNotFound, whyQueueRemoved),
 	),
 	define("InteractionRequestContact", InteractionState,
 		"Turns a live interaction into a callback: voice://NUMBER (ASAP) or voice://NUMBER?appt=TIME (scheduled).", requestContact,
 		addedCompleted(),
+		added(status.NoValidLicenseFile, "a tenant without a licence configuration, whose call the ACD reported (InteractionQueued creates it without a licence)"),
 		ref(status.InteractionNotFound),
 		ref(status.RequestRefusedDueToOperationMode),
 		ref(status.AppointmentsDisabled),
@@ -470,7 +474,7 @@ var operations = []*Operation{
 		ref(status.AppointmentTimeInThePast),
 		ref(status.AppointmentTimeAfterAppointmentTimesRange),
 		fixed(status.InvalidCallType, "a ContactURI scheme other than voice"),
-		never(status.AppointmentError, whyNoAppointmentEr),
+		added(status.AppointmentError, "a scheduled callback when the tenant's licences take none (licenses.scheduled: false): the reference's \"verify that you have scheduling enabled\""),
 		neverQueueConfigured(status.QueueIDNotFound),
 		never(status.InvalidModeStatusForInteraction, whyModeStatus),
 	),
@@ -508,7 +512,7 @@ var operations = []*Operation{
 		ref(status.InvalidDataName),
 		ref(status.DataValueRequired),
 		fixed(status.AppointmentError, "moving an appointment in a queue that takes none"),
-		neverQueueConfigured(status.QueueIDNotFound),
+		fixed(status.QueueIDNotFound, whyQueueRemoved),
 		ref(status.InvalidResultConfiguration),
 		ref(status.DataNameUnavailable),
 	),

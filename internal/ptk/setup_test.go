@@ -58,6 +58,7 @@ tenants:
       - {name: Never, queue: Never, countryCode: "1"}
       - {name: Standby, queue: Standby, countryCode: "1"}
       - {name: Shutdown, queue: Shutdown, countryCode: "1"}
+      - {name: Booked, queue: Booked, countryCode: "1"}
     queues:
       - name: Open
         turnOnThreshold: 0s
@@ -86,6 +87,11 @@ tenants:
       - name: Shutdown
         mode: Shutdown
         skills: {holding: {id: "3005"}}
+      # DateBook takes no ASAP callback, Second Chance's included.
+      - name: Booked
+        mode: DateBook
+        secondChance: {enabled: true}
+        skills: {holding: {id: "2000"}}
   - name: Unlicensed
     timeZone: UTC
     numbering: {profile: extension}
@@ -158,6 +164,7 @@ func testSettings(t *testing.T) *callback.Settings {
 // with the fake clock its platform runs on.
 type bundle struct {
 	srv      *httptest.Server
+	bundle   *platformtest.Bundle
 	platform platformtest.All
 	store    callback.Store
 	// faulty wraps store for the platform and the server: tests make it fail.
@@ -168,12 +175,34 @@ type bundle struct {
 // setup starts a server; opts change its configuration (credentials...).
 func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 	t.Helper()
-	var faulty *storetest.Faulty
+	return setupWith(t, testSettings(t), opts...)
+}
+
+// setupWith starts a server on settings.
+func setupWith(t *testing.T, settings *callback.Settings, opts ...func(*server.Config)) *bundle {
+	t.Helper()
+	b := &bundle{}
+	p := platformtest.New(t, platformtest.Options{Settings: settings, Start: now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Wrap: func(st callback.Store) callback.Store { b.faulty = storetest.NewFaulty(st); return b.faulty }})
+	b.serve(t, p, opts...)
+	return b
+}
+
+// restartWith stops the server, restarts its platform on the same store
+// with settings, and serves it again, as an operator restarting with an
+// edited configuration file.
+func (b *bundle) restartWith(t *testing.T, settings *callback.Settings) {
+	t.Helper()
+	b.srv.Close()
+	b.bundle.RestartWith(t, settings)
+	b.serve(t, b.bundle)
+}
+
+func (b *bundle) serve(t *testing.T, p *platformtest.Bundle, opts ...func(*server.Config)) {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	p := platformtest.New(t, platformtest.Options{Settings: testSettings(t), Start: now, Logger: log,
-		Wrap: func(st callback.Store) callback.Store { faulty = storetest.NewFaulty(st); return faulty }})
 	m := telemetry.New("test")
-	cfg := server.Config{Platform: p.ServerPlatform(), Store: faulty, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
+	cfg := server.Config{Platform: p.ServerPlatform(), Store: b.faulty, Metrics: m, Logger: log, PTK: ptk.Limits{MaxBody: 64 << 10}}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -190,7 +219,7 @@ func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
 			t.Errorf("holdline_ptk_undocumented_code_total counted %v: add the codes to ops.go (docs/ptk.md) or fix the answers", u)
 		}
 	})
-	return &bundle{srv: srv, platform: p.All, store: p.Engine, faulty: faulty, clock: p.Clock}
+	b.srv, b.bundle, b.platform, b.store, b.clock = srv, p, p.All, p.Engine, p.Clock
 }
 
 // reply is an answer of the SOAP endpoint.

@@ -70,6 +70,7 @@ var wireSuites = []struct {
 	{"golden", testGolden},
 	{"json", testJSON},
 	{"flows", testFlows},
+	{"removed queue", testRemovedQueue},
 }
 
 // TestWire runs every wire suite, then checks that each documented

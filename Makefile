@@ -10,8 +10,11 @@ LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short sim clean
 
-# The envelope decoder's fuzz target (internal/ptk/decode_test.go).
+# The envelope decoder's fuzz target (internal/ptk/decode_test.go), and the
+# whole PTK endpoint on a running platform (internal/ptk/fuzz_handler_test.go:
+# no panic, no code a method's table does not list).
 FUZZ := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzDecodeEnvelope$$'
+FUZZ_HANDLER := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzHandler$$'
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/holdline serve
@@ -49,9 +52,11 @@ unit:
 # A bounded fuzz run, part of make test (issue #3, acceptance 5).
 fuzz-short:
 	$(FUZZ) -fuzztime 20s -fuzzminimizetime 5s
+	$(FUZZ_HANDLER) -fuzztime 10s -fuzzminimizetime 5s
 
 fuzz:
 	$(FUZZ) -fuzztime 60s
+	$(FUZZ_HANDLER) -fuzztime 60s
 
 # The simulator's full acceptance run (issue #5, docs/benchmarks.md): every
 # scenario on the real platform, the table on the terminal, the JSON in

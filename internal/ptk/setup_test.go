@@ -148,7 +148,7 @@ tenants:
 
 // testSettings are the demo configuration, the extra tenants, and a tenant
 // without segments (which configuration files cannot express).
-func testSettings(t *testing.T) *callback.Settings {
+func testSettings(t testing.TB) *callback.Settings {
 	t.Helper()
 	s := config.Demo()
 	extra, err := config.Parse([]byte(extraTenants), "extra tenants")
@@ -173,13 +173,13 @@ type bundle struct {
 }
 
 // setup starts a server; opts change its configuration (credentials...).
-func setup(t *testing.T, opts ...func(*server.Config)) *bundle {
+func setup(t testing.TB, opts ...func(*server.Config)) *bundle {
 	t.Helper()
 	return setupWith(t, testSettings(t), opts...)
 }
 
 // setupWith starts a server on settings.
-func setupWith(t *testing.T, settings *callback.Settings, opts ...func(*server.Config)) *bundle {
+func setupWith(t testing.TB, settings *callback.Settings, opts ...func(*server.Config)) *bundle {
 	t.Helper()
 	b := &bundle{}
 	p := platformtest.New(t, platformtest.Options{Settings: settings, Start: now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -191,14 +191,14 @@ func setupWith(t *testing.T, settings *callback.Settings, opts ...func(*server.C
 // restartWith stops the server, restarts its platform on the same store
 // with settings, and serves it again, as an operator restarting with an
 // edited configuration file.
-func (b *bundle) restartWith(t *testing.T, settings *callback.Settings) {
+func (b *bundle) restartWith(t testing.TB, settings *callback.Settings) {
 	t.Helper()
 	b.srv.Close()
 	b.bundle.RestartWith(t, settings)
 	b.serve(t, b.bundle)
 }
 
-func (b *bundle) serve(t *testing.T, p *platformtest.Bundle, opts ...func(*server.Config)) {
+func (b *bundle) serve(t testing.TB, p *platformtest.Bundle, opts ...func(*server.Config)) {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := telemetry.New("test")
@@ -234,7 +234,7 @@ type reply struct {
 }
 
 // post sends body to path with the given headers and decodes the answer.
-func (b *bundle) post(t *testing.T, path, contentType, body string, headers ...string) *reply {
+func (b *bundle) post(t testing.TB, path, contentType, body string, headers ...string) *reply {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, b.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -247,7 +247,7 @@ func (b *bundle) post(t *testing.T, path, contentType, body string, headers ...s
 	return b.do(t, req)
 }
 
-func (b *bundle) do(t *testing.T, req *http.Request) *reply {
+func (b *bundle) do(t testing.TB, req *http.Request) *reply {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -450,7 +450,7 @@ func messageInTargetNamespace(raw []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-func atoi(t *testing.T, s string) int {
+func atoi(t testing.TB, s string) int {
 	t.Helper()
 	n := 0
 	for _, c := range strings.TrimSpace(s) {

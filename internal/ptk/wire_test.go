@@ -26,7 +26,7 @@ var observed = struct {
 }{pairs: map[string]map[status.Code]bool{}}
 
 // record reads a server's request counter into observed.
-func record(t *testing.T, m *telemetry.Metrics) {
+func record(t testing.TB, m *telemetry.Metrics) {
 	mfs, err := m.Registry.Gather()
 	if err != nil {
 		t.Errorf("gather metrics: %v", err)

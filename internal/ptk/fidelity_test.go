@@ -87,6 +87,9 @@ func TestCallbackDoubleCheckBranches(t *testing.T) {
 			if got := state(t, call); got != tc.sent {
 				t.Errorf("after %s: %q, want %q", tc.reason, got, tc.sent)
 			}
+			if h := b.history(t, "Rules", call); h[len(h)-1]["to"] != "SentToHold" || !strings.HasPrefix(h[len(h)-1]["reason"].(string), "CBDC") {
+				t.Errorf("the call's last record %v, want SentToHold with the CBDC reason", h[len(h)-1])
+			}
 			b.succeed(t, "InteractionQueued", withID(call, "<SkillId>"+tc.skill+"</SkillId>"))
 			if got := state(t, call); got != tc.queued {
 				t.Errorf("queued: %q, want %q", got, tc.queued)

@@ -73,7 +73,7 @@ func neverNoStore() CodeDoc {
 // Reasons shared by several rows of the table.
 const (
 	whySuccess         = "the success code; the reference lists only refusals"
-	whyInvalidID       = "a malformed interaction id (behaviour.md §2)"
+	whyInvalidID       = "a malformed interaction id (not V and 31 digits; docs/design.md)"
 	whyIDRequired      = "an empty interaction id"
 	whyFinal           = "the state machine refuses the request in the interaction's state (docs/states.md)"
 	whyNoDataName      = "the method has no data name or value parameter; the reference repeats another method's rows"
@@ -247,7 +247,7 @@ var operations = []*Operation{
 		ref(status.ContactRequired),
 		neverQueueConfigured(status.QueueIDRequired),
 		ref(status.SegmentRequired),
-		added(status.AppointmentTimeInThePast, "appointment checks run in behaviour.md §8's order, the past first"),
+		added(status.AppointmentTimeInThePast, "the reference's list lacks it, but a booking in the past must be refused: the appointment checks run in a fixed order, the past first (docs/queue-manager.md)"),
 		ref(status.AppointmentTimeAfterAppointmentTimesRange),
 		ref(status.UserDataFailedValidation),
 		never(status.InvalidCallType, whyNoCallType),
@@ -415,7 +415,7 @@ var operations = []*Operation{
 		ref(status.InteractionCannotBeDisconnected),
 	),
 	define("InteractionOutboundAttemptFailed", InteractionState,
-		"Records a failed callback attempt; the platform retries or ends it (behaviour.md §7).", outboundAttemptFailed,
+		"Records a failed callback attempt; the platform retries or ends it (docs/queue-manager.md).", outboundAttemptFailed,
 		addedCompleted(),
 		added(status.InteractionNotFound, "a well-formed id the platform does not know"),
 		addedFinal(),

@@ -23,6 +23,14 @@ type Store interface {
 	// work now but may later (it cannot write, cannot be reached, or is held
 	// by another process past the wait), InTx, a Tx method or the commit
 	// returns an error that is ErrUnavailable, and nothing is committed.
+	//
+	// Group commit is a property every engine must have: many concurrent
+	// InTx calls share the cost of making their work durable (one fsync, one
+	// WAL flush), yet each returns nil only once its own work is durable,
+	// and one call's error or panic never undoes another's work. SQLite
+	// batches the calls into one transaction with a savepoint each;
+	// PostgreSQL runs them as concurrent transactions whose commits share
+	// WAL flushes.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	// Ping reports whether the store can be reached. It says nothing of
 	// whether the store can write: a full disk still answers a ping.

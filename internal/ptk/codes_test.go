@@ -114,7 +114,7 @@ var codeCases = []codeCase{
 	{op: "AddInteraction", code: 108022, params: rules + "<Contact>80001</Contact>"},
 	{op: "AddInteraction", code: 108037, params: rules + "<Segment>Open</Segment><Contact>80001</Contact>" + opts("<AppointmentTime>"+farAway+"</AppointmentTime>")},
 	{op: "AddInteraction", code: 108040, params: rules + "<Segment>Open</Segment><Contact>80001</Contact>" + opts("<UserData>"+ud("Avaya_UUI", "<StringValue>not hex</StringValue>")+"</UserData>")},
-	{op: "AddInteraction", code: 109000, closeStore: true, params: rules + "<Segment>Open</Segment><Contact>80001</Contact>"},
+	{op: "AddInteraction", code: 109000, fault: storetest.Broken, params: rules + "<Segment>Open</Segment><Contact>80001</Contact>"},
 	{op: "AddInteraction", code: 109033, params: rules + "<Segment>Mobile</Segment><Contact>80001</Contact>"},
 	{op: "AddInteraction", code: 109005, params: "<Tenant>Scarce</Tenant><Segment>S</Segment><Contact>80001</Contact>" + opts("<SourceApplication>VXML Interaction Server</SourceApplication>")},
 	{op: "AddInteraction", code: 109009, params: "<Tenant>Scarce</Tenant><Segment>S</Segment><Contact>80001</Contact>" + opts("<AppointmentTime>"+future+"</AppointmentTime>")},

@@ -16,12 +16,13 @@
 // databases (the simulator's); production keeps FULL. The store is answered from that file only: every
 // read goes through a transaction, and there is no cache.
 //
-// Concurrency: one process writes through exactly one connection
-// (SetMaxOpenConns(1)), so InTx calls of one process queue in Go, in
-// database/sql's pool, and their ctx bounds the wait. Every transaction
-// starts with BEGIN IMMEDIATE (DSN _txlock=immediate): it takes the write
-// lock first, so a read followed by a write inside one InTx sees no
-// interleaved change and never fails half-way on a lock upgrade; two
+// Concurrency: one process writes through exactly one connection, owned by
+// one committer goroutine (commit.go): the InTx calls waiting at the same
+// time run one after the other in one transaction, each in its own
+// savepoint, and share its commit — one fsync for the batch (group commit).
+// Every transaction starts with BEGIN IMMEDIATE (DSN _txlock=immediate): it
+// takes the write lock first, so a read followed by a write inside one InTx
+// sees no interleaved change and never fails half-way on a lock upgrade; two
 // LaunchClaim calls never lease the same launch, whatever their process.
 // Another process on the same file (a second holdline, the CLI) waits for
 // that lock up to the busy timeout (default 5 s) instead of failing at once.
@@ -43,6 +44,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -65,6 +67,14 @@ type Store struct {
 	db         *sql.DB
 	path       string
 	migrations *goose.Provider
+
+	// jobs feed the committer (commit.go); closing stops it, and loopDone
+	// says it has stopped.
+	jobs     chan *job
+	closing  chan struct{}
+	loopDone chan struct{}
+	// commits counts the batches committed, for tests and benchmarks.
+	commits atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -140,11 +150,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, jobs: make(chan *job), closing: make(chan struct{}), loopDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
 	}
+	go s.commitLoop()
 	return s, nil
 }
 
@@ -206,37 +217,32 @@ func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 // uses it as its tolerance.
 func (s *Store) TimePrecision() time.Duration { return time.Nanosecond }
 
-// InTx runs fn in one BEGIN IMMEDIATE transaction. It commits when fn returns
-// nil, and rolls back when fn returns an error (returned as is) or panics
-// (the panic continues after the rollback). InTx returns only once the commit
-// is durable.
-func (s *Store) InTx(ctx context.Context, fn func(tx callback.Tx) error) (err error) {
-	sqlTx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlitestore: begin: %w", interpretError(err))
+// InTx runs fn in a BEGIN IMMEDIATE transaction shared with the other
+// InTx calls waiting at the same time, inside a savepoint of its own (group
+// commit, commit.go). It returns nil only once the commit that holds fn's
+// work is durable; when fn returns an error (returned as is) or panics (the
+// panic continues in the caller's goroutine) its work is rolled back and the
+// others' is not. A ctx done before fn starts returns ctx's error, and fn is
+// not run.
+func (s *Store) InTx(ctx context.Context, fn func(tx callback.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlitestore: begin: %w", err)
 	}
-	done := false
-	defer func() {
-		// Runs on an error and while a panic unwinds; the panic goes on.
-		if !done {
-			if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && err != nil {
-				err = errors.Join(err, fmt.Errorf("sqlitestore: rollback: %w", rbErr))
-			}
-		}
-	}()
-
-	if err := fn(&tx{tx: sqlTx}); err != nil {
-		return err
+	j := &job{ctx: ctx, fn: fn, done: make(chan outcome, 1)}
+	select {
+	case s.jobs <- j:
+	case <-ctx.Done():
+		return fmt.Errorf("sqlitestore: begin: %w", ctx.Err())
+	case <-s.closing:
+		return errClosed
 	}
-	done = true
-	if err := sqlTx.Commit(); err != nil {
-		// database/sql rolls back by itself once ctx is done; say why.
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("sqlitestore: commit: %w", ctxErr)
-		}
-		return fmt.Errorf("sqlitestore: commit: %w", interpretError(err))
+	// The job is the committer's now: wait for its answer even if ctx ends,
+	// since its work may already be in a commit.
+	out := <-j.done
+	if out.panicked {
+		panic(out.panicVal)
 	}
-	return nil
+	return out.err
 }
 
 // Ping reports whether the database answers. It waits for a running
@@ -260,6 +266,10 @@ const closeTimeout = 30 * time.Second
 // an operator's look. Calls after the first return the first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		// The committer finishes the batch it runs; InTx calls after this
+		// answer errClosed.
+		close(s.closing)
+		<-s.loopDone
 		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 		defer cancel()
 		var errs []error

@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/holdline/holdline/internal/callback"
 )
@@ -10,7 +9,7 @@ import (
 // tx is the callback.Tx of one InTx call. Its methods live in one file per
 // area: interaction.go, record.go, mode.go, launch.go, outbox.go, sequence.go.
 type tx struct {
-	tx *sql.Tx
+	tx uncancelled
 }
 
 var _ callback.Tx = (*tx)(nil)

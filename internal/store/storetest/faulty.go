@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -21,6 +22,10 @@ const (
 	// Unreachable refuses every transaction and ping, as a database server
 	// that is down does.
 	Unreachable
+	// Broken fails every transaction with an error that is not
+	// ErrUnavailable, as a bug or a damaged file would: the platform's
+	// "unexpected" path (109000).
+	Broken
 )
 
 // Faulty wraps a store and refuses work with callback.ErrUnavailable while
@@ -52,8 +57,11 @@ func errFault(fault Fault) error {
 func (f *Faulty) InTx(ctx context.Context, fn func(tx callback.Tx) error) error {
 	f.txs.Add(1)
 	fault := Fault(f.fault.Load())
-	if fault == Unreachable {
+	switch fault {
+	case Unreachable:
 		return errFault(fault)
+	case Broken:
+		return errors.New("storetest: the store answered something it should not (a broken fault)")
 	}
 	return f.Store.InTx(ctx, func(tx callback.Tx) error {
 		ft := &faultyTx{Tx: tx}

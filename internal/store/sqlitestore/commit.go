@@ -1,0 +1,190 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/holdline/holdline/internal/callback"
+)
+
+// Group commit. Every InTx of the process is a job for one committer
+// goroutine, which owns the write connection. It takes the jobs waiting when
+// it is free — up to maxBatch — and runs them one after the other in one
+// BEGIN IMMEDIATE transaction, each inside its own savepoint, then commits
+// once: one fsync for the whole batch. So:
+//
+//   - a reply still means committed: InTx returns nil only after the COMMIT
+//     that holds its job is on disk (synchronous=FULL);
+//   - one job's failure never undoes another's: a job whose fn returns an
+//     error (or panics) is rolled back to its savepoint, and the others
+//     commit;
+//   - the jobs of a batch run one at a time, in arrival order, each seeing
+//     the ones before it, exactly as transactions run one after the other:
+//     the domain's check-then-insert rules stay serialized;
+//   - a commit that fails fails every job it held, and nothing of them is
+//     kept; a transaction SQLite itself abandoned (a full disk, an I/O
+//     error) fails the jobs not yet answered in the same way.
+//
+// Under no load a batch is one job and costs what a plain transaction did;
+// under load, the jobs that arrive during one fsync share the next.
+
+// maxBatch bounds the jobs of one transaction, so a burst cannot make the
+// last of them wait on an unbounded batch.
+const maxBatch = 256
+
+// job is one InTx call waiting for the committer.
+type job struct {
+	ctx  context.Context
+	fn   func(callback.Tx) error
+	done chan outcome
+}
+
+// outcome is what the committer answers a job: its error, or the panic of
+// its fn, re-raised in the caller's goroutine.
+type outcome struct {
+	err      error
+	panicked bool
+	panicVal any
+}
+
+// commitLoop runs batches until the store closes.
+func (s *Store) commitLoop() {
+	defer close(s.loopDone)
+	for {
+		var first *job
+		select {
+		case first = <-s.jobs:
+		case <-s.closing:
+			return
+		}
+		batch := append(make([]*job, 0, 8), first)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-s.jobs:
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		s.runBatch(batch)
+	}
+}
+
+// runBatch runs the jobs in one transaction and answers each.
+func (s *Store) runBatch(batch []*job) {
+	// The batch's transaction outlives any one job's ctx: a caller that
+	// gives up does not roll back its neighbours.
+	sqlTx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		failAll(batch, fmt.Errorf("sqlitestore: begin: %w", interpretError(err)))
+		return
+	}
+	var held []*job // run without error, waiting for the commit
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.done <- outcome{err: fmt.Errorf("sqlitestore: begin: %w", err)}
+			continue
+		}
+		out, broken := runJob(sqlTx, j)
+		if broken != nil {
+			// SQLite abandoned the transaction (or a savepoint could not be
+			// set or released): nothing of this batch can be committed.
+			_ = sqlTx.Rollback()
+			if out.err == nil && !out.panicked {
+				out.err = broken
+			}
+			j.done <- out
+			failAll(held, broken)
+			failAll(batch[i+1:], broken)
+			return
+		}
+		if out.err != nil || out.panicked {
+			j.done <- out
+			continue
+		}
+		held = append(held, j)
+	}
+	if len(held) == 0 {
+		_ = sqlTx.Rollback()
+		return
+	}
+	s.commits.Add(1)
+	if err := sqlTx.Commit(); err != nil {
+		failAll(held, fmt.Errorf("sqlitestore: commit: %w", interpretError(err)))
+		return
+	}
+	for _, j := range held {
+		j.done <- outcome{}
+	}
+}
+
+// runJob runs one job inside a savepoint of sqlTx. It returns the job's
+// outcome and, when the transaction can no longer be used, why.
+func runJob(sqlTx *sql.Tx, j *job) (out outcome, broken error) {
+	ctx := context.Background()
+	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
+		return outcome{}, fmt.Errorf("sqlitestore: begin: %w", interpretError(err))
+	}
+	out = call(j.fn, &tx{tx: uncancelled{sqlTx}})
+	if out.err == nil && !out.panicked && j.ctx.Err() != nil {
+		// The caller gave up while fn ran: its work is not committed.
+		out.err = fmt.Errorf("sqlitestore: commit: %w", j.ctx.Err())
+	}
+	if out.err != nil || out.panicked {
+		if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO job"); err != nil {
+			return out, abandoned(err)
+		}
+	}
+	if _, err := sqlTx.ExecContext(ctx, "RELEASE job"); err != nil {
+		return out, abandoned(err)
+	}
+	return out, nil
+}
+
+// call runs fn, turning a panic into an outcome for the caller to re-raise.
+func call(fn func(callback.Tx) error, t *tx) (out outcome) {
+	defer func() {
+		if v := recover(); v != nil {
+			out = outcome{panicked: true, panicVal: v}
+		}
+	}()
+	return outcome{err: fn(t)}
+}
+
+// abandoned is the error of the jobs of a transaction SQLite gave up (after
+// a full disk or an I/O error it rolls the whole transaction back): their
+// work was not done, and may be tried again.
+func abandoned(err error) error {
+	return fmt.Errorf("sqlitestore: the transaction was abandoned (%w): %w", interpretError(err), callback.ErrUnavailable)
+}
+
+// failAll answers every job with err.
+func failAll(jobs []*job, err error) {
+	for _, j := range jobs {
+		j.done <- outcome{err: err}
+	}
+}
+
+// errClosed answers an InTx on a closed store.
+var errClosed = fmt.Errorf("sqlitestore: the store is closed: %w", callback.ErrUnavailable)
+
+// uncancelled runs a transaction's statements without their caller's
+// cancellation: SQLite answers an interrupted write by abandoning the whole
+// transaction, which would take the batch's other jobs with it. A job whose
+// caller is gone before it starts is not run at all; once started, its
+// statements are short and bounded.
+type uncancelled struct{ tx *sql.Tx }
+
+func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return u.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return u.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+func (u uncancelled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return u.tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}

@@ -156,6 +156,18 @@ func (c *core) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	return err
 }
 
+// inView runs fn in a read-only transaction (Store.View): it sees the last
+// commit and neither waits for writes nor makes them wait. A store that
+// cannot answer is 109004, as for inTx.
+func (c *core) inView(ctx context.Context, fn func(tx Tx) error) error {
+	err := c.store.View(ctx, func(tx Tx) error { return fn(&recordingTx{Tx: tx, at: c.Now()}) })
+	if IsUnavailable(err) {
+		c.health.failed(ctx, c.log, c.Now(), err)
+		return status.Wrap(status.PlatformUnavailable, err, unavailableMessage)
+	}
+	return err
+}
+
 // Settings returns the configuration the platform runs on.
 func (c *core) Settings() *Settings { return c.settings }
 

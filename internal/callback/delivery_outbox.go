@@ -177,7 +177,7 @@ func (d *Delivery) Deliveries(ctx context.Context, tenant string, q DeliveryQuer
 		q.States[i] = v
 	}
 	var out []OutboxMessage
-	err = d.inTx(ctx, func(tx Tx) error {
+	err = d.inView(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.OutboxFind(ctx, &OutboxFindParams{Tenant: t.Name, Destination: q.Destination, Key: q.Key,
 			InteractionID: q.InteractionID, States: q.States, AfterID: q.AfterID, Limit: q.Limit})
@@ -197,7 +197,7 @@ func (d *Delivery) Launch(ctx context.Context, key string) (*Launch, error) {
 		return nil, status.Errorf(status.InteractionNotFound, "%q is not a launch key (interaction id/attempt)", key)
 	}
 	var found *Launch
-	err := d.inTx(ctx, func(tx Tx) error {
+	err := d.inView(ctx, func(tx Tx) error {
 		ls, err := tx.LaunchFind(ctx, &LaunchFindParams{InteractionID: id})
 		if err != nil {
 			return err

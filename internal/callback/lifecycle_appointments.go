@@ -136,7 +136,7 @@ func (lc *Lifecycle) NextAppointmentTimes(ctx context.Context, tenant, segment s
 	}
 	n = min(n, maxAppointmentCount)
 	var out []time.Time
-	err = lc.inTx(ctx, func(tx Tx) error {
+	err = lc.inView(ctx, func(tx Tx) error {
 		out, err = lc.freeSlots(ctx, tx, t, q, from, n)
 		return err
 	})

@@ -57,7 +57,7 @@ func (lc *Lifecycle) Find(ctx context.Context, f FindParams) ([]Found, error) {
 		}
 	}
 	var out []Found
-	err = lc.inTx(ctx, func(tx Tx) error {
+	err = lc.inView(ctx, func(tx Tx) error {
 		var its []*Interaction
 		if id != "" {
 			it, err := lc.load(ctx, tx, t, id)
@@ -178,7 +178,7 @@ func (lc *Lifecycle) SegmentState(ctx context.Context, tenant, segment, sourceAp
 		modeStatus string
 		use        licenceUse
 	)
-	err = lc.inTx(ctx, func(tx Tx) error {
+	err = lc.inView(ctx, func(tx Tx) error {
 		e, err := lc.qm.joinEstimate(ctx, tx, t, q)
 		if err != nil {
 			return err
@@ -347,7 +347,7 @@ func (lc *Lifecycle) Get(ctx context.Context, tenantName, id string) (*Interacti
 		it   *Interaction
 		hist []Record
 	)
-	err = lc.inTx(ctx, func(tx Tx) error {
+	err = lc.inView(ctx, func(tx Tx) error {
 		var err error
 		if it, err = lc.load(ctx, tx, t, id); err != nil {
 			return err
@@ -364,7 +364,7 @@ func (lc *Lifecycle) Get(ctx context.Context, tenantName, id string) (*Interacti
 // CountByState counts stored interactions per state (for metrics and the console).
 func (lc *Lifecycle) CountByState(ctx context.Context) (map[State]int, error) {
 	var out map[State]int
-	err := lc.inTx(ctx, func(tx Tx) error {
+	err := lc.inView(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.InteractionCountByState(ctx)
 		return err

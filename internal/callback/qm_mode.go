@@ -150,7 +150,7 @@ func (qm *QueueManager) modeWith(ctx context.Context, tx Tx, t *Tenant, q *Queue
 	if tx != nil {
 		err = read(tx)
 	} else {
-		err = qm.inTx(ctx, read)
+		err = qm.inView(ctx, read)
 	}
 	if err != nil {
 		return mode, why, err

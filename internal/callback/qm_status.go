@@ -49,7 +49,7 @@ func (qm *QueueManager) QueueStatusOf(ctx context.Context, tenant, queue string)
 		return nil, err
 	}
 	st := &QueueStatus{Tenant: t.Name, Queue: q.Name, QueueMode: q.QueueMode, Open: qm.openAt(t, q, qm.Now())}
-	err = qm.inTx(ctx, func(tx Tx) error {
+	err = qm.inView(ctx, func(tx Tx) error {
 		waiting, err := qm.waiting(ctx, tx, t, q)
 		if err != nil {
 			return err

@@ -32,6 +32,13 @@ type Store interface {
 	// PostgreSQL runs them as concurrent transactions whose commits share
 	// WAL flushes.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// View runs fn in a read-only transaction that sees everything committed
+	// before it started and nothing after. It does not wait for writes, nor
+	// writes for it (SQLite: connections of their own beside the writer's,
+	// any number at once in WAL mode; PostgreSQL: a REPEATABLE READ READ
+	// ONLY transaction from the pool). A Tx method that writes fails. Errors
+	// are reported as by InTx.
+	View(ctx context.Context, fn func(tx Tx) error) error
 	// Ping reports whether the store can be reached. It says nothing of
 	// whether the store can write: a full disk still answers a ping.
 	Ping(ctx context.Context) error

@@ -46,7 +46,7 @@ func New(version string) *Metrics {
 		}, []string{"method"}),
 		txDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "holdline_store_transaction_duration_seconds",
-			Help:    "Time a store transaction took until it committed or rolled back, by outcome.",
+			Help:    "Time a store transaction took until it committed or rolled back (or, read-only, until it ended), by outcome: commit, rollback, read, read failed.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
 		}, []string{"outcome"}),
 		deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -163,6 +163,17 @@ func (s *timedStore) InTx(ctx context.Context, fn func(tx callback.Tx) error) er
 	outcome := "commit"
 	if err != nil {
 		outcome = "rollback"
+	}
+	s.m.txDuration.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
+	return err
+}
+
+func (s *timedStore) View(ctx context.Context, fn func(tx callback.Tx) error) error {
+	start := time.Now()
+	err := s.Store.View(ctx, fn)
+	outcome := "read"
+	if err != nil {
+		outcome = "read failed"
 	}
 	s.m.txDuration.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
 	return err

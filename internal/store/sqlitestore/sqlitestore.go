@@ -75,6 +75,9 @@ type Store struct {
 	loopDone chan struct{}
 	// commits counts the batches committed, for tests and benchmarks.
 	commits atomic.Int64
+	// readers are the read-only connections of View (view.go); nil for an
+	// in-memory database, which only the writer's connection holds.
+	readers *sql.DB
 
 	closeOnce sync.Once
 	closeErr  error
@@ -154,6 +157,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
+	}
+	if path != memoryPath {
+		if s.readers, err = openReaders(path, o); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
+		}
 	}
 	go s.commitLoop()
 	return s, nil
@@ -273,6 +282,13 @@ func (s *Store) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 		defer cancel()
 		var errs []error
+		// Readers first: the checkpoint truncates the WAL only when no
+		// connection reads it.
+		if s.readers != nil {
+			if err := s.readers.Close(); err != nil {
+				errs = append(errs, fmt.Errorf("sqlitestore: close the readers of %s: %w", s.path, err))
+			}
+		}
 		if err := s.checkpoint(ctx); err != nil {
 			errs = append(errs, err)
 		}

@@ -75,6 +75,19 @@ func (f *Faulty) InTx(ctx context.Context, fn func(tx callback.Tx) error) error 
 	})
 }
 
+// View runs fn in the wrapped store's read-only transaction, unless the
+// store is Unreachable or Broken; a full disk still lets reads through.
+func (f *Faulty) View(ctx context.Context, fn func(tx callback.Tx) error) error {
+	f.txs.Add(1)
+	switch fault := Fault(f.fault.Load()); fault {
+	case Unreachable:
+		return errFault(fault)
+	case Broken:
+		return errors.New("storetest: the store answered something it should not (a broken fault)")
+	}
+	return f.Store.View(ctx, fn)
+}
+
 // Ping fails while the store is Unreachable.
 func (f *Faulty) Ping(ctx context.Context) error {
 	if fault := Fault(f.fault.Load()); fault == Unreachable {

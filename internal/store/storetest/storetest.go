@@ -128,6 +128,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Outbox", func(t *testing.T) { t.Parallel(); testOutbox(t, h) })
 	t.Run("Sequence", func(t *testing.T) { t.Parallel(); testSequence(t, h) })
 	t.Run("Tx", func(t *testing.T) { t.Parallel(); testTx(t, h) })
+	t.Run("View", func(t *testing.T) { t.Parallel(); testView(t, h) })
 	t.Run("Concurrency", func(t *testing.T) { t.Parallel(); testConcurrency(t, h) })
 	t.Run("Unavailable", func(t *testing.T) { t.Parallel(); testUnavailable(t, h) })
 }

@@ -130,7 +130,7 @@ func (qm *QueueManager) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([
 		if room <= 0 {
 			return nil
 		}
-		due, err := qm.dueCallbacks(ctx, tx, t, q, caps)
+		due, err := qm.dueCallbacks(ctx, tx, t, q, caps, room)
 		if err != nil {
 			return err
 		}
@@ -232,17 +232,20 @@ type dueLaunch struct {
 }
 
 // dueCallbacks lists the pending callbacks of q that are due now, in the
-// order they must be launched.
-func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities) ([]dueLaunch, error) {
+// order they must be launched, at most room of them. It reads the calls in
+// progress (bounded by the traffic) and the first pending callbacks in
+// order, page by page, and stops as soon as the order or the room says so:
+// its cost does not grow with the length of the virtual queue.
+func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Queue, caps Capabilities, room int) ([]dueLaunch, error) {
 	now := qm.now(tx)
-	waiting, err := qm.waiting(ctx, tx, t, q)
+	active, err := qm.inProgress(ctx, tx, t, q)
 	if err != nil {
 		return nil, err
 	}
 	// A caller who holds although a callback of theirs is pending (a
 	// Callback Double Check branch) is not called back while they hold.
 	holding := map[string]bool{}
-	for _, it := range waiting {
+	for _, it := range active {
 		if it.holdsForCallback() {
 			holding[it.Contact] = true
 		}
@@ -262,62 +265,63 @@ func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Q
 			}
 		}
 	}
-	if !caps.DialASAP || !qm.openAt(t, q, now) {
+	if len(due) >= room || !caps.DialASAP || !qm.openAt(t, q, now) {
 		return due, nil
 	}
-	if len(holding) > 0 {
-		waiting = slices.DeleteFunc(slices.Clone(waiting), func(it *Interaction) bool {
-			return it.State == StatePendingCallback && holding[it.Contact]
-		})
+	// waits says whether a pending callback keeps its place without taking
+	// an agent now: held back, waiting out its retry, or in its customer's
+	// do-not-call hours (it goes first when they end).
+	waits := func(it *Interaction) bool {
+		return holding[it.Contact] || it.DueAt.After(now) || doNotCall(t, q, it, now)
 	}
 	if q.QueueMode == QueueModeAgentPriority && !caps.RapidDial {
-		return qm.agentFirst(t, q, waiting, due, now), nil
+		return qm.agentFirst(ctx, tx, t, q, active, waits, due, room)
 	}
-	ahead := 0 // interactions before this one that will take an agent first
-	for _, it := range waiting {
-		switch {
-		case it.State != StatePendingCallback:
+	ahead, next := 0, 0 // interactions before the one considered that will take an agent first
+	err = qm.eachPending(ctx, tx, t, q, func(it *Interaction) bool {
+		for next < len(active) && placedBefore(active[next], it) {
 			ahead++
-			continue
-		case it.DueAt.After(now):
-			continue // waiting out its retry wait: it keeps its place, but takes no agent before it is due
-		case doNotCall(t, q, it, now):
-			continue // the customer's do-not-call hours: it keeps its place and goes first when they end
+			next++
+		}
+		if waits(it) {
+			return true
 		}
 		if !caps.RapidDial && qm.estimate(t, q, ahead).Mean > q.Launch.Lead {
-			break // later callbacks wait for this one: order is never overtaken
+			return false // later callbacks wait for this one: order is never overtaken
 		}
 		due = append(due, dueLaunch{it, FirstPartyCustomer})
 		ahead++
-	}
-	return due, nil
+		return len(due) < room
+	})
+	return due, err
 }
 
 // agentFirst picks the ASAP callbacks to launch in Agent Priority: as many,
 // in order, as the ACD reports agents available beyond those already
 // reserved by agent-first launches in progress.
-func (qm *QueueManager) agentFirst(t *Tenant, q *Queue, waiting []*Interaction, due []dueLaunch, now time.Time) []dueLaunch {
+func (qm *QueueManager) agentFirst(ctx context.Context, tx Tx, t *Tenant, q *Queue, active []*Interaction, waits func(*Interaction) bool, due []dueLaunch, room int) ([]dueLaunch, error) {
 	snap := qm.snapshot(t, q)
 	if !snap.StaffingKnown {
-		return due
+		return due, nil
 	}
 	free := snap.Available
-	for _, it := range waiting {
+	for _, it := range active {
 		if it.State == StateLaunched {
 			free-- // an agent reserved by a launch that has not connected yet
 		}
 	}
-	for _, it := range waiting {
-		if free <= 0 {
-			break
-		}
-		if it.State != StatePendingCallback || it.DueAt.After(now) || doNotCall(t, q, it, now) {
-			continue
+	if free <= 0 {
+		return due, nil
+	}
+	err := qm.eachPending(ctx, tx, t, q, func(it *Interaction) bool {
+		if waits(it) {
+			return true
 		}
 		due = append(due, dueLaunch{it, FirstPartyAgent})
 		free--
-	}
-	return due
+		return free > 0 && len(due) < room
+	})
+	return due, err
 }
 
 // expireLaunches counts launches that got no outcome within the queue's

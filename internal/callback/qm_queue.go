@@ -34,6 +34,54 @@ func (qm *QueueManager) waiting(ctx context.Context, tx Tx, t *Tenant, q *Queue)
 	return its, nil
 }
 
+// inProgressStates are the waiting states but pending: callers holding and
+// callbacks being dialled or reconnected — few, bounded by the calls in
+// progress, where the pending callbacks may be many.
+var inProgressStates = slices.DeleteFunc(slices.Clone(waitingStates), func(s State) bool { return s == StatePendingCallback })
+
+// inProgress lists q's waiting interactions that are not pending
+// callbacks, in place order.
+func (qm *QueueManager) inProgress(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
+	return tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: inProgressStates, ByPlace: true})
+}
+
+// pendingPage is how many pending callbacks eachPending reads at a time.
+const pendingPage = 64
+
+// eachPending calls yield with q's pending ASAP callbacks in place order, a
+// page at a time, until yield returns false or none is left.
+func (qm *QueueManager) eachPending(ctx context.Context, tx Tx, t *Tenant, q *Queue, yield func(*Interaction) bool) error {
+	var after *Interaction
+	for {
+		page, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name,
+			States: []State{StatePendingCallback}, Types: []InteractionType{TypeASAP}, ByPlace: true, After: after, Limit: pendingPage})
+		if err != nil {
+			return err
+		}
+		for _, it := range page {
+			if !yield(it) {
+				return nil
+			}
+		}
+		if len(page) < pendingPage {
+			return nil
+		}
+		after = page[len(page)-1]
+	}
+}
+
+// placedBefore orders two interactions as the virtual queue does: by place,
+// then creation, then id (the store's ByPlace order).
+func placedBefore(a, b *Interaction) bool {
+	if c := orderKey(a).Compare(orderKey(b)); c != 0 {
+		return c < 0
+	}
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c < 0
+	}
+	return a.ID < b.ID
+}
+
 // orderKey is an interaction's place in the virtual queue.
 func orderKey(it *Interaction) time.Time {
 	if !it.QueuedAt.IsZero() {

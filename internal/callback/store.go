@@ -196,6 +196,14 @@ type InteractionFindParams struct {
 	CreatedSince time.Time
 	// Limit caps the number of results; 0 means no cap.
 	Limit int
+	// ByPlace orders the results by place in the virtual queue — QueuedAt,
+	// or CreatedAt when QueuedAt is zero; then CreatedAt; then ID — instead
+	// of by CreatedAt and ID. An engine answers it from an index, so that
+	// the first of a long queue cost no more than those of a short one.
+	ByPlace bool
+	// After, with ByPlace, keeps only the interactions placed after it (a
+	// page's last), for reading a queue page by page.
+	After *Interaction
 }
 
 // RecordFindParams filter RecordFind. Empty fields do not filter.

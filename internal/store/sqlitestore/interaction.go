@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -251,7 +252,21 @@ func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindPar
 	if err != nil {
 		return nil, fmt.Errorf("interaction find: %w", err)
 	}
-	query := interactionSelect + where + " ORDER BY created_at, id"
+	order := " ORDER BY created_at, id"
+	if p.ByPlace {
+		order = " ORDER BY " + placeExpr + ", created_at, id"
+		if p.After != nil {
+			cond, cargs, err := placeAfter(p.After)
+			if err != nil {
+				return nil, fmt.Errorf("interaction find: %w", err)
+			}
+			where = andWhere(where, cond)
+			args = append(args, cargs...)
+		}
+	} else if p.After != nil {
+		return nil, errors.New("interaction find: After needs ByPlace")
+	}
+	query := interactionSelect + where + order
 	if p.Limit > 0 {
 		query += " LIMIT ?"
 		args = append(args, p.Limit)
@@ -303,4 +318,34 @@ func (t *tx) InteractionCountByState(ctx context.Context) (map[callback.State]in
 		return nil, fmt.Errorf("interaction count by state: %w", interpretError(err))
 	}
 	return out, nil
+}
+
+// placeExpr is an interaction's place in its virtual queue, as the index
+// interactions_queue_place (migration 00005) holds it.
+const placeExpr = "COALESCE(queued_at, created_at)"
+
+// placeAfter is the condition "placed after it" of a page cursor, in the
+// order (place, created_at, id).
+func placeAfter(it *callback.Interaction) (string, []any, error) {
+	place := it.QueuedAt
+	if place.IsZero() {
+		place = it.CreatedAt
+	}
+	pv, err := timeValue(place)
+	if err != nil {
+		return "", nil, fmt.Errorf("after: %w", err)
+	}
+	cv, err := timeValue(it.CreatedAt)
+	if err != nil {
+		return "", nil, fmt.Errorf("after: %w", err)
+	}
+	return "(" + placeExpr + ", created_at, id) > (?, ?, ?)", []any{pv, cv, it.ID}, nil
+}
+
+// andWhere adds cond to a WHERE clause that may be empty.
+func andWhere(where, cond string) string {
+	if where == "" {
+		return " WHERE " + cond
+	}
+	return where + " AND " + cond
 }

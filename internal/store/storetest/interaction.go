@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -28,7 +29,7 @@ func testInteraction(t *testing.T, h Harness) {
 	t.Run("FindParamsAreCovered", func(t *testing.T) {
 		t.Parallel()
 		requireFields[callback.InteractionFindParams](t, "Tenant", "Segment", "Queue", "Contact",
-			"States", "Types", "SourceApplications", "CreatedBefore", "CreatedSince", "Limit")
+			"States", "Types", "SourceApplications", "CreatedBefore", "CreatedSince", "Limit", "ByPlace", "After")
 	})
 
 	t.Run("InsertGetRoundTripsEveryField", func(t *testing.T) {
@@ -559,6 +560,68 @@ func testInteractionFind(t *testing.T, setup func(t *testing.T) *testBundle) {
 		}
 		if n := count(t, b, &callback.InteractionFindParams{}); n != 7 {
 			t.Fatalf("count of everything = %d, want 7", n)
+		}
+	})
+
+	// A queue read by place, page by page: QueuedAt, else CreatedAt; ties
+	// by CreatedAt, then ID.
+	t.Run("FindByPlace", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		mk := func(id string, created, queued time.Duration) *callback.Interaction {
+			it := sparse(id)
+			it.CreatedAt, it.UpdatedAt = t0.Add(created), t0.Add(created)
+			if queued >= 0 {
+				it.QueuedAt = t0.Add(queued)
+			}
+			return it
+		}
+		// Created in one order, placed in another.
+		its := []*callback.Interaction{
+			mk("V1", 1*time.Minute, 5*time.Minute),
+			mk("V2", 2*time.Minute, -1), // no QueuedAt: placed at its creation
+			mk("V3", 3*time.Minute, 1*time.Minute),
+			mk("V4", 4*time.Minute, 5*time.Minute), // same place as V1, created later
+			mk("V5", 0, 5*time.Minute),             // same place as V1, created earlier
+		}
+		insert(t, b, its...)
+		want := []string{"V3", "V2", "V5", "V1", "V4"}
+		find := func(p callback.InteractionFindParams) []string {
+			t.Helper()
+			var got []string
+			inTx(t, b.ctx, b.store, func(tx callback.Tx) error {
+				found, err := tx.InteractionFind(b.ctx, &p)
+				for _, it := range found {
+					got = append(got, it.ID)
+				}
+				return err
+			})
+			return got
+		}
+		if got := find(callback.InteractionFindParams{ByPlace: true}); !slices.Equal(got, want) {
+			t.Fatalf("by place: %v, want %v", got, want)
+		}
+		// Page by page, each after the previous page's last.
+		var paged []string
+		var after *callback.Interaction
+		for range 10 {
+			page := find(callback.InteractionFindParams{ByPlace: true, After: after, Limit: 2})
+			if len(page) == 0 {
+				break
+			}
+			paged = append(paged, page...)
+			after = get(t, b, page[len(page)-1])
+		}
+		if !slices.Equal(paged, want) {
+			t.Fatalf("paged: %v, want %v", paged, want)
+		}
+		// Without ByPlace, After is refused rather than ignored.
+		err := b.store.InTx(b.ctx, func(tx callback.Tx) error {
+			_, err := tx.InteractionFind(b.ctx, &callback.InteractionFindParams{After: its[0]})
+			return err
+		})
+		if err == nil {
+			t.Fatal("After without ByPlace was accepted")
 		}
 	})
 

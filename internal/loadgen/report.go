@@ -33,6 +33,9 @@ type Machine struct {
 
 // Settings are the run's options, as they were in force.
 type Settings struct {
+	// Server says which Holdline was measured: one the harness started, or
+	// one it was pointed at.
+	Server       string  `json:"server"`
 	Connections  int     `json:"connections"`
 	Duration     string  `json:"closedLoopDuration"`
 	OpenDuration string  `json:"openLoopDuration"`
@@ -175,11 +178,19 @@ func newReport(o Options, start time.Time) *Report {
 	return &Report{
 		Date:    start.UTC().Format(time.RFC3339),
 		Machine: Machine{CPUs: runtime.NumCPU(), Model: cpuModel(), GoVersion: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH},
-		Settings: Settings{Connections: o.Connections, Duration: o.Duration.String(), OpenDuration: o.OpenDuration.String(),
+		Settings: Settings{Server: serverOf(o), Connections: o.Connections, Duration: o.Duration.String(), OpenDuration: o.OpenDuration.String(),
 			Rate: o.Rate, LateAfter: o.LateAfter.String(), Reps: o.Reps, FsyncBatch: o.FsyncBatch,
 			FsyncWindow: o.FsyncWindow.String()},
 		Warnings: []string{},
 	}
+}
+
+// serverOf says which Holdline the run measures.
+func serverOf(o Options) string {
+	if o.ServerAddr != "" {
+		return "already running at " + o.ServerAddr
+	}
+	return "started: holdline serve, bench.yaml, fresh data, durable commits (synchronous=FULL)"
 }
 
 // cpuModel is the first "model name" of /proc/cpuinfo, or "unknown".

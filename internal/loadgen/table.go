@@ -28,8 +28,8 @@ func (r *Report) WriteTable(w io.Writer) error {
 	}
 	s := r.Settings
 	fmt.Fprintf(&b, "\nClosed loop: %d connections, %s a run; open loop: %s/s for %s a run, late if sent more than %s after its due time; "+
-		"%d runs of each, ceiling and Holdline alternately. Durable ceiling: group commit of at most %d appends, window %s.\n",
-		s.Connections, s.Duration, rate, s.OpenDuration, s.LateAfter, s.Reps, s.FsyncBatch, s.FsyncWindow)
+		"%d runs of each, ceiling and Holdline alternately. Durable ceiling: group commit of at most %d appends, window %s. Holdline: %s.\n",
+		s.Connections, s.Duration, rate, s.OpenDuration, s.LateAfter, s.Reps, s.FsyncBatch, s.FsyncWindow, s.Server)
 	for _, warning := range r.Warnings {
 		fmt.Fprintf(&b, "WARNING: %s\n", warning)
 	}

@@ -231,7 +231,8 @@ func (r *Report) warn() {
 		}
 		if w.CeilingSide.NotOnTime > 0.01 {
 			r.Warnings = append(r.Warnings, fmt.Sprintf(
-				"%s: %.1f %% of the ceiling's open-loop requests were not sent on time (p99 %.2f ms late): the generator did not keep its own schedule",
+				"%s: %.1f %% of the ceiling's open-loop requests were sent late or not at all (p99 %.2f ms late): "+
+					"every connection was busy, or the generator was short of CPU; the ceiling's latencies, counted from the due time, include it",
 				w.Name, 100*w.CeilingSide.NotOnTime, w.CeilingSide.SendLagP99Ms))
 		}
 	}

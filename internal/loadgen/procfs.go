@@ -65,30 +65,27 @@ func parseVmRSS(status []byte) (int64, error) {
 
 // ProcessCPU is the CPU time (user + system) process pid has used so far.
 func ProcessCPU(pid int) (time.Duration, error) {
-	path := fmt.Sprintf("/proc/%d/stat", pid)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, fmt.Errorf("read %s: %w", path, err)
-	}
-	d, err := parseStatCPU(b)
-	if err != nil {
-		return 0, fmt.Errorf("parse %s: %w", path, err)
-	}
-	return d, nil
+	return readProc(pid, "stat", parseStatCPU)
 }
 
 // ProcessRSS is the resident set size of process pid, in bytes.
 func ProcessRSS(pid int) (int64, error) {
-	path := fmt.Sprintf("/proc/%d/status", pid)
+	return readProc(pid, "status", parseVmRSS)
+}
+
+// readProc reads /proc/PID/file and parses it.
+func readProc[T any](pid int, file string, parse func([]byte) (T, error)) (T, error) {
+	var zero T
+	path := fmt.Sprintf("/proc/%d/%s", pid, file)
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return 0, fmt.Errorf("read %s: %w", path, err)
+		return zero, fmt.Errorf("read %s: %w", path, err)
 	}
-	n, err := parseVmRSS(b)
+	v, err := parse(b)
 	if err != nil {
-		return 0, fmt.Errorf("parse %s: %w", path, err)
+		return zero, fmt.Errorf("parse %s: %w", path, err)
 	}
-	return n, nil
+	return v, nil
 }
 
 // SelfCPU is the CPU time (user + system) this process — the load

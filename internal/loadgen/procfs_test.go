@@ -7,6 +7,25 @@ import (
 	"time"
 )
 
+// checkParse parses text and checks the value, or the error when wantErr
+// is set.
+func checkParse[T comparable](t *testing.T, parse func([]byte) (T, error), text string, want T, wantErr string) {
+	t.Helper()
+	got, err := parse([]byte(text))
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("err = %v, want one saying %q", err, wantErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("parsed %v, want %v", got, want)
+	}
+}
+
 func TestParseStatCPU(t *testing.T) {
 	// A real line of /proc/PID/stat, with utime 1234 and stime 566 ticks.
 	fields := "S 1 100 100 0 -1 4194560 5000 0 0 0 1234 566 0 0 20 0 12 0 5000 1000000 9000 18446744073709551615"
@@ -25,19 +44,7 @@ func TestParseStatCPU(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseStatCPU([]byte(tt.stat))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want one saying %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("CPU = %s, want %s", got, tt.want)
-			}
+			checkParse(t, parseStatCPU, tt.stat, tt.want, tt.wantErr)
 		})
 	}
 }
@@ -56,19 +63,7 @@ func TestParseVmRSS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseVmRSS([]byte(tt.status))
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want one saying %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != tt.want {
-				t.Errorf("RSS = %d, want %d", got, tt.want)
-			}
+			checkParse(t, parseVmRSS, tt.status, tt.want, tt.wantErr)
 		})
 	}
 }

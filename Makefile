@@ -2,13 +2,14 @@
 #   make run   serve the embedded demo on http://127.0.0.1:8080
 #   make test  run the whole test suite (installs what it needs)
 #   make sim   run the simulator's whole benchmark (docs/simulator.md)
+#   make bench measure the PTK's throughput against ceilings (docs/benchmarks.md)
 
 export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short sim clean
+.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short sim bench clean
 
 # The envelope decoder's fuzz target (internal/ptk/decode_test.go), and the
 # whole PTK endpoint on a running platform (internal/ptk/fuzz_handler_test.go:
@@ -64,6 +65,14 @@ fuzz:
 sim:
 	@mkdir -p bin
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/holdline sim --json bin/sim.json --plot bin/sim-plots
+
+# The throughput benchmark (issue #11, docs/benchmarks.md "Throughput"): the
+# real server and the ceilings built in the same run, alternately; the table
+# on the terminal, the JSON in bin/bench.json. About 4 minutes with the
+# defaults, so not part of make test; BENCH_FLAGS passes options
+# (e.g. BENCH_FLAGS="--duration 5s --reps 1").
+bench: build
+	bin/holdline bench --json bin/bench.json $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin holdline-data

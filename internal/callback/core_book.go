@@ -5,7 +5,6 @@ package callback
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -17,9 +16,5 @@ func (c *core) openAt(t *Tenant, q *Queue, at time.Time) bool {
 
 // booked lists the scheduled callbacks of q that hold a slot.
 func (c *core) booked(ctx context.Context, tx Tx, t *Tenant, q *Queue) ([]*Interaction, error) {
-	its, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: bookedStates})
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(its, func(it *Interaction) bool { return it.Type != TypeAppointment }), nil
+	return tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: bookedStates, Types: []InteractionType{TypeAppointment}})
 }

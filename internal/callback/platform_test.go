@@ -47,7 +47,7 @@ func setupWith(t *testing.T, settings *callback.Settings, wrap func(callback.Sto
 }
 
 // settingsFrom parses a small configuration for one test.
-func settingsFrom(t *testing.T, yaml string) *callback.Settings {
+func settingsFrom(t testing.TB, yaml string) *callback.Settings {
 	t.Helper()
 	s, err := config.Parse([]byte(yaml), t.Name())
 	if err != nil {

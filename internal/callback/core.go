@@ -43,6 +43,9 @@ type queueView interface {
 	observe(records []Record)
 	// remainingWait is the wait still ahead of an interaction in queue q.
 	remainingWait(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction) (time.Duration, error)
+	// moved moves the queues' counts by a committed transaction's changes;
+	// it reports whether they could not follow them.
+	moved(m *moves) (lost bool)
 }
 
 // recordingTx is a Tx that keeps the records its transaction appends, so
@@ -61,6 +64,57 @@ type recordingTx struct {
 	sequenced bool
 	// afterCommit run, in order, once the transaction has committed.
 	afterCommit []func()
+	// track says whether moves are noted (a write transaction's); moves are
+	// where the interactions it wrote stood before and after, for the
+	// Queue Manager's counts (qm_counts.go).
+	track bool
+	moves moves
+}
+
+func (r *recordingTx) InteractionGet(ctx context.Context, id string) (*Interaction, error) {
+	it, err := r.Tx.InteractionGet(ctx, id)
+	if err == nil && r.track {
+		r.moves.saw(it)
+	}
+	return it, err
+}
+
+func (r *recordingTx) InteractionGetByExternalID(ctx context.Context, e ExternalID) (*Interaction, error) {
+	it, err := r.Tx.InteractionGetByExternalID(ctx, e)
+	if err == nil && r.track {
+		r.moves.saw(it)
+	}
+	return it, err
+}
+
+func (r *recordingTx) InteractionFind(ctx context.Context, p *InteractionFindParams) ([]*Interaction, error) {
+	its, err := r.Tx.InteractionFind(ctx, p)
+	if err == nil && r.track {
+		for _, it := range its {
+			r.moves.saw(it)
+		}
+	}
+	return its, err
+}
+
+func (r *recordingTx) InteractionInsert(ctx context.Context, it *Interaction) error {
+	if err := r.Tx.InteractionInsert(ctx, it); err != nil {
+		return err
+	}
+	if r.track {
+		r.moves.inserted(it)
+	}
+	return nil
+}
+
+func (r *recordingTx) InteractionUpdate(ctx context.Context, it *Interaction) error {
+	if err := r.Tx.InteractionUpdate(ctx, it); err != nil {
+		return err
+	}
+	if r.track {
+		r.moves.updated(it)
+	}
+	return nil
 }
 
 func (r *recordingTx) RecordAppend(ctx context.Context, rec *Record) error {
@@ -131,7 +185,7 @@ func onCommit(tx Tx, fn func()) {
 func (c *core) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	var rec *recordingTx
 	err := c.store.InTx(ctx, func(tx Tx) error {
-		rec = &recordingTx{Tx: tx, at: c.Now()}
+		rec = &recordingTx{Tx: tx, at: c.Now(), track: true}
 		return fn(rec)
 	})
 	if IsUnavailable(err) {
@@ -141,6 +195,9 @@ func (c *core) inTx(ctx context.Context, fn func(tx Tx) error) error {
 	if err == nil && rec != nil {
 		if rec.wrote() {
 			c.health.wrote(ctx, c.log, c.Now())
+		}
+		if c.view.moved(&rec.moves) {
+			c.log.WarnContext(ctx, "the queues' waiting counts lost track of a change (an interaction updated without being read); counting from the store from now on")
 		}
 		c.view.observe(rec.records)
 		for _, tenant := range rec.launched {

@@ -291,6 +291,11 @@ tenants:
 				b.clock.Advance(rapid.SampledFrom([]time.Duration{time.Minute, 7 * time.Minute, time.Hour, 5 * time.Hour}).Draw(rt, "advance"))
 			},
 			"": func(rt *rapid.T) {
+				// Booking, moving (ASAP to scheduled) and cancelling keep the
+				// Queue Manager's in-memory queue lengths right.
+				if err := b.platform.CheckWaitingCounts(b.ctx); err != nil {
+					rt.Fatal(err)
+				}
 				for _, bk := range m.bookings {
 					if !bk.cancelled && !bk.at.IsZero() {
 						if n := m.taken(m.slot(bk.at), ""); n > m.q.Appointments.Capacity {
@@ -594,6 +599,10 @@ tenants:
 				}
 				if n := counts[callback.StateLaunched] + counts[callback.StateOutboundConnected]; n > v.outbound {
 					rt.Fatalf("%d callbacks launched or connected, %d outbound licences", n, v.outbound)
+				}
+				// The Queue Manager's in-memory queue lengths follow every change.
+				if err := p.CheckWaitingCounts(b.ctx); err != nil {
+					rt.Fatal(err)
 				}
 			},
 		})

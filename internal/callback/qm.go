@@ -31,7 +31,12 @@ type QueueManager struct {
 	queues map[QueueKey]*queueState
 	// modes are the operation modes last announced (queue.modeChanged).
 	modes announcedModes
+	// counts are the queues' waiting interactions (qm_counts.go).
+	counts waitingCounts
 }
+
+// moved moves the waiting counts by a committed transaction's changes.
+func (qm *QueueManager) moved(m *moves) bool { return qm.counts.apply(m) }
 
 // replayWindow is how much history Start replays into the trackers: enough
 // for the smoothed measurements (15 min time constant by default) to settle.
@@ -204,6 +209,9 @@ func (qm *QueueManager) start(ctx context.Context) error {
 		}
 		if err := qm.replay(ctx, tx); err != nil {
 			return err
+		}
+		if err := qm.counts.load(ctx, tx, qm.settings); err != nil {
+			return fmt.Errorf("count the waiting interactions: %w", err)
 		}
 		return qm.learnModes(ctx, tx)
 	})

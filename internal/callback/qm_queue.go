@@ -91,15 +91,13 @@ func orderKey(it *Interaction) time.Time {
 }
 
 // waitingCount is len(p.waiting(...)) without reading the rows: a caller
-// joining now has that many interactions ahead.
+// joining now has that many interactions ahead. It comes from memory
+// (qm_counts.go), or from the store when the counts were lost.
 func (qm *QueueManager) waitingCount(ctx context.Context, tx Tx, t *Tenant, q *Queue) (int, error) {
-	all, err := tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: waitingStates})
-	if err != nil {
-		return 0, err
+	if n, ok := qm.counts.get(keyOf(t, q)); ok {
+		return max(n, 0), nil
 	}
-	booked, err := tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name,
-		States: []State{StatePendingCallback}, Types: []InteractionType{TypeAppointment}})
-	return all - booked, err
+	return countWaiting(ctx, tx, t, q)
 }
 
 // joinEstimate is the estimate for a caller joining the back of queue q now.

@@ -115,18 +115,18 @@ func (qm *QueueManager) queueEWT(ctx context.Context, tx Tx, t *Tenant, q *Queue
 	return e.Mean, err
 }
 
-// remainingWait is the expected wait of it, from its place in the queue.
+// remainingWait is the expected wait of it, from its place in the queue:
+// the interactions waiting ahead of it are counted in the store's place
+// index, not read.
 func (qm *QueueManager) remainingWait(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction) (time.Duration, error) {
-	w, err := qm.waiting(ctx, tx, t, q)
+	all, err := tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name, States: waitingStates, ByPlace: true, Before: it})
 	if err != nil {
 		return 0, err
 	}
-	ahead := 0
-	for _, o := range w {
-		if o.ID == it.ID {
-			break
-		}
-		ahead++
+	booked, err := tx.InteractionCount(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name,
+		States: []State{StatePendingCallback}, Types: []InteractionType{TypeAppointment}, ByPlace: true, Before: it})
+	if err != nil {
+		return 0, err
 	}
-	return qm.estimate(t, q, ahead).Mean, nil
+	return qm.estimate(t, q, all-booked).Mean, nil
 }

@@ -204,6 +204,9 @@ type InteractionFindParams struct {
 	// After, with ByPlace, keeps only the interactions placed after it (a
 	// page's last), for reading a queue page by page.
 	After *Interaction
+	// Before, with ByPlace, keeps only the interactions placed before it:
+	// with InteractionCount, how many are ahead of it in its queue.
+	Before *Interaction
 }
 
 // RecordFindParams filter RecordFind. Empty fields do not filter.

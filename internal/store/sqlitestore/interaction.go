@@ -255,16 +255,9 @@ func (t *tx) InteractionFind(ctx context.Context, p *callback.InteractionFindPar
 	order := " ORDER BY created_at, id"
 	if p.ByPlace {
 		order = " ORDER BY " + placeExpr + ", created_at, id"
-		if p.After != nil {
-			cond, cargs, err := placeAfter(p.After)
-			if err != nil {
-				return nil, fmt.Errorf("interaction find: %w", err)
-			}
-			where = andWhere(where, cond)
-			args = append(args, cargs...)
-		}
-	} else if p.After != nil {
-		return nil, errors.New("interaction find: After needs ByPlace")
+	}
+	if where, args, err = placed(p, where, args); err != nil {
+		return nil, fmt.Errorf("interaction find: %w", err)
 	}
 	query := interactionSelect + indexFor(p) + where + order
 	if p.Limit > 0 {
@@ -286,6 +279,9 @@ func (t *tx) InteractionCount(ctx context.Context, p *callback.InteractionFindPa
 	}
 	where, args, err := interactionWhere(p)
 	if err != nil {
+		return 0, fmt.Errorf("interaction count: %w", err)
+	}
+	if where, args, err = placed(p, where, args); err != nil {
 		return 0, fmt.Errorf("interaction count: %w", err)
 	}
 	var n int
@@ -324,22 +320,47 @@ func (t *tx) InteractionCountByState(ctx context.Context) (map[callback.State]in
 // interactions_queue_place (migration 00005) holds it.
 const placeExpr = "COALESCE(queued_at, created_at)"
 
-// placeAfter is the condition "placed after it" of a page cursor, in the
-// order (place, created_at, id).
-func placeAfter(it *callback.Interaction) (string, []any, error) {
+// placed adds the After and Before conditions of p to a WHERE clause.
+func placed(p *callback.InteractionFindParams, where string, args []any) (string, []any, error) {
+	if !p.ByPlace {
+		if p.After != nil || p.Before != nil {
+			return "", nil, errors.New("the After and Before cursors need ByPlace")
+		}
+		return where, args, nil
+	}
+	for _, c := range []struct {
+		it *callback.Interaction
+		op string
+	}{{p.After, ">"}, {p.Before, "<"}} {
+		if c.it == nil {
+			continue
+		}
+		cond, cargs, err := placeCompared(c.it, c.op)
+		if err != nil {
+			return "", nil, err
+		}
+		where = andWhere(where, cond)
+		args = append(args, cargs...)
+	}
+	return where, args, nil
+}
+
+// placeCompared is the condition "placed after (>) or before (<) it", in
+// the order (place, created_at, id).
+func placeCompared(it *callback.Interaction, op string) (string, []any, error) {
 	place := it.QueuedAt
 	if place.IsZero() {
 		place = it.CreatedAt
 	}
 	pv, err := timeValue(place)
 	if err != nil {
-		return "", nil, fmt.Errorf("after: %w", err)
+		return "", nil, fmt.Errorf("place of %s: %w", it.ID, err)
 	}
 	cv, err := timeValue(it.CreatedAt)
 	if err != nil {
-		return "", nil, fmt.Errorf("after: %w", err)
+		return "", nil, fmt.Errorf("place of %s: %w", it.ID, err)
 	}
-	return "(" + placeExpr + ", created_at, id) > (?, ?, ?)", []any{pv, cv, it.ID}, nil
+	return "(" + placeExpr + ", created_at, id) " + op + " (?, ?, ?)", []any{pv, cv, it.ID}, nil
 }
 
 // andWhere adds cond to a WHERE clause that may be empty.

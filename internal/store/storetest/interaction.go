@@ -29,7 +29,7 @@ func testInteraction(t *testing.T, h Harness) {
 	t.Run("FindParamsAreCovered", func(t *testing.T) {
 		t.Parallel()
 		requireFields[callback.InteractionFindParams](t, "Tenant", "Segment", "Queue", "Contact",
-			"States", "Types", "SourceApplications", "CreatedBefore", "CreatedSince", "Limit", "ByPlace", "After")
+			"States", "Types", "SourceApplications", "CreatedBefore", "CreatedSince", "Limit", "ByPlace", "After", "Before")
 	})
 
 	t.Run("InsertGetRoundTripsEveryField", func(t *testing.T) {
@@ -615,8 +615,31 @@ func testInteractionFind(t *testing.T, setup func(t *testing.T) *testBundle) {
 		if !slices.Equal(paged, want) {
 			t.Fatalf("paged: %v, want %v", paged, want)
 		}
-		// Without ByPlace, After is refused rather than ignored.
+		// Before counts what is ahead of an interaction, and lists it.
+		for i, id := range want {
+			var n int
+			var ahead []*callback.Interaction
+			p := &callback.InteractionFindParams{ByPlace: true, Before: get(t, b, id)}
+			inTx(t, b.ctx, b.store, func(tx callback.Tx) (err error) {
+				if n, err = tx.InteractionCount(b.ctx, p); err != nil {
+					return err
+				}
+				ahead, err = tx.InteractionFind(b.ctx, p)
+				return err
+			})
+			if n != i || len(ahead) != i {
+				t.Errorf("before %s: counted %d, listed %d, want %d", id, n, len(ahead), i)
+			}
+		}
+		// Without ByPlace, After and Before are refused rather than ignored.
 		err := b.store.InTx(b.ctx, func(tx callback.Tx) error {
+			_, err := tx.InteractionCount(b.ctx, &callback.InteractionFindParams{Before: its[0]})
+			return err
+		})
+		if err == nil {
+			t.Fatal("Before without ByPlace was accepted")
+		}
+		err = b.store.InTx(b.ctx, func(tx callback.Tx) error {
 			_, err := tx.InteractionFind(b.ctx, &callback.InteractionFindParams{After: its[0]})
 			return err
 		})

@@ -46,10 +46,11 @@ func (t countingTx) InteractionCount(ctx context.Context, p *callback.Interactio
 }
 
 // A GetSegmentState and a Queue Manager round cost no more with 50,000
-// callbacks waiting than with 1,000: the queue's length is counted in
-// memory, and a round reads the calls in progress and the first callbacks
-// in order, not the whole virtual queue (issue #11; a ratio of rows read,
-// not a time).
+// callbacks waiting (and as many booked for the days ahead) than with
+// 1,000: the queue's length is counted in memory, and a round reads the
+// calls in progress, the first callbacks in order and the scheduled ones
+// due, not the whole virtual queue (issue #11; a ratio of rows read, not a
+// time).
 func TestCostDoesNotGrowWithTheQueue(t *testing.T) {
 	t.Parallel()
 	measure := func(pending int) cost {
@@ -77,6 +78,14 @@ tenants:
 					Type: callback.TypeASAP, State: callback.StatePendingCallback, Contact: fmt.Sprintf("7%06d", i),
 					SourceApplication: "Web", QueuedAt: at, CreatedAt: at, UpdatedAt: at}
 				if err := tx.InteractionInsert(t.Context(), it); err != nil {
+					return err
+				}
+				// As many booked for the days ahead: not due, not read.
+				appt := &callback.Interaction{ID: callback.NewID(8, int64(i+1), at), Tenant: "T", Segment: "S", Queue: "Q",
+					Type: callback.TypeAppointment, State: callback.StatePendingCallback, Contact: fmt.Sprintf("6%06d", i),
+					SourceApplication: "Web", AppointmentTime: start.Add(24*time.Hour + time.Duration(i)*time.Minute),
+					QueuedAt: at, CreatedAt: at, UpdatedAt: at}
+				if err := tx.InteractionInsert(t.Context(), appt); err != nil {
 					return err
 				}
 			}

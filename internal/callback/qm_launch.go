@@ -251,8 +251,10 @@ func (qm *QueueManager) dueCallbacks(ctx context.Context, tx Tx, t *Tenant, q *Q
 		}
 	}
 	var due []dueLaunch
-	if caps.DialScheduled {
-		booked, err := qm.booked(ctx, tx, t, q)
+	if caps.DialScheduled && qm.openAt(t, q, now) {
+		// Only those due: however many are booked for later, they are not read.
+		booked, err := tx.InteractionFind(ctx, &InteractionFindParams{Tenant: t.Name, Queue: q.Name,
+			States: []State{StatePendingCallback}, Types: []InteractionType{TypeAppointment}, AppointmentBy: now.Add(q.Launch.Lead)})
 		if err != nil {
 			return nil, err
 		}

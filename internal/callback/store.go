@@ -207,6 +207,10 @@ type InteractionFindParams struct {
 	// Before, with ByPlace, keeps only the interactions placed before it:
 	// with InteractionCount, how many are ahead of it in its queue.
 	Before *Interaction
+	// AppointmentBy keeps only interactions booked at or before this time
+	// (those with no appointment never match): the scheduled callbacks due
+	// to be launched, read from an index however many are booked later.
+	AppointmentBy time.Time
 }
 
 // RecordFindParams filter RecordFind. Empty fields do not filter.

@@ -216,6 +216,8 @@ func interactionWhere(p *callback.InteractionFindParams) (string, []any, error) 
 		// A zero created_at (NULL) matches neither bound.
 		{"created since", "created_at >= ?", p.CreatedSince},
 		{"created before", "created_at < ?", p.CreatedBefore},
+		// No appointment (NULL) never matches.
+		{"appointment by", "appointment_time <= ?", p.AppointmentBy},
 	} {
 		if c.t.IsZero() {
 			continue

@@ -29,7 +29,7 @@ func testInteraction(t *testing.T, h Harness) {
 	t.Run("FindParamsAreCovered", func(t *testing.T) {
 		t.Parallel()
 		requireFields[callback.InteractionFindParams](t, "Tenant", "Segment", "Queue", "Contact",
-			"States", "Types", "SourceApplications", "CreatedBefore", "CreatedSince", "Limit", "ByPlace", "After", "Before")
+			"States", "Types", "SourceApplications", "CreatedBefore", "CreatedSince", "Limit", "ByPlace", "After", "Before", "AppointmentBy")
 	})
 
 	t.Run("InsertGetRoundTripsEveryField", func(t *testing.T) {
@@ -645,6 +645,39 @@ func testInteractionFind(t *testing.T, setup func(t *testing.T) *testBundle) {
 		})
 		if err == nil {
 			t.Fatal("After without ByPlace was accepted")
+		}
+	})
+
+	// AppointmentBy keeps those booked at or before a time; no appointment
+	// never matches.
+	t.Run("FindAppointmentBy", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		booked := func(id string, at time.Duration) *callback.Interaction {
+			it := sparse(id)
+			it.Type, it.State = callback.TypeAppointment, callback.StatePendingCallback
+			if at >= 0 {
+				it.AppointmentTime = t0.Add(at)
+			}
+			return it
+		}
+		insert(t, b, booked("V1", time.Hour), booked("V2", 2*time.Hour), booked("V3", -1), booked("V4", 30*time.Minute))
+		for _, c := range []struct {
+			by   time.Duration
+			want []string
+		}{{0, nil}, {30 * time.Minute, []string{"V4"}}, {time.Hour, []string{"V1", "V4"}}, {3 * time.Hour, []string{"V1", "V2", "V4"}}} {
+			var got []string
+			inTx(t, b.ctx, b.store, func(tx callback.Tx) error {
+				its, err := tx.InteractionFind(b.ctx, &callback.InteractionFindParams{AppointmentBy: t0.Add(c.by)})
+				for _, it := range its {
+					got = append(got, it.ID)
+				}
+				return err
+			})
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("by %s: %v, want %v", c.by, got, c.want)
+			}
 		}
 	})
 

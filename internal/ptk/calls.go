@@ -48,7 +48,8 @@ func findInteraction(ctx context.Context, p Domain, r *findInteractionRequest) (
 		}
 	}
 	if len(ignored) > 0 {
-		out.notice = fmt.Sprintf("ignored data value(s) %s: FindInteraction knows %s", strings.Join(ignored, ", "), findOptionNames)
+		// Bounded like every message: a request may repeat Data many times.
+		out.notice = status.Clip(fmt.Sprintf("ignored data value(s) %s: FindInteraction knows %s", strings.Join(ignored, ", "), findOptionNames), status.MaxMessage)
 	}
 	for _, f := range found {
 		info := make([]nameValue, 0, len(f.Information)+1)

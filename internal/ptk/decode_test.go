@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -175,15 +173,7 @@ func TestDecodeTokenLimit(t *testing.T) {
 // the seeds are every example request of the reference plus SOAP 1.1/1.2
 // variants. Run longer with: go test ./internal/ptk -run '^$' -fuzz FuzzDecodeEnvelope -fuzztime 5m
 func FuzzDecodeEnvelope(f *testing.F) {
-	files, err := filepath.Glob("testdata/reference/*.request.xml")
-	if err != nil || len(files) < 6 {
-		f.Fatalf("reference examples: %v (%d files)", err, len(files))
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range ReferenceRequests(f) {
 		f.Add(b)
 		f.Add(bytes.Replace(b, []byte(NamespaceSOAP12), []byte(NamespaceSOAP11), 1))
 	}

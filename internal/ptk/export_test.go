@@ -2,6 +2,8 @@ package ptk
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"time"
@@ -87,3 +89,21 @@ func validateSimple(s string, k Kind, path string) error {
 var errFuzz = fmt.Errorf("fuzz")
 
 func reflectValue(p any) reflect.Value { return reflect.ValueOf(p).Elem() }
+
+// ReferenceRequests are the reference's example requests
+// (testdata/reference), the seeds of every fuzz target of the PTK.
+func ReferenceRequests(tb interface{ Fatalf(string, ...any) }) [][]byte {
+	files, err := filepath.Glob("testdata/reference/*.request.xml")
+	if err != nil || len(files) < 6 {
+		tb.Fatalf("reference examples: %v (%d files)", err, len(files))
+	}
+	out := make([][]byte, 0, len(files))
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			tb.Fatalf("reference example: %v", err)
+		}
+		out = append(out, b)
+	}
+	return out
+}

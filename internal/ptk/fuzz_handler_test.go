@@ -1,8 +1,6 @@
 package ptk_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/holdline/holdline/internal/ptk"
@@ -16,15 +14,7 @@ import (
 // every method with tenant Rules' values. Run longer with:
 // go test ./internal/ptk -run '^$' -fuzz FuzzHandler -fuzztime 5m
 func FuzzHandler(f *testing.F) {
-	files, err := filepath.Glob("testdata/reference/*.request.xml")
-	if err != nil || len(files) < 6 {
-		f.Fatalf("reference examples: %v (%d files)", err, len(files))
-	}
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range ptk.ReferenceRequests(f) {
 		f.Add(b)
 	}
 	values := "<Tenant>Rules</Tenant><Segment>Open</Segment><Contact>80001</Contact><InteractionId>V0001000000000126112026150000000</InteractionId>" +

@@ -82,7 +82,6 @@ const (
 	whyQueueRemoved    = "the interaction's queue was removed from the configuration since it was created (a restart with an edited file)"
 	whyLicenseV4       = "PTK v1–4's licence code; Holdline answers v5's 109005"
 	whyNoCallType      = "the method has no call-type parameter: the type follows from the appointment time"
-	whyNoAppointmentEr = "scheduling problems answer their specific codes (107007, 107010, 109033...)"
 	whyModeStatus      = "mode statuses are Holdline's own values, never invalid"
 	whyLicenseResult   = "licences are counted in the process: there is no licence service to answer an invalid result"
 	whyCreates         = "an unknown id or tracking id creates the interaction (107100), as the reference says"

@@ -32,16 +32,28 @@ type pool struct {
 	apps  []string // the voice applications (the non-voice pool is everything else)
 }
 
-func poolOf(l *license.Config, app string) pool {
+// poolsOf are a tenant's two pools: the voice (inbound) one, then the
+// non-voice one.
+func poolsOf(l *license.Config) [2]pool {
 	apps := l.VoiceApplications
 	if len(apps) == 0 {
 		apps = []string{license.DefaultVoiceApplication}
 	}
-	if l.IsVoice(app) {
-		return pool{name: "inbound", size: l.Inbound, voice: true, apps: apps}
-	}
-	return pool{name: "non-voice", size: l.NonVoice, apps: apps}
+	return [2]pool{{name: "inbound", size: l.Inbound, voice: true, apps: apps}, {name: "non-voice", size: l.NonVoice, apps: apps}}
 }
+
+// poolOf is the pool app draws from.
+func poolOf(l *license.Config, app string) pool {
+	pools := poolsOf(l)
+	if l.IsVoice(app) {
+		return pools[0]
+	}
+	return pools[1]
+}
+
+// licenceState is the state in which an interaction holds a registration
+// licence.
+const licenceState = StateInboundTreatment
 
 // count counts the interactions of tenant matching f that belong to the pool.
 func (pl pool) count(ctx context.Context, tx Tx, tenant string, f InteractionFindParams) (int, error) {
@@ -64,10 +76,11 @@ type licenceUse struct {
 
 func (u licenceUse) free() int { return max(u.pool.size-u.used, 0) }
 
-// licences counts the registration licences in use in app's pool.
+// licences counts the registration licences in use in app's pool, in the
+// store: it sees tx's own writes.
 func (c *core) licences(ctx context.Context, tx Tx, t *Tenant, app string) (licenceUse, error) {
 	pl := poolOf(t.Licenses, app)
-	used, err := pl.count(ctx, tx, t.Name, InteractionFindParams{States: []State{StateInboundTreatment}})
+	used, err := pl.count(ctx, tx, t.Name, InteractionFindParams{States: []State{licenceState}})
 	return licenceUse{pool: pl, used: used}, err
 }
 

@@ -26,4 +26,8 @@ type queueAnswers interface {
 	queueEWT(ctx context.Context, tx Tx, t *Tenant, q *Queue) (time.Duration, error)
 	remainingWait(ctx context.Context, tx Tx, t *Tenant, q *Queue, it *Interaction) (time.Duration, error)
 	failAttempt(ctx context.Context, tx Tx, t *Tenant, it *Interaction, r AttemptFailReason) (*Interaction, error)
+	// counted runs fn without a transaction while the figures it asks for
+	// are in memory; licencesInUse is one of them.
+	counted(ctx context.Context, fn func(tx Tx) error) error
+	licencesInUse(ctx context.Context, tx Tx, t *Tenant, app string) (licenceUse, error)
 }

@@ -172,20 +172,27 @@ func (lc *Lifecycle) SegmentState(ctx context.Context, tenant, segment, sourceAp
 		return nil, err
 	}
 	app := t.SourceApplicationOrDefault(strings.TrimSpace(sourceApplication))
+	// The answer comes from memory, but it offers callbacks: while the store
+	// refuses work, a caller who took the offer could not register, so the
+	// IVR is told 109004 as a registration would be.
+	if err := lc.StoreError(); err != nil {
+		return nil, fmt.Errorf("segment state %s/%s: %w", t.Name, seg.Name, err)
+	}
 	var (
 		ewt, ewt95 time.Duration
 		mode       Mode
 		modeStatus string
 		use        licenceUse
 	)
-	err = lc.inView(ctx, func(tx Tx) error {
+	// Every figure is in memory (qm_counts.go): nothing per callback is read.
+	err = lc.qm.counted(ctx, func(tx Tx) error {
 		e, err := lc.qm.joinEstimate(ctx, tx, t, q)
 		if err != nil {
 			return err
 		}
 		ewt, ewt95 = e.Mean, e.P95
 		if t.Licenses != nil {
-			if use, err = lc.licences(ctx, tx, t, app); err != nil {
+			if use, err = lc.qm.licencesInUse(ctx, tx, t, app); err != nil {
 				return err
 			}
 		}

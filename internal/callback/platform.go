@@ -72,7 +72,7 @@ func New(d Deps) (*Platform, error) {
 		d.Logger = slog.Default()
 	}
 	c := &core{store: d.Store, clock: d.Clock, settings: d.Settings, node: d.Node, log: d.Logger, encoder: d.Encoder}
-	qm := &QueueManager{core: c, queues: newQueueStates(d.Settings)}
+	qm := &QueueManager{core: c, queues: newQueueStates(d.Settings), counts: liveCounts{settings: d.Settings}}
 	c.view = qm
 	return &Platform{core: c, Lifecycle: &Lifecycle{core: c, qm: qm}, QueueManager: qm, Delivery: &Delivery{core: c}}, nil
 }

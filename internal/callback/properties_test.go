@@ -293,7 +293,7 @@ tenants:
 			"": func(rt *rapid.T) {
 				// Booking, moving (ASAP to scheduled) and cancelling keep the
 				// Queue Manager's in-memory queue lengths right.
-				if err := b.platform.CheckWaitingCounts(b.ctx); err != nil {
+				if err := b.platform.CheckCounts(b.ctx); err != nil {
 					rt.Fatal(err)
 				}
 				for _, bk := range m.bookings {
@@ -601,7 +601,7 @@ tenants:
 					rt.Fatalf("%d callbacks launched or connected, %d outbound licences", n, v.outbound)
 				}
 				// The Queue Manager's in-memory queue lengths follow every change.
-				if err := p.CheckWaitingCounts(b.ctx); err != nil {
+				if err := p.CheckCounts(b.ctx); err != nil {
 					rt.Fatal(err)
 				}
 			},

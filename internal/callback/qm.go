@@ -31,11 +31,12 @@ type QueueManager struct {
 	queues map[QueueKey]*queueState
 	// modes are the operation modes last announced (queue.modeChanged).
 	modes announcedModes
-	// counts are the queues' waiting interactions (qm_counts.go).
-	counts waitingCounts
+	// counts are the queues' waiting interactions and the tenants' licences
+	// in use (qm_counts.go).
+	counts liveCounts
 }
 
-// moved moves the waiting counts by a committed transaction's changes.
+// moved moves the counts by a committed transaction's changes.
 func (qm *QueueManager) moved(m *moves) bool { return qm.counts.apply(m) }
 
 // replayWindow is how much history Start replays into the trackers: enough
@@ -210,8 +211,8 @@ func (qm *QueueManager) start(ctx context.Context) error {
 		if err := qm.replay(ctx, tx); err != nil {
 			return err
 		}
-		if err := qm.counts.load(ctx, tx, qm.settings); err != nil {
-			return fmt.Errorf("count the waiting interactions: %w", err)
+		if err := qm.counts.load(ctx, tx); err != nil {
+			return fmt.Errorf("count the waiting interactions and the licences in use: %w", err)
 		}
 		return qm.learnModes(ctx, tx)
 	})

@@ -92,10 +92,14 @@ func orderKey(it *Interaction) time.Time {
 
 // waitingCount is len(p.waiting(...)) without reading the rows: a caller
 // joining now has that many interactions ahead. It comes from memory
-// (qm_counts.go), or from the store when the counts were lost.
+// (qm_counts.go), or from the store when the counts were lost (without a
+// transaction, errCountsLost).
 func (qm *QueueManager) waitingCount(ctx context.Context, tx Tx, t *Tenant, q *Queue) (int, error) {
-	if n, ok := qm.counts.get(keyOf(t, q)); ok {
+	if n, ok := qm.counts.waitingIn(keyOf(t, q)); ok {
 		return max(n, 0), nil
+	}
+	if tx == nil {
+		return 0, errCountsLost
 	}
 	return countWaiting(ctx, tx, t, q)
 }

@@ -393,6 +393,12 @@ func testCodes(t *testing.T) {
 				_ = b.store.Close()
 			}
 			b.faulty.Set(tc.fault)
+			if tc.fault != storetest.NoFault {
+				// The Queue Manager's round, every second, meets the failure
+				// first: GetSegmentState answers from memory, and refuses once
+				// the platform knows its store refuses work.
+				_, _ = b.platform.Tick(context.Background())
+			}
 			r := b.call(t, tc.op, params)
 			if r.Code != tc.code {
 				t.Fatalf("%s answered %s, want %s\n%s", tc.op, r.Code, tc.code, r.Raw)

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/google/uuid"
@@ -123,11 +124,23 @@ func New(cfg Config) (*Server, error) {
 	for _, mux := range []*http.ServeMux{all, admin} {
 		registerProbes(mux, cfg)
 	}
+	// The Go profiler answers only on a separate admin listener: an
+	// operator's tool, never reachable where callers and integrators are.
+	registerProfiler(admin)
 	return &Server{cfg: cfg, api: api, auth: auth, soap: soap,
 		handler: recoverer(cfg.Logger, auth.Protect(all)),
 		public:  recoverer(cfg.Logger, auth.Protect(public)),
 		admin:   recoverer(cfg.Logger, admin),
 	}, nil
+}
+
+// registerProfiler adds net/http/pprof's handlers under /debug/pprof/.
+func registerProfiler(mux *http.ServeMux) {
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 }
 
 // registerProbes adds /healthz, /readyz and /metrics to mux.

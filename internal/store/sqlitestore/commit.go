@@ -69,6 +69,9 @@ func (s *Store) commitLoop() {
 			}
 		}
 		s.runBatch(batch)
+		// The write connection is free between batches: compile what the
+		// batch ran uncompiled (stmts.go).
+		s.writerStmts.compileAsked(context.Background())
 	}
 }
 
@@ -87,7 +90,7 @@ func (s *Store) runBatch(batch []*job) {
 			j.done <- outcome{err: fmt.Errorf("sqlitestore: begin: %w", err)}
 			continue
 		}
-		out, broken := runJob(sqlTx, j)
+		out, broken := runJob(uncancelled{sqlTx, s.writerStmts}, j)
 		if broken != nil {
 			// SQLite abandoned the transaction (or a savepoint could not be
 			// set or released): nothing of this batch can be committed.
@@ -122,12 +125,12 @@ func (s *Store) runBatch(batch []*job) {
 
 // runJob runs one job inside a savepoint of sqlTx. It returns the job's
 // outcome and, when the transaction can no longer be used, why.
-func runJob(sqlTx *sql.Tx, j *job) (out outcome, broken error) {
+func runJob(sqlTx uncancelled, j *job) (out outcome, broken error) {
 	ctx := context.Background()
 	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
 		return outcome{}, fmt.Errorf("sqlitestore: begin: %w", interpretError(err))
 	}
-	out = call(j.fn, &tx{tx: uncancelled{sqlTx}})
+	out = call(j.fn, &tx{tx: sqlTx})
 	if out.err == nil && !out.panicked && j.ctx.Err() != nil {
 		// The caller gave up while fn ran: its work is not committed.
 		out.err = fmt.Errorf("sqlitestore: commit: %w", j.ctx.Err())
@@ -175,16 +178,32 @@ var errClosed = fmt.Errorf("sqlitestore: the store is closed: %w", callback.ErrU
 // transaction, which would take the batch's other jobs with it. A job whose
 // caller is gone before it starts is not run at all; once started, its
 // statements are short and bounded.
-type uncancelled struct{ tx *sql.Tx }
+// It runs a statement compiled when its pool has one (stmts.go).
+type uncancelled struct {
+	tx    *sql.Tx
+	stmts *stmtCache
+}
 
 func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return u.tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+	ctx = context.WithoutCancel(ctx)
+	if st := u.stmts.get(query); st != nil {
+		return u.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return u.tx.ExecContext(ctx, query, args...)
 }
 
 func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return u.tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+	ctx = context.WithoutCancel(ctx)
+	if st := u.stmts.get(query); st != nil {
+		return u.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return u.tx.QueryContext(ctx, query, args...)
 }
 
 func (u uncancelled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return u.tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+	ctx = context.WithoutCancel(ctx)
+	if st := u.stmts.get(query); st != nil {
+		return u.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return u.tx.QueryRowContext(ctx, query, args...)
 }

@@ -78,6 +78,9 @@ type Store struct {
 	// readers are the read-only connections of View (view.go); nil for an
 	// in-memory database, which only the writer's connection holds.
 	readers *sql.DB
+	// writerStmts and readerStmts are the compiled statements of each pool
+	// (stmts.go).
+	writerStmts, readerStmts *stmtCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -153,7 +156,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 
-	s := &Store{db: db, path: path, jobs: make(chan *job), closing: make(chan struct{}), loopDone: make(chan struct{})}
+	s := &Store{db: db, path: path, jobs: make(chan *job), closing: make(chan struct{}), loopDone: make(chan struct{}),
+		writerStmts: newStmtCache(db)}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
@@ -163,6 +167,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			_ = db.Close()
 			return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
 		}
+		s.readerStmts = newStmtCache(s.readers)
 	}
 	go s.commitLoop()
 	return s, nil
@@ -284,6 +289,8 @@ func (s *Store) Close() error {
 		var errs []error
 		// Readers first: the checkpoint truncates the WAL only when no
 		// connection reads it.
+		s.readerStmts.close()
+		s.writerStmts.close()
 		if s.readers != nil {
 			if err := s.readers.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("sqlitestore: close the readers of %s: %w", s.path, err))

@@ -58,6 +58,9 @@ func (s *Store) View(ctx context.Context, fn func(tx callback.Tx) error) (err er
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && err == nil {
 			err = fmt.Errorf("sqlitestore: end a read: %w", interpretError(rbErr))
 		}
+		// The connection is back in the pool: compile what this read ran
+		// uncompiled.
+		s.readerStmts.compileAsked(context.WithoutCancel(ctx))
 	}()
-	return fn(&tx{tx: uncancelled{sqlTx}})
+	return fn(&tx{tx: uncancelled{sqlTx, s.readerStmts}})
 }

@@ -192,6 +192,11 @@ func dsnParams(o options) url.Values {
 	}
 	v.Add("_pragma", "synchronous("+sync+")")
 	v.Add("_pragma", "foreign_keys(ON)")
+	// Each job of a batch runs in a savepoint, whose undo pages SQLite keeps
+	// in a sub-journal: a temporary file, written page by page, unless
+	// temporary storage is in memory. It only ever undoes a savepoint of the
+	// open transaction, so durability does not depend on it.
+	v.Add("_pragma", "temp_store(MEMORY)")
 	v.Set("_txlock", "immediate")
 	return v
 }

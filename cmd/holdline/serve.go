@@ -102,6 +102,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if !callback.ValidNode(f.node) {
 		return fmt.Errorf("--node %d: want 0-9999", f.node)
 	}
+	tuneGC()
 	// SIGHUP is caught from the start, so that one sent while the server
 	// starts waits for the reloader instead of killing the process.
 	hup := make(chan os.Signal, 1)

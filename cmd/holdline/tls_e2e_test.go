@@ -273,8 +273,8 @@ func TestSIGHUPReloadsTheCertificate(t *testing.T) {
 	stopGracefully(t, p)
 }
 
-// --admin-addr moves the probes and metrics to a second listener; both
-// stop gracefully on SIGTERM.
+// --admin-addr moves the probes and metrics to a second listener, which
+// alone serves the profiler; both stop gracefully on SIGTERM.
 func TestAdminAddr(t *testing.T) {
 	t.Parallel()
 	pr, addr := proctest.Start(t, binPath, "holdline listening",
@@ -285,7 +285,7 @@ func TestAdminAddr(t *testing.T) {
 	if !strings.HasPrefix(admin, "http://127.0.0.1:") || admin == p.base {
 		t.Fatalf("the listening line's adminURL is %q", admin)
 	}
-	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/debug/pprof/"} {
 		if code, _ := request(t, "GET", admin+path, nil); code != 200 {
 			t.Errorf("admin %s = %d, want 200", path, code)
 		}

@@ -186,10 +186,16 @@ func (lc *Lifecycle) doubleCheck(ctx context.Context, tx Tx, q *Queue, it *Inter
 	if !q.CallbackDoubleCheck || it.Contact == "" {
 		return nil
 	}
-	dups, err := tx.InteractionFind(ctx, &InteractionFindParams{
+	live := InteractionFindParams{
 		Tenant: it.Tenant, Queue: it.Queue, Contact: it.Contact,
 		States: []State{StatePendingCallback, StateLaunched, StateOutboundConnected}, Limit: 2,
-	})
+	}
+	// Nearly always there is none: counting says so without reading a row.
+	n, err := tx.InteractionCount(ctx, &live)
+	if err != nil || n == 0 {
+		return err
+	}
+	dups, err := tx.InteractionFind(ctx, &live)
 	if err != nil {
 		return err
 	}

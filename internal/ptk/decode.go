@@ -1,6 +1,7 @@
 package ptk
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/holdline/holdline/internal/status"
 )
@@ -166,7 +168,14 @@ func clientFault(format string, args ...any) *Fault {
 // *Fault.
 func DecodeEnvelope(r io.Reader, lim Limits) (*Envelope, error) {
 	d := &envDecoder{lim: lim.withDefaults(), env: &Envelope{Version: SOAP11}}
-	in, bom, err := withoutBOM(r)
+	// Every request's body is read through a buffer of its own; the buffers
+	// are reused, since the decoded envelope keeps none of their bytes.
+	br := bodyBuffers.Get().(*bufio.Reader)
+	defer func() {
+		br.Reset(nil)
+		bodyBuffers.Put(br)
+	}()
+	in, bom, err := withoutBOM(br, r)
 	if err != nil {
 		return d.env, readFault(err, d.lim)
 	}
@@ -176,6 +185,9 @@ func DecodeEnvelope(r io.Reader, lim Limits) (*Envelope, error) {
 	err = d.run()
 	return d.env, err
 }
+
+// bodyBuffers are the buffered readers request bodies are decoded through.
+var bodyBuffers = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
 
 // oneOperation is what a request must hold, for the faults that say it.
 const oneOperation = "a request holds exactly one Body with exactly one operation element"

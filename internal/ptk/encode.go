@@ -1,6 +1,7 @@
 package ptk
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -36,9 +37,12 @@ func envelopeNS(v Version) string {
 // descendants inherit it.
 func EncodeEnvelope(v Version, n *Node) []byte {
 	var b bytes.Buffer
+	b.Grow(2048) // most answers fit: one allocation
 	b.WriteString(xmlHeader)
 	if v != Bare {
-		fmt.Fprintf(&b, `<soap:Envelope xmlns:soap="%s"><soap:Body>`, envelopeNS(v))
+		b.WriteString(`<soap:Envelope xmlns:soap="`)
+		b.WriteString(envelopeNS(v))
+		b.WriteString(`"><soap:Body>`)
 	}
 	writeNode(&b, n, true)
 	if v != Bare {
@@ -173,7 +177,7 @@ func Indent(dst io.Writer, src []byte) error {
 // rawTree parses src keeping prefixes: Space holds the prefix, not the URI,
 // and namespace declarations stay among the attributes.
 func rawTree(src []byte) (*Node, error) {
-	in, bom, err := withoutBOM(bytes.NewReader(src))
+	in, bom, err := withoutBOM(bufio.NewReader(nil), bytes.NewReader(src))
 	if err != nil {
 		return nil, fmt.Errorf("indent: %w", err)
 	}

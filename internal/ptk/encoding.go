@@ -33,8 +33,10 @@ const (
 // of r as UTF-8: a UTF-16 body (WS-I Basic Profile allows UTF-8 and UTF-16)
 // is converted as it is read. Without a mark r is returned as it is; its XML
 // declaration may still name another encoding (charsetReader).
-func withoutBOM(r io.Reader) (io.Reader, byteOrderMark, error) {
-	br := bufio.NewReader(r)
+//
+// br is the buffered reader to read r through (readers.go's pool).
+func withoutBOM(br *bufio.Reader, r io.Reader) (io.Reader, byteOrderMark, error) {
+	br.Reset(r)
 	head, err := br.Peek(3)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, noBOM, err

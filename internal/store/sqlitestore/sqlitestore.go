@@ -58,6 +58,15 @@ import (
 //go:embed migration/*.sql
 var migrationFS embed.FS
 
+// writerCacheKiB and readerCacheKiB are the page caches of the write
+// connection and of each read connection: with a million callbacks, the
+// indexes the hot paths walk stay in memory (together at most 64 MiB +
+// maxReaders × 16 MiB).
+const (
+	writerCacheKiB = 64 << 10
+	readerCacheKiB = 16 << 10
+)
+
 // DefaultBusyTimeout is how long a transaction waits for another process's
 // write lock on the same file before failing.
 const DefaultBusyTimeout = 5 * time.Second
@@ -197,6 +206,9 @@ func dsnParams(o options) url.Values {
 	// temporary storage is in memory. It only ever undoes a savepoint of the
 	// open transaction, so durability does not depend on it.
 	v.Add("_pragma", "temp_store(MEMORY)")
+	// The writer's page cache holds the indexes every registration walks;
+	// SQLite's default (2 MiB) is a few thousand callbacks' worth.
+	v.Add("_pragma", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
 	v.Set("_txlock", "immediate")
 	return v
 }

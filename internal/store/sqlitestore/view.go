@@ -30,6 +30,7 @@ func openReaders(path string, o options) (*sql.DB, error) {
 	v := url.Values{}
 	v.Add("_pragma", "busy_timeout("+strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)+")")
 	v.Add("_pragma", "query_only(1)")
+	v.Add("_pragma", "cache_size(-"+strconv.Itoa(readerCacheKiB)+")")
 	v.Set("_txlock", "deferred")
 	db, err := sql.Open("sqlite", path+"?"+v.Encode())
 	if err != nil {

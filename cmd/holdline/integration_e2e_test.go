@@ -247,18 +247,20 @@ func TestReferenceDialerCompletesCallbacksByPush(t *testing.T) {
 	const secret = "whsec_push_test_5d3f"
 	// The dialer reports to the server, and the server pushes to the dialer:
 	// take a free port for the dialer, start the server, then the dialer.
+	// The port stays held while the server starts, so that no listener of
+	// the server's (nor of a test beside this one) is given it meanwhile.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	_ = ln.Close()
 	events := newEventReceiver(t, "whsec_events")
 	tenantKeys := fmt.Sprintf(`    dialer: {url: "http://%s/launches", secret: %q}
     webhooks:
       - {name: crm, url: %q, secret: whsec_events, events: [callback.registered, callback.launched, callback.connected, callback.completed]}
 `, addr, secret, events.URL+"/events")
 	srv := serveWith(t, t.TempDir(), fmt.Sprintf(integrationConfig, tenantKeys, ""))
+	_ = ln.Close()
 	dialer, _ := startProcess(t, "dialer listening", "dialer", "--server", srv.base, "--listen", addr, "--secret", secret, "--log-format", "json")
 	id := addInteraction(t, srv.base, "Site", "Main", "7001")
 	// The dialer reports through the PTK, over SOAP: it needs no token.

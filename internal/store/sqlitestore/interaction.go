@@ -373,13 +373,19 @@ func andWhere(where, cond string) string {
 	return where + " AND " + cond
 }
 
-// indexFor names the index of a lookup by contact: without statistics,
-// SQLite would rather read a tenant's interactions in created_at order than
-// sort a contact's few, and the Callback Double Check would cost a scan of
-// the tenant at every registration.
+// indexFor names the index of a lookup by contact or by queue: without
+// statistics, SQLite would rather read a tenant's interactions in
+// created_at order than sort a contact's or a queue's few, and the Callback
+// Double Check would cost a scan of the tenant at every registration, the
+// slot count of a scheduled one (the queue's booked callbacks) another. A
+// lookup of the appointments due is left to the planner, which takes the
+// appointment index for it.
 func indexFor(p *callback.InteractionFindParams) string {
-	if p.Tenant != "" && p.Contact != "" {
+	switch {
+	case p.Tenant != "" && p.Contact != "":
 		return " INDEXED BY interactions_tenant_contact_queue_state"
+	case p.Tenant != "" && p.Queue != "" && p.AppointmentBy.IsZero():
+		return " INDEXED BY interactions_queue_place"
 	}
 	return ""
 }

@@ -3,13 +3,14 @@
 #   make test  run the whole test suite (installs what it needs)
 #   make sim   run the simulator's whole benchmark (docs/simulator.md)
 #   make bench measure the PTK's throughput against ceilings (docs/benchmarks.md)
+#   make bench-scale  measure Holdline with 1,000,000 pending callbacks (docs/benchmarks.md)
 
 export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short sim bench clean
+.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short sim bench bench-scale clean
 
 # The envelope decoder's fuzz target (internal/ptk/decode_test.go), and the
 # whole PTK endpoint on a running platform (internal/ptk/fuzz_handler_test.go:
@@ -73,6 +74,16 @@ sim:
 # (e.g. BENCH_FLAGS="--duration 5s --reps 1").
 bench: build
 	bin/holdline bench --json bin/bench.json $(BENCH_FLAGS)
+
+# The scale benchmark (issue #11, docs/benchmarks.md "Scale"): 1,000,000
+# pending callbacks loaded into a fresh data folder through the platform's
+# own registration code, then the server's RSS, restart after SIGKILL, idle
+# CPU and GetSegmentState throughput against their bounds; the table on the
+# terminal, the JSON in bin/bench-scale.json. About 10 minutes, most of it
+# the load; BENCH_SCALE_FLAGS passes options (e.g. "--dir bin/scale" keeps
+# the loaded folder, and a second run with it skips the load).
+bench-scale: build
+	bin/holdline bench scale --json bin/bench-scale.json $(BENCH_SCALE_FLAGS)
 
 clean:
 	rm -rf bin holdline-data

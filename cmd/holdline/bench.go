@@ -52,7 +52,7 @@ and generator, and RSS; writes the JSON report to --json (docs/benchmarks.md).`,
 	fl.IntVar(&o.FsyncBatch, "fsync-batch", loadgen.DefaultFsyncBatch, "durable ceiling: most appends per fsync")
 	fl.DurationVar(&o.FsyncWindow, "fsync-window", loadgen.DefaultFsyncWindow, "durable ceiling: how long a batch waits for more appends")
 	fl.StringVar(&f.json, "json", filepath.Join("bin", "bench.json"), "write the JSON report to FILE")
-	cmd.AddCommand(newBenchCeilingCmd())
+	cmd.AddCommand(newBenchCeilingCmd(), newBenchScaleCmd())
 	return cmd
 }
 

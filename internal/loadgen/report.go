@@ -266,7 +266,10 @@ func formatErrors(m map[string]int) string {
 }
 
 // WriteJSON writes the report, indented, to path.
-func (r *Report) WriteJSON(path string) error {
+func (r *Report) WriteJSON(path string) error { return writeJSON(path, r) }
+
+// writeJSON writes a report, indented, to path.
+func writeJSON(path string, r any) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode the report: %w", err)

@@ -24,6 +24,9 @@ type Workload struct {
 	// AddInteraction and the others GetSegmentState reads: 0 for reads only,
 	// 1 for writes only, 5 for the 80/20 mix.
 	writeEvery uint64
+	// reads, when set, are the reads' bodies, request n sending reads[n %
+	// len(reads)] (the scale benchmark's segments in turn); nil sends readBody.
+	reads [][]byte
 }
 
 // Workloads are the benchmark's workloads, in the order they run.
@@ -54,9 +57,14 @@ func (w Workload) isWrite(n uint64) bool {
 
 // readBody is the GetSegmentState request every read sends: the same bytes
 // each time, as an IVR polling a segment does.
-var readBody = []byte(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
-	`<GetSegmentState xmlns="urn:holdline:ptk"><data><Tenant>` + benchTenant + `</Tenant><Segment>` + benchSegment +
-	`</Segment></data></GetSegmentState></soap:Body></soap:Envelope>`)
+var readBody = segmentStateBody(benchTenant, benchSegment)
+
+// segmentStateBody is a GetSegmentState request for one segment.
+func segmentStateBody(tenant, segment string) []byte {
+	return []byte(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
+		`<GetSegmentState xmlns="urn:holdline:ptk"><data><Tenant>` + tenant + `</Tenant><Segment>` + segment +
+		`</Segment></data></GetSegmentState></soap:Body></soap:Envelope>`)
+}
 
 // contacts numbers the AddInteraction requests of one process, so that
 // every registration has a contact of its own and the Callback Double
@@ -80,12 +88,15 @@ func appendWriteBody(buf []byte) []byte {
 }
 
 // body is the SOAP body of request n of the workload: a write is built
-// in *buf (which keeps the grown buffer), a read is the shared readBody,
-// never written to.
+// in *buf (which keeps the grown buffer), a read is a shared body (readBody,
+// or one of w.reads), never written to.
 func (w Workload) body(n uint64, buf *[]byte) []byte {
 	if w.isWrite(n) {
 		*buf = appendWriteBody((*buf)[:0])
 		return *buf
+	}
+	if len(w.reads) > 0 {
+		return w.reads[n%uint64(len(w.reads))]
 	}
 	return readBody
 }

@@ -351,7 +351,10 @@ func restart(ctx context.Context, o ScaleOptions, logPath, cfg, data string, bef
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			c.kill()
-			return r, nil, fmt.Errorf("restarted server not ready and correct within %s (last: %v):\n%s", o.ReadyTimeout, last, c.logs())
+			if last == nil {
+				last = errors.New("/readyz never answered 200")
+			}
+			return r, nil, fmt.Errorf("restarted server not ready and correct within %s (last: %w):\n%s", o.ReadyTimeout, last, c.logs())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

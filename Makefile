@@ -79,7 +79,7 @@ bench: build
 # pending callbacks loaded into a fresh data folder through the platform's
 # own registration code, then the server's RSS, restart after SIGKILL, idle
 # CPU and GetSegmentState throughput against their bounds; the table on the
-# terminal, the JSON in bin/bench-scale.json. About 10 minutes, most of it
+# terminal, the JSON in bin/bench-scale.json. About 15 minutes, most of it
 # the load; BENCH_SCALE_FLAGS passes options (e.g. "--dir bin/scale" keeps
 # the loaded folder, and a second run with it skips the load).
 bench-scale: build

@@ -119,6 +119,11 @@ func (qm *QueueManager) launchQueue(ctx context.Context, t *Tenant, q *Queue) ([
 	if (!caps.DialASAP && !caps.DialScheduled) || t.Licenses == nil {
 		return nil, nil
 	}
+	// A closed queue dials nothing (dueCallbacks): it costs a round no
+	// transaction, however many callbacks wait in it for the morning.
+	if !qm.openAt(t, q, qm.Now()) {
+		return nil, nil
+	}
 	var launched []*Interaction
 	err = qm.inTx(ctx, func(tx Tx) error {
 		launched = nil

@@ -49,6 +49,19 @@ func (t *tx) RecordFind(ctx context.Context, p *callback.RecordFindParams) ([]ca
 	if p == nil {
 		p = &callback.RecordFindParams{}
 	}
+	query, args, err := recordFindQuery(p)
+	if err != nil {
+		return nil, fmt.Errorf("record find: %w", err)
+	}
+	out, err := queryAll(ctx, t, scanRecord, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("record find: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+// recordFindQuery is RecordFind's statement and its arguments.
+func recordFindQuery(p *callback.RecordFindParams) (string, []any, error) {
 	var (
 		where []string
 		args  []any
@@ -64,7 +77,7 @@ func (t *tx) RecordFind(ctx context.Context, p *callback.RecordFindParams) ([]ca
 	if !p.Since.IsZero() {
 		since, err := timeValue(p.Since)
 		if err != nil {
-			return nil, fmt.Errorf("record find: since: %w", err)
+			return "", nil, fmt.Errorf("since: %w", err)
 		}
 		// A record with the zero time (NULL) is before any Since.
 		where = append(where, "at >= ?")
@@ -75,6 +88,17 @@ func (t *tx) RecordFind(ctx context.Context, p *callback.RecordFindParams) ([]ca
 		args = append(args, p.AfterSeq)
 	}
 	query := recordSelect
+	if !p.Since.IsZero() && p.Limit == 0 {
+		// Recent history, all of it (the Queue Manager's replay at start):
+		// the records since then, sorted, not every record in seq order —
+		// which SQLite, without statistics, would rather read, past a
+		// million callbacks' histories.
+		if p.Tenant != "" {
+			query += " INDEXED BY records_tenant_at_queue"
+		} else {
+			query += " INDEXED BY records_at"
+		}
+	}
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -83,11 +107,7 @@ func (t *tx) RecordFind(ctx context.Context, p *callback.RecordFindParams) ([]ca
 		query += " LIMIT ?"
 		args = append(args, p.Limit)
 	}
-	out, err := queryAll(ctx, t, scanRecord, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("record find: %w", interpretError(err))
-	}
-	return out, nil
+	return query, args, nil
 }
 
 // scanRecord reads one row of recordSelect.

@@ -134,6 +134,11 @@ func SchemaPath(path string) string {
 
 // Check returns nil when v is in the range, else an error that says what is allowed.
 func (r Range) Check(v int64) error {
+	if v > r.Max && r.unbounded() {
+		// A count whose ceiling only rules out overflow: name the ceiling,
+		// not the "at least" its range is otherwise described by.
+		return fmt.Errorf("%s is out of range (at most %s)", r.format(v), r.format(r.Max))
+	}
 	if v < r.Min || v > r.Max {
 		return fmt.Errorf("%s is out of range (%s)", r.format(v), r.bounds())
 	}

@@ -91,9 +91,10 @@ func TestSettingsValidateReportsPaths(t *testing.T) {
 		{"integration", func(s *callback.Settings) { s.Tenants[0].Integration = "sip" }, []string{`tenants[0].integration: "sip" is not an integration (one of none, genesys, avaya, cisco)`}},
 		{"licences", func(s *callback.Settings) {
 			l := s.Tenants[0].Licenses
-			l.Inbound, l.BandwidthPeriod, l.VoiceApplications = -1, 0, []string{"A|B"}
+			l.Inbound, l.NonVoice, l.BandwidthPeriod, l.VoiceApplications = -1, 2_000_000, 0, []string{"A|B"}
 		}, []string{
 			"tenants[0].licenses.inbound: -1 is out of range (at least 0)",
+			"tenants[0].licenses.nonVoice: 2000000 is out of range (at most 1000000)",
 			"tenants[0].licenses.bandwidthPeriod: 0s is out of range (at least 1s)",
 			`tenants[0].licenses.voiceApplications[0]: "A|B" must not contain |`,
 		}},

@@ -84,13 +84,14 @@ func (s *Store) runBatch(batch []*job) {
 		failAll(batch, fmt.Errorf("sqlitestore: begin: %w", interpretError(err)))
 		return
 	}
+	u := newUncancelled(sqlTx, s.writerStmts)
 	var held []*job // run without error, waiting for the commit
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.done <- outcome{err: fmt.Errorf("sqlitestore: begin: %w", err)}
 			continue
 		}
-		out, broken := runJob(uncancelled{sqlTx, s.writerStmts}, j)
+		out, broken := runJob(u, j)
 		if broken != nil {
 			// SQLite abandoned the transaction (or a savepoint could not be
 			// set or released): nothing of this batch can be committed.
@@ -182,28 +183,50 @@ var errClosed = fmt.Errorf("sqlitestore: the store is closed: %w", callback.ErrU
 type uncancelled struct {
 	tx    *sql.Tx
 	stmts *stmtCache
+	// bound are the kept statements bound to tx so far: a batch's jobs run
+	// the same few, and binding one costs an allocation and a lock.
+	bound map[*sql.Stmt]*sql.Stmt
+}
+
+// newUncancelled runs statements in tx, compiled ones from stmts.
+func newUncancelled(tx *sql.Tx, stmts *stmtCache) uncancelled {
+	return uncancelled{tx: tx, stmts: stmts, bound: map[*sql.Stmt]*sql.Stmt{}}
+}
+
+// stmt returns query's kept statement bound to the transaction, or nil.
+func (u uncancelled) stmt(ctx context.Context, query string) *sql.Stmt {
+	st := u.stmts.get(query)
+	if st == nil {
+		return nil
+	}
+	b, ok := u.bound[st]
+	if !ok {
+		b = u.tx.StmtContext(ctx, st)
+		u.bound[st] = b
+	}
+	return b
 }
 
 func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	ctx = context.WithoutCancel(ctx)
-	if st := u.stmts.get(query); st != nil {
-		return u.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	if st := u.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
 	}
 	return u.tx.ExecContext(ctx, query, args...)
 }
 
 func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	ctx = context.WithoutCancel(ctx)
-	if st := u.stmts.get(query); st != nil {
-		return u.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	if st := u.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
 	return u.tx.QueryContext(ctx, query, args...)
 }
 
 func (u uncancelled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	ctx = context.WithoutCancel(ctx)
-	if st := u.stmts.get(query); st != nil {
-		return u.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	if st := u.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
 	}
 	return u.tx.QueryRowContext(ctx, query, args...)
 }

@@ -63,5 +63,5 @@ func (s *Store) View(ctx context.Context, fn func(tx callback.Tx) error) (err er
 		// uncompiled.
 		s.readerStmts.compileAsked(context.WithoutCancel(ctx))
 	}()
-	return fn(&tx{tx: uncancelled{sqlTx, s.readerStmts}})
+	return fn(&tx{tx: newUncancelled(sqlTx, s.readerStmts)})
 }

@@ -17,6 +17,8 @@ LDFLAGS := -X main.version=$(VERSION)
 # no panic, no code a method's table does not list).
 FUZZ := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzDecodeEnvelope$$'
 FUZZ_HANDLER := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzHandler$$'
+# The decoder's namespaces against encoding/xml's (internal/ptk/names_test.go).
+FUZZ_NAMES := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzNamesMatchEncodingXML$$'
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/holdline serve
@@ -55,10 +57,12 @@ unit:
 fuzz-short:
 	$(FUZZ) -fuzztime 20s -fuzzminimizetime 5s
 	$(FUZZ_HANDLER) -fuzztime 10s -fuzzminimizetime 5s
+	$(FUZZ_NAMES) -fuzztime 10s -fuzzminimizetime 5s
 
 fuzz:
 	$(FUZZ) -fuzztime 60s
 	$(FUZZ_HANDLER) -fuzztime 60s
+	$(FUZZ_NAMES) -fuzztime 60s
 
 # The simulator's full acceptance run (issue #5, docs/benchmarks.md): every
 # scenario on the real platform, the table on the terminal, the JSON in

@@ -215,7 +215,9 @@ const (
 )
 
 type envDecoder struct {
-	x      *xml.Decoder
+	x *xml.Decoder
+	// names resolves the namespaces of the raw tokens (names.go).
+	names  scope
 	lim    Limits
 	env    *Envelope
 	stack  []frame
@@ -238,7 +240,7 @@ type envDecoder struct {
 
 func (d *envDecoder) run() error {
 	for {
-		tok, err := d.x.Token()
+		tok, name, err := d.next()
 		if errors.Is(err, io.EOF) {
 			return d.finish()
 		}
@@ -251,15 +253,28 @@ func (d *envDecoder) run() error {
 		if d.tokens++; d.tokens > d.lim.MaxTokens {
 			return clientFault("the request has more than %d XML tokens", d.lim.MaxTokens)
 		}
-		if err := d.token(tok); err != nil {
+		if err := d.token(tok, name); err != nil {
 			return err
 		}
 	}
 }
 
-func (d *envDecoder) token(tok xml.Token) error {
+// next is the next token, and the name of an element it starts or ends
+// resolved as xml.Decoder.Token resolves it (its attributes' names are).
+func (d *envDecoder) next() (xml.Token, xml.Name, error) {
+	tok, err := d.x.RawToken()
+	line, _ := d.x.InputPos()
+	if tok == nil && err != nil {
+		return nil, xml.Name{}, d.names.end(err, line)
+	}
+	name, err := d.names.token(tok, line)
+	return tok, name, err
+}
+
+func (d *envDecoder) token(tok xml.Token, name xml.Name) error {
 	switch t := tok.(type) {
 	case xml.StartElement:
+		t.Name = name
 		return d.start(t)
 	case xml.EndElement:
 		d.end()

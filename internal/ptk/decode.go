@@ -168,6 +168,7 @@ func clientFault(format string, args ...any) *Fault {
 // *Fault.
 func DecodeEnvelope(r io.Reader, lim Limits) (*Envelope, error) {
 	d := &envDecoder{lim: lim.withDefaults(), env: &Envelope{Version: SOAP11}}
+	d.stack, d.names.open, d.names.bindings = d.frames[:0], d.open[:0], d.bindings[:0]
 	// Every request's body is read through a buffer of its own; the buffers
 	// are reused, since the decoded envelope keeps none of their bytes.
 	br := bodyBuffers.Get().(*bufio.Reader)
@@ -217,11 +218,16 @@ const (
 type envDecoder struct {
 	x *xml.Decoder
 	// names resolves the namespaces of the raw tokens (names.go).
-	names  scope
-	lim    Limits
-	env    *Envelope
-	stack  []frame
-	tokens int
+	names scope
+	// The first levels of the stacks, allocated with the decoder: a
+	// request's elements nest a few deep.
+	frames   [8]frame
+	open     [8]openElement
+	bindings [4]binding
+	lim      Limits
+	env      *Envelope
+	stack    []frame
+	tokens   int
 	// bom is the byte-order mark the body started with; charsetErr is the
 	// refusal of the encoding the XML declaration names.
 	bom        byteOrderMark

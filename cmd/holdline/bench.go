@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -80,16 +81,22 @@ func runBench(cmd *cobra.Command, f benchFlags) error {
 	if err := rep.WriteTable(cmd.OutOrStdout()); err != nil {
 		return err
 	}
-	if f.json == "" {
+	return writeReport(cmd.OutOrStdout(), f.json, rep)
+}
+
+// writeReport writes a benchmark's JSON report to path (none when empty),
+// making its folder, and says where on out.
+func writeReport(out io.Writer, path string, rep interface{ WriteJSON(string) error }) error {
+	if path == "" {
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(f.json), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("make the report's directory: %w", err)
 	}
-	if err := rep.WriteJSON(f.json); err != nil {
+	if err := rep.WriteJSON(path); err != nil {
 		return err
 	}
-	fmt.Fprintln(cmd.OutOrStdout(), "JSON report:", f.json)
+	fmt.Fprintln(out, "JSON report:", path)
 	return nil
 }
 

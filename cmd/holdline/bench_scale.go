@@ -88,17 +88,7 @@ func runBenchScale(cmd *cobra.Command, f benchScaleFlags) error {
 	if !rep.Passed() {
 		fmt.Fprintln(cmd.OutOrStdout(), "Not every bound was met: see the verdicts above.")
 	}
-	if f.json == "" {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(f.json), 0o755); err != nil {
-		return fmt.Errorf("make the report's directory: %w", err)
-	}
-	if err := rep.WriteJSON(f.json); err != nil {
-		return err
-	}
-	fmt.Fprintln(cmd.OutOrStdout(), "JSON report:", f.json)
-	return nil
+	return writeReport(cmd.OutOrStdout(), f.json, rep)
 }
 
 // The loader's shape of the backlog.

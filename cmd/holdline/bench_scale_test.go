@@ -18,21 +18,29 @@ func runBenchScaleCmd(t *testing.T, dir string, args ...string) (string, loadgen
 	t.Helper()
 	report := filepath.Join(dir, "bench-scale.json")
 	_ = os.Remove(report)
-	cmd := exec.Command(binPath, append([]string{"bench", "scale", "--json", report}, args...)...)
+	var rep loadgen.ScaleReport
+	table := runReport(t, report, &rep, append([]string{"bench", "scale", "--json", report}, args...)...)
+	return table, rep
+}
+
+// runReport runs holdline with args, which write a JSON report to report,
+// and reads it into rep; it returns what the command printed.
+func runReport(t *testing.T, report string, rep any, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("holdline bench scale: %v\n%s\n%s", err, stdout.String(), stderr.String())
+		t.Fatalf("holdline %s: %v\n%s\n%s", strings.Join(args[:min(2, len(args))], " "), err, stdout.String(), stderr.String())
 	}
 	b, err := os.ReadFile(report)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep loadgen.ScaleReport
-	if err := json.Unmarshal(b, &rep); err != nil {
+	if err := json.Unmarshal(b, rep); err != nil {
 		t.Fatalf("the JSON report: %v\n%s", err, b)
 	}
-	return stdout.String(), rep
+	return stdout.String()
 }
 
 // TestBenchScaleSmoke runs the whole scale benchmark as `make bench-scale`

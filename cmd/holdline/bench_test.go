@@ -1,9 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,21 +15,9 @@ import (
 func TestBenchSmoke(t *testing.T) {
 	dir := t.TempDir()
 	report := filepath.Join(dir, "bench.json")
-	cmd := exec.Command(binPath, "bench", "--duration", "1s", "--open-duration", "500ms", "--reps", "1",
-		"--connections", "4", "--rate", "200", "--json", report, "--dir", filepath.Join(dir, "work"))
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("holdline bench: %v\n%s\n%s", err, stdout.String(), stderr.String())
-	}
-	b, err := os.ReadFile(report)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var rep loadgen.Report
-	if err := json.Unmarshal(b, &rep); err != nil {
-		t.Fatalf("the JSON report: %v\n%s", err, b)
-	}
+	table := runReport(t, report, &rep, "bench", "--duration", "1s", "--open-duration", "500ms", "--reps", "1",
+		"--connections", "4", "--rate", "200", "--json", report, "--dir", filepath.Join(dir, "work"))
 	if len(rep.Workloads) != len(loadgen.Workloads) {
 		t.Fatalf("%d workloads in the report, want %d", len(rep.Workloads), len(loadgen.Workloads))
 	}
@@ -40,8 +25,8 @@ func TestBenchSmoke(t *testing.T) {
 		if w.Name != loadgen.Workloads[i].Name {
 			t.Errorf("workload %d is %q, want %q", i, w.Name, loadgen.Workloads[i].Name)
 		}
-		if !strings.Contains(stdout.String(), "| "+w.Name+" | ") {
-			t.Errorf("the table has no row for %s:\n%s", w.Name, stdout.String())
+		if !strings.Contains(table, "| "+w.Name+" | ") {
+			t.Errorf("the table has no row for %s:\n%s", w.Name, table)
 		}
 		if w.Ratio <= 0 {
 			t.Errorf("%s: ratio %g, want a positive one", w.Name, w.Ratio)

@@ -120,8 +120,9 @@ tenants:
 	if float64(large.tick) > 1.2*float64(small.tick) {
 		t.Errorf("a round read %d rows with 50,000 callbacks waiting and %d with 1,000: more than 1.2x", large.tick, small.tick)
 	}
-	if float64(large.segmentState) > 1.2*float64(small.segmentState) {
-		t.Errorf("GetSegmentState read %d rows with 50,000 callbacks waiting and %d with 1,000: more than 1.2x", large.segmentState, small.segmentState)
+	if small.segmentState != 0 || large.segmentState != 0 {
+		t.Errorf("GetSegmentState read %d rows with 1,000 callbacks waiting and %d with 50,000: it answers from memory, reading none",
+			small.segmentState, large.segmentState)
 	}
 }
 

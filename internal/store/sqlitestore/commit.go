@@ -3,6 +3,7 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 
 	"github.com/holdline/holdline/internal/callback"
@@ -69,22 +70,83 @@ func (s *Store) commitLoop() {
 			}
 		}
 		s.runBatch(batch)
-		// The write connection is free between batches: compile what the
-		// batch ran uncompiled (stmts.go).
-		s.writerStmts.compileAsked(context.Background())
 	}
 }
 
-// runBatch runs the jobs in one transaction and answers each.
+// closeRaw finalizes the statements the committer kept, once it has
+// stopped: a connection closes only once its statements are finalized.
+func (s *Store) closeRaw() {
+	if s.raw == nil {
+		return
+	}
+	conn, err := s.db.Conn(context.Background())
+	if err != nil {
+		return
+	}
+	defer func() { _ = conn.Close() }()
+	_ = conn.Raw(func(dc any) error {
+		if c, ok := dc.(driver.Conn); ok && c == s.raw.conn {
+			s.raw.close()
+		}
+		return nil
+	})
+	s.raw = nil
+}
+
+// runBatch runs the jobs in one transaction on the writer's driver
+// connection (raw.go) and answers each.
 func (s *Store) runBatch(batch []*job) {
-	// The batch's transaction outlives any one job's ctx: a caller that
-	// gives up does not roll back its neighbours.
-	sqlTx, err := s.db.BeginTx(context.Background(), nil)
+	conn, err := s.db.Conn(context.Background())
 	if err != nil {
 		failAll(batch, fmt.Errorf("sqlitestore: begin: %w", interpretError(err)))
 		return
 	}
-	u := newUncancelled(sqlTx, s.writerStmts)
+	defer func() { _ = conn.Close() }()
+	ran := false
+	err = conn.Raw(func(dc any) error {
+		c, err := s.rawFor(dc)
+		if err != nil {
+			return err
+		}
+		ran = true
+		s.runBatchOn(c, batch)
+		return nil
+	})
+	if !ran {
+		failAll(batch, fmt.Errorf("sqlitestore: begin: %w", interpretError(err)))
+	}
+}
+
+// rawFor returns the committer's rawConn for the driver connection dc,
+// starting a new one when database/sql replaced the connection (the old
+// one's statements went with it).
+func (s *Store) rawFor(dc any) (*rawConn, error) {
+	if s.raw != nil && s.raw.conn == dc {
+		return s.raw, nil
+	}
+	c, err := newRawConn(dc)
+	if err != nil {
+		return nil, err
+	}
+	s.raw = c
+	return c, nil
+}
+
+// runBatchOn runs the jobs in one transaction on c and answers each.
+func (s *Store) runBatchOn(c *rawConn, batch []*job) {
+	// The batch's transaction outlives any one job's ctx: a caller that
+	// gives up does not roll back its neighbours.
+	dtx, err := c.begin()
+	if err != nil {
+		failAll(batch, fmt.Errorf("sqlitestore: begin: %w", interpretError(err)))
+		return
+	}
+	u := rawTx{c: c, seqs: &c.batch}
+	if err := u.beginBatch(); err != nil {
+		_ = dtx.Rollback()
+		failAll(batch, fmt.Errorf("sqlitestore: begin: %w", interpretError(err)))
+		return
+	}
 	var held []*job // run without error, waiting for the commit
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
@@ -95,7 +157,7 @@ func (s *Store) runBatch(batch []*job) {
 		if broken != nil {
 			// SQLite abandoned the transaction (or a savepoint could not be
 			// set or released): nothing of this batch can be committed.
-			_ = sqlTx.Rollback()
+			_ = dtx.Rollback()
 			if out.err == nil && !out.panicked {
 				out.err = broken
 			}
@@ -111,14 +173,20 @@ func (s *Store) runBatch(batch []*job) {
 		held = append(held, j)
 	}
 	if len(held) == 0 {
-		_ = sqlTx.Rollback()
+		_ = dtx.Rollback()
 		return
 	}
-	s.commits.Add(1)
-	if err := sqlTx.Commit(); err != nil {
+	if err := u.writeSequences(); err != nil {
+		_ = dtx.Rollback()
 		failAll(held, fmt.Errorf("sqlitestore: commit: %w", interpretError(err)))
 		return
 	}
+	s.commits.Add(1)
+	if err := dtx.Commit(); err != nil {
+		failAll(held, fmt.Errorf("sqlitestore: commit: %w", interpretError(err)))
+		return
+	}
+	u.seqs.committed()
 	for _, j := range held {
 		j.done <- outcome{}
 	}
@@ -126,17 +194,19 @@ func (s *Store) runBatch(batch []*job) {
 
 // runJob runs one job inside a savepoint of sqlTx. It returns the job's
 // outcome and, when the transaction can no longer be used, why.
-func runJob(sqlTx uncancelled, j *job) (out outcome, broken error) {
+func runJob(sqlTx rawTx, j *job) (out outcome, broken error) {
 	ctx := context.Background()
 	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
 		return outcome{}, fmt.Errorf("sqlitestore: begin: %w", interpretError(err))
 	}
+	sqlTx.seqs.beginJob()
 	out = call(j.fn, &tx{tx: sqlTx})
 	if out.err == nil && !out.panicked && j.ctx.Err() != nil {
 		// The caller gave up while fn ran: its work is not committed.
 		out.err = fmt.Errorf("sqlitestore: commit: %w", j.ctx.Err())
 	}
 	if out.err != nil || out.panicked {
+		sqlTx.seqs.rollbackJob()
 		if _, err := sqlTx.ExecContext(ctx, "ROLLBACK TO job"); err != nil {
 			return out, abandoned(err)
 		}
@@ -174,12 +244,10 @@ func failAll(jobs []*job, err error) {
 // errClosed answers an InTx on a closed store.
 var errClosed = fmt.Errorf("sqlitestore: the store is closed: %w", callback.ErrUnavailable)
 
-// uncancelled runs a transaction's statements without their caller's
-// cancellation: SQLite answers an interrupted write by abandoning the whole
-// transaction, which would take the batch's other jobs with it. A job whose
-// caller is gone before it starts is not run at all; once started, its
-// statements are short and bounded.
-// It runs a statement compiled when its pool has one (stmts.go).
+// uncancelled runs a read transaction's statements (View) through
+// database/sql, without their caller's cancellation, as the committer's run
+// (rawTx): a read's statements are short and bounded. It runs a statement
+// compiled when its pool has one (stmts.go).
 type uncancelled struct {
 	tx    *sql.Tx
 	stmts *stmtCache
@@ -215,15 +283,22 @@ func (u uncancelled) ExecContext(ctx context.Context, query string, args ...any)
 	return u.tx.ExecContext(ctx, query, args...)
 }
 
-func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (u uncancelled) QueryContext(ctx context.Context, query string, args ...any) (rowSet, error) {
 	ctx = context.WithoutCancel(ctx)
+	var rows *sql.Rows
+	var err error
 	if st := u.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = u.tx.QueryContext(ctx, query, args...)
 	}
-	return u.tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
-func (u uncancelled) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (u uncancelled) QueryRowContext(ctx context.Context, query string, args ...any) scanner {
 	ctx = context.WithoutCancel(ctx)
 	if st := u.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)

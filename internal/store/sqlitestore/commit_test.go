@@ -105,7 +105,7 @@ func TestAnAbandonedBatchFailsEveryJobItHeld(t *testing.T) {
 		insertJob(ctx, "V1", nil),
 		insertJob(ctx, "V2", func(t callback.Tx) error {
 			// What SQLite does on SQLITE_FULL: the whole transaction is gone.
-			_, err := t.(*tx).tx.tx.ExecContext(ctx, "ROLLBACK")
+			_, err := t.(*tx).tx.ExecContext(ctx, "ROLLBACK")
 			return err
 		}),
 		insertJob(ctx, "V3", nil),

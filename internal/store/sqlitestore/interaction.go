@@ -185,31 +185,48 @@ func (t *tx) InteractionUpdate(ctx context.Context, it *callback.Interaction) er
 // of p. InteractionFind and InteractionCount share it, so they cannot
 // disagree.
 func interactionWhere(p *callback.InteractionFindParams) (string, []any, error) {
+	// Built in one pass: a registration counts twice with it, inside the
+	// committer's serial section.
 	var (
-		where []string
-		args  []any
+		b    strings.Builder
+		args = make([]any, 0, 4+len(p.States)+len(p.Types)+len(p.SourceApplications)+3)
 	)
-	for _, f := range []struct{ column, value string }{
-		{"tenant", p.Tenant}, {"segment", p.Segment}, {"queue", p.Queue}, {"contact", p.Contact},
+	cond := func(c string) {
+		if b.Len() == 0 {
+			b.WriteString(" WHERE ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(c)
+	}
+	for _, f := range [...]struct{ column, value string }{
+		{"tenant = ?", p.Tenant}, {"segment = ?", p.Segment}, {"queue = ?", p.Queue}, {"contact = ?", p.Contact},
 	} {
 		if f.value != "" {
-			where = append(where, f.column+" = ?")
+			cond(f.column)
 			args = append(args, f.value)
 		}
 	}
-	in := func(column string, values []string) {
-		if len(values) > 0 {
-			where = append(where, column+" IN ("+placeholders(len(values))+")")
-			for _, v := range values {
-				args = append(args, v)
-			}
+	in := func(column string, n int, value func(int) string) {
+		if n == 0 {
+			return
 		}
+		cond(column)
+		b.WriteString(" IN (")
+		for i := range n {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('?')
+			args = append(args, value(i))
+		}
+		b.WriteByte(')')
 	}
-	in("state", stringsOf(p.States))
-	in("type", stringsOf(p.Types))
+	in("state", len(p.States), func(i int) string { return string(p.States[i]) })
+	in("type", len(p.Types), func(i int) string { return string(p.Types[i]) })
 	// = and IN compare TEXT with the BINARY collation: exact and case-sensitive.
-	in("source_application", p.SourceApplications)
-	for _, c := range []struct {
+	in("source_application", len(p.SourceApplications), func(i int) string { return p.SourceApplications[i] })
+	for _, c := range [...]struct {
 		name, cond string
 		t          time.Time
 	}{
@@ -226,22 +243,13 @@ func interactionWhere(p *callback.InteractionFindParams) (string, []any, error) 
 		if err != nil {
 			return "", nil, fmt.Errorf("%s: %w", c.name, err)
 		}
-		where = append(where, c.cond)
+		cond(c.cond)
 		args = append(args, v)
 	}
-	if len(where) == 0 {
+	if b.Len() == 0 {
 		return "", nil, nil
 	}
-	return " WHERE " + strings.Join(where, " AND "), args, nil
-}
-
-// stringsOf converts a slice of a string type to its strings.
-func stringsOf[S ~string](ss []S) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = string(s)
-	}
-	return out
+	return b.String(), args, nil
 }
 
 // InteractionFind lists the interactions matching every set field of p,
@@ -300,7 +308,7 @@ func (t *tx) InteractionCountByState(ctx context.Context) (map[callback.State]in
 	if err != nil {
 		return nil, fmt.Errorf("interaction count by state: %w", interpretError(err))
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out := map[callback.State]int{}
 	for rows.Next() {
 		var (

@@ -20,14 +20,19 @@ func (t *tx) RecordAppend(ctx context.Context, r *callback.Record) error {
 	if err != nil {
 		return fmt.Errorf("record append %s: at: %w", r.InteractionID, err)
 	}
-	var seq int64
-	err = t.tx.QueryRowContext(ctx, `INSERT INTO records
+	// seq is the row's rowid: the insert's last rowid, with no RETURNING
+	// rows to read.
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO records
 		(interaction_id, tenant, queue, at, from_state, to_state, event, reason, method, request_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.InteractionID, r.Tenant, r.Queue, at, string(r.From), string(r.To), string(r.Event), r.Reason, r.Method, r.RequestID, r.Detail,
-	).Scan(&seq)
+	)
 	if err != nil {
 		return fmt.Errorf("record append %s: %w", r.InteractionID, interpretError(err))
+	}
+	seq, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("record append %s: %w", r.InteractionID, err)
 	}
 	r.Seq = seq
 	return nil

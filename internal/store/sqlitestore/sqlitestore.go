@@ -87,9 +87,11 @@ type Store struct {
 	// readers are the read-only connections of View (view.go); nil for an
 	// in-memory database, which only the writer's connection holds.
 	readers *sql.DB
-	// writerStmts and readerStmts are the compiled statements of each pool
-	// (stmts.go).
-	writerStmts, readerStmts *stmtCache
+	// raw is the writer's driver connection with the statements compiled on
+	// it; only the committer uses it (raw.go).
+	raw *rawConn
+	// readerStmts are the compiled statements of the readers (stmts.go).
+	readerStmts *stmtCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -165,8 +167,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 
-	s := &Store{db: db, path: path, jobs: make(chan *job), closing: make(chan struct{}), loopDone: make(chan struct{}),
-		writerStmts: newStmtCache(db)}
+	s := &Store{db: db, path: path, jobs: make(chan *job), closing: make(chan struct{}), loopDone: make(chan struct{})}
 	if err := s.migrate(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
@@ -301,13 +302,13 @@ func (s *Store) Close() error {
 		// answer errClosed.
 		close(s.closing)
 		<-s.loopDone
+		s.closeRaw()
 		ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 		defer cancel()
 		var errs []error
 		// Readers first: the checkpoint truncates the WAL only when no
 		// connection reads it.
 		s.readerStmts.close()
-		s.writerStmts.close()
 		if s.readers != nil {
 			if err := s.readers.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("sqlitestore: close the readers of %s: %w", s.path, err))

@@ -9,12 +9,13 @@ import (
 // tx is the callback.Tx of one InTx call. Its methods live in one file per
 // area: interaction.go, record.go, mode.go, launch.go, outbox.go, sequence.go.
 type tx struct {
-	tx uncancelled
+	tx runner
 }
 
 var _ callback.Tx = (*tx)(nil)
 
-// scanner is what a *sql.Row and *sql.Rows have in common.
+// scanner is what a *sql.Row, a *sql.Rows and the raw path's rows have in
+// common.
 type scanner interface {
 	Scan(dest ...any) error
 }
@@ -25,7 +26,7 @@ func queryAll[T any](ctx context.Context, t *tx, scan func(scanner) (T, error), 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)

@@ -187,6 +187,7 @@ func (s *Store) runBatchOn(c *rawConn, batch []*job) {
 		return
 	}
 	u.seqs.committed()
+	s.ckpt.committed()
 	for _, j := range held {
 		j.done <- outcome{}
 	}

@@ -92,6 +92,9 @@ type Store struct {
 	raw *rawConn
 	// readerStmts are the compiled statements of the readers (stmts.go).
 	readerStmts *stmtCache
+	// ckpt copies the WAL into the database file off the committer
+	// (checkpoint.go); nil for an in-memory database.
+	ckpt *checkpointer
 
 	closeOnce sync.Once
 	closeErr  error
@@ -103,6 +106,8 @@ type Option func(*options)
 type options struct {
 	busyTimeout time.Duration
 	synchronous string
+	// checkpointed hears of each checkpoint the checkpointer runs (tests).
+	checkpointed chan int64
 }
 
 // DefaultSynchronous is the synchronous pragma of a store: every commit is
@@ -178,6 +183,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
 		}
 		s.readerStmts = newStmtCache(s.readers)
+		if s.ckpt, err = startCheckpointer(path, o, o.checkpointed); err != nil {
+			_ = s.readers.Close()
+			_ = db.Close()
+			return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
+		}
 	}
 	go s.commitLoop()
 	return s, nil
@@ -194,6 +204,9 @@ func dsnParams(o options) url.Values {
 	// refuses the next commit instead of letting commits pass while they fit
 	// in the room an old, larger WAL left.
 	v.Add("_pragma", "journal_size_limit(0)")
+	// The checkpointer copies the WAL back (checkpoint.go); the writer only
+	// if it falls far behind.
+	v.Add("_pragma", autoCheckpointPragma())
 	// FULL (the default): the WAL is synced at every commit, so a reply is
 	// never lost.
 	sync := o.synchronous
@@ -313,6 +326,9 @@ func (s *Store) Close() error {
 			if err := s.readers.Close(); err != nil {
 				errs = append(errs, fmt.Errorf("sqlitestore: close the readers of %s: %w", s.path, err))
 			}
+		}
+		if err := s.ckpt.close(); err != nil {
+			errs = append(errs, err)
 		}
 		if err := s.checkpoint(ctx); err != nil {
 			errs = append(errs, err)

@@ -7,18 +7,17 @@ import (
 	"sync/atomic"
 )
 
-// Compiled statements. SQLite compiles every statement before running it,
-// and for the short statements of a request compiling costs as much as
-// running. So a statement the store has run is compiled once and kept: the
-// first run of a query text goes uncompiled and asks for it; once the
-// connection is free again (the committer between batches, a reader after
-// its View) the asked-for texts are compiled; later runs use them, on every
-// connection of the pool (database/sql compiles a kept statement once per
-// connection, on that connection).
+// Compiled statements of the readers. SQLite compiles every statement before
+// running it, and for the short statements of a request compiling costs as
+// much as running. So a statement a View has run is compiled once and kept:
+// the first run of a query text goes uncompiled and asks for it; once the
+// connection is free again (after its View) the asked-for texts are
+// compiled; later runs use them, on every connection of the pool
+// (database/sql compiles a kept statement once per connection, on that
+// connection). The committer keeps its own on its connection (raw.go).
 //
 // Compiling waits for a free connection of the pool, so it is never done
-// while the caller holds one: inside a transaction on the writer's single
-// connection it would wait for ever.
+// while the caller holds one.
 
 // maxStmts bounds the kept statements: the store's query texts are a fixed
 // set, but for the lengths of their IN lists.

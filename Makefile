@@ -19,6 +19,8 @@ FUZZ := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzDecodeEnvelope$$'
 FUZZ_HANDLER := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzHandler$$'
 # The decoder's namespaces against encoding/xml's (internal/ptk/names_test.go).
 FUZZ_NAMES := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzNamesMatchEncodingXML$$'
+# The answers' escaping against encoding/xml's (internal/ptk/escape_test.go).
+FUZZ_ESCAPE := $(GO) test ./internal/ptk -run '^$$' -fuzz '^FuzzEscapeMatchesEncodingXML$$'
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/holdline serve
@@ -58,11 +60,13 @@ fuzz-short:
 	$(FUZZ) -fuzztime 20s -fuzzminimizetime 5s
 	$(FUZZ_HANDLER) -fuzztime 10s -fuzzminimizetime 5s
 	$(FUZZ_NAMES) -fuzztime 10s -fuzzminimizetime 5s
+	$(FUZZ_ESCAPE) -fuzztime 5s -fuzzminimizetime 5s
 
 fuzz:
 	$(FUZZ) -fuzztime 60s
 	$(FUZZ_HANDLER) -fuzztime 60s
 	$(FUZZ_NAMES) -fuzztime 60s
+	$(FUZZ_ESCAPE) -fuzztime 60s
 
 # The simulator's full acceptance run (issue #5, docs/benchmarks.md): every
 # scenario on the real platform, the table on the terminal, the JSON in

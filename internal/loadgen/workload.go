@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync/atomic"
+	"time"
 )
 
 // The bench configuration's tenant and segment (bench.yaml).
@@ -68,8 +69,15 @@ func segmentStateBody(tenant, segment string) []byte {
 
 // contacts numbers the AddInteraction requests of one process, so that
 // every registration has a contact of its own and the Callback Double
-// Check never refuses one.
-var contacts atomic.Uint64
+// Check never refuses one. It starts at a hundred times the milliseconds of
+// the clock (modulo the ten digits), so that a later run against the same
+// server (--server) starts past every number an earlier one used, below
+// 100,000 registrations a second.
+var contacts = func() *atomic.Uint64 {
+	var c atomic.Uint64
+	c.Store(uint64(time.Now().UnixMilli()) * 100 % 1e10)
+	return &c
+}()
 
 // appendWriteBody appends an ASAP AddInteraction request with a contact no
 // other request of this process used (an 11-digit extension).

@@ -183,41 +183,53 @@ func (n *Node) textOrEmpty() string {
 	return n.Text
 }
 
-// emitStruct appends the attributes and elements of v, a struct of type t, to n.
-func emitStruct(t *Type, v reflect.Value, n *Node) {
+// emitStruct writes the attributes and elements of v, a struct of type t,
+// into the element e has just started.
+func emitStruct(e *emitter, t *Type, v reflect.Value) {
+	emitAttrs(e, t, v)
+	emitFields(e, t, v)
+}
+
+// emitAttrs writes the attributes of v, a struct of type t; the element's
+// start tag must still be open.
+func emitAttrs(e *emitter, t *Type, v reflect.Value) {
 	for _, f := range t.Attrs {
 		fv := v.FieldByIndex(f.index)
 		if f.OmitEmpty && fv.IsZero() {
 			continue
 		}
-		n.Attrs = append(n.Attrs, Attr{Name: f.Name, Value: simpleText(f.Type, fv)})
+		e.attr(f.Name, simpleText(f.Type, fv))
 	}
+}
+
+// emitFields writes the child elements of v, a struct of type t.
+func emitFields(e *emitter, t *Type, v reflect.Value) {
 	for _, f := range t.Fields {
 		fv := v.FieldByIndex(f.index)
 		switch {
 		case f.Repeated:
 			for i := range fv.Len() {
-				n.Children = append(n.Children, emitValue(f.Name, f.Type, fv.Index(i)))
+				emitValue(e, f.Name, f.Type, fv.Index(i))
 			}
 		case f.OmitEmpty && fv.IsZero():
 		default:
-			n.Children = append(n.Children, emitValue(f.Name, f.Type, fv))
+			emitValue(e, f.Name, f.Type, fv)
 		}
 	}
 }
 
-// emitValue makes the element name holding v.
-func emitValue(name string, t *Type, v reflect.Value) *Node {
-	n := &Node{Name: name}
+// emitValue writes the element name holding v.
+func emitValue(e *emitter, name string, t *Type, v reflect.Value) {
+	e.start(name)
 	switch {
 	case t == userDataType:
-		emitUserData(n, v.Interface().(userdata.List))
+		emitUserData(e, v.Interface().(userdata.List))
 	case t.Kind == KindStruct:
-		emitStruct(t, v, n)
+		emitStruct(e, t, v)
 	default:
-		n.Text = simpleText(t, v)
+		e.text(simpleText(t, v))
 	}
-	return n
+	e.end(name)
 }
 
 func simpleText(t *Type, v reflect.Value) string {
@@ -230,20 +242,24 @@ func simpleText(t *Type, v reflect.Value) string {
 	return v.String()
 }
 
-func emitUserData(n *Node, l userdata.List) {
+func emitUserData(e *emitter, l userdata.List) {
 	for _, p := range l {
-		a := n.Add("UserDataAssignment", "")
-		a.Add("Key", p.Key)
-		val := a.Add("Value", "")
+		e.start("UserDataAssignment")
+		e.element("Key", p.Key)
+		e.start("Value")
 		switch p.Value.Kind {
 		case userdata.Integer:
-			val.Add("IntegerValue", strconv.FormatInt(p.Value.Int, 10))
+			e.element("IntegerValue", strconv.FormatInt(p.Value.Int, 10))
 		case userdata.Binary:
-			val.Add("BinaryValue", strings.ToUpper(hex.EncodeToString(p.Value.Bin)))
+			e.element("BinaryValue", strings.ToUpper(hex.EncodeToString(p.Value.Bin)))
 		case userdata.ListKind:
-			emitUserData(val.Add("ListValue", ""), p.Value.List)
+			e.start("ListValue")
+			emitUserData(e, p.Value.List)
+			e.end("ListValue")
 		default:
-			val.Add("StringValue", p.Value.Str)
+			e.element("StringValue", p.Value.Str)
 		}
+		e.end("Value")
+		e.end("UserDataAssignment")
 	}
 }

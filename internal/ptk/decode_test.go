@@ -202,7 +202,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		if op, name, ok := Lookup(env.Op.Name); ok {
 			params := op.newParams()
 			_ = bindStruct(op.Params, reflectValue(params), paramScopes(env.Op), "")
-			_ = EncodeEnvelope(env.Version, resultNode(op, name, nil, 0, errFuzz, "", "id"))
+			_ = encodeAnswer(env.Version, env.Op.Space, &answer{op: op, name: name, err: errFuzz, reqID: "id"})
 		}
 		_ = EncodeEnvelope(env.Version, env.Op)
 	})

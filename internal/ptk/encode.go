@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 const xmlHeader = `<?xml version="1.0" encoding="utf-8"?>` + "\n"
@@ -81,10 +82,147 @@ func writeNode(b *bytes.Buffer, n *Node, declare bool) {
 	b.WriteByte('>')
 }
 
-// escape writes s as XML character data or attribute value; characters XML
-// cannot carry become U+FFFD.
+// escape writes s as XML character data or attribute value, as
+// xml.EscapeText does: the five markup characters and tab, newline and
+// carriage return as references, characters XML cannot carry as U+FFFD.
+// Text that needs none of it (nearly all) is written as is.
 func escape(b *bytes.Buffer, s string) {
-	_ = xml.EscapeText(b, []byte(s))
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+			i++
+			continue
+		}
+		r, width := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, width = utf8.DecodeRuneInString(s[i:])
+		}
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if xmlChar(r) && (r != utf8.RuneError || width != 1) {
+				i += width
+				continue
+			}
+			esc = "\uFFFD"
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		i += width
+		last = i
+	}
+	b.WriteString(s[last:])
+}
+
+// xmlChar reports whether XML 1.0 can carry r (its Char production).
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
+}
+
+// emitter writes elements one after the other into a buffer: a start tag
+// stays open for attributes until the element's first content, and an
+// element that gets none is written empty (<Name/>), as writeNode does.
+type emitter struct {
+	b *bytes.Buffer
+	// open is set while a start tag awaits its '>'.
+	open bool
+}
+
+// start begins element name.
+func (e *emitter) start(name string) {
+	e.content()
+	e.b.WriteByte('<')
+	e.b.WriteString(name)
+	e.open = true
+}
+
+// attr adds an attribute to the element just started.
+func (e *emitter) attr(name, value string) {
+	e.b.WriteByte(' ')
+	e.b.WriteString(name)
+	e.b.WriteString(`="`)
+	escape(e.b, value)
+	e.b.WriteByte('"')
+}
+
+// content ends the open start tag, if any.
+func (e *emitter) content() {
+	if e.open {
+		e.b.WriteByte('>')
+		e.open = false
+	}
+}
+
+// text writes character data into the current element.
+func (e *emitter) text(s string) {
+	if s == "" {
+		return
+	}
+	e.content()
+	escape(e.b, s)
+}
+
+// end ends element name.
+func (e *emitter) end(name string) {
+	if e.open {
+		e.b.WriteString("/>")
+		e.open = false
+		return
+	}
+	e.b.WriteString("</")
+	e.b.WriteString(name)
+	e.b.WriteByte('>')
+}
+
+// element writes <name>text</name>.
+func (e *emitter) element(name, text string) {
+	e.start(name)
+	e.text(text)
+	e.end(name)
+}
+
+// encodeAnswer writes an operation's answer as a whole XML document:
+// <nameResponse>, in space as the default namespace, holding the result,
+// inside a SOAP envelope of version v, or bare.
+func encodeAnswer(v Version, space string, a *answer) []byte {
+	var b bytes.Buffer
+	b.Grow(2048) // most answers fit: one allocation
+	b.WriteString(xmlHeader)
+	if v != Bare {
+		b.WriteString(`<soap:Envelope xmlns:soap="`)
+		b.WriteString(envelopeNS(v))
+		b.WriteString(`"><soap:Body>`)
+	}
+	e := emitter{b: &b}
+	response := a.name + "Response"
+	e.start(response)
+	if space != "" {
+		e.attr("xmlns", space)
+	}
+	a.emit(&e)
+	e.end(response)
+	if v != Bare {
+		b.WriteString(`</soap:Body></soap:Envelope>`)
+	}
+	return b.Bytes()
 }
 
 // encodeFault writes a SOAP Fault in version v (SOAP 1.1 for a bare request,

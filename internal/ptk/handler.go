@@ -1,6 +1,7 @@
 package ptk
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -164,9 +165,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		ex.fault(env.Version, op.Name, err, faultStatus(err))
 		return
 	}
-	resp := &Node{Space: env.Op.Space, Name: name + "Response", Children: []*Node{result}}
 	w.Header().Set("Content-Type", contentType(env.Version))
-	ex.write(http.StatusOK, EncodeEnvelope(env.Version, resp))
+	ex.write(http.StatusOK, encodeAnswer(env.Version, env.Op.Space, result))
 	ex.observe(op.Name, code)
 }
 
@@ -267,7 +267,7 @@ func (ex *exchange) recover() {
 // XResult element. A request the wire cannot bind is a *Fault, one the
 // authorization rule refuses an *access.Denied; every other outcome is an
 // answer with a status code.
-func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *Node, reqID string) (*Node, status.Code, error) {
+func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *Node, reqID string) (*answer, status.Code, error) {
 	params := op.newParams()
 	var (
 		result any
@@ -298,7 +298,7 @@ func (h *Handler) invoke(ctx context.Context, op *Operation, name string, req *N
 	if !op.Documents(code) {
 		h.undocumented(ctx, op, reqID, code, err)
 	}
-	return resultNode(op, name, result, code, err, clientIDOf(req), reqID), code, nil
+	return &answer{op: op, name: name, result: result, code: code, err: err, clientID: clientIDOf(req), reqID: reqID}, code, nil
 }
 
 // undocumented reports an answer whose code the method's table does not
@@ -358,28 +358,55 @@ func mustType[T any]() *Type {
 	return t
 }
 
-// resultNode builds <nameResult> for an answer with code; result is the
-// operation's typed result, used only when err is nil.
-func resultNode(op *Operation, name string, result any, code status.Code, err error, clientID, reqID string) *Node {
-	n := &Node{Name: name + "Result"}
-	msg := status.Message(err)
-	if sn, ok := result.(successNoticer); ok && err == nil {
+// answer is an operation's outcome: result is the operation's typed result,
+// used only when err is nil.
+type answer struct {
+	op              *Operation
+	name            string
+	result          any
+	code            status.Code
+	err             error
+	clientID, reqID string
+}
+
+// node is the answer's <nameResult> as a tree, for the JSON mirror: the
+// element emit writes, read back, so that both fronts answer the same.
+func (a *answer) node() (*Node, error) {
+	var b bytes.Buffer
+	a.emit(&emitter{b: &b})
+	return rawTree(b.Bytes())
+}
+
+// emit writes <nameResult> for the answer.
+func (a *answer) emit(e *emitter) {
+	elem := a.name + "Result"
+	e.start(elem)
+	msg := status.Message(a.err)
+	if sn, ok := a.result.(successNoticer); ok && a.err == nil {
 		msg = sn.successNotice()
 	}
-	if op.Family == Classic {
-		hd := header{ClientID: clientID, ID: reqID, Status: statusBlock{
-			Code: int(code), Description: code.Description(), ErrorMessage: msg, Result: code.Name(),
+	if a.op.Family == Classic {
+		hd := header{ClientID: a.clientID, ID: a.reqID, Status: statusBlock{
+			Code: int(a.code), Description: a.code.Description(), ErrorMessage: msg, Result: a.code.Name(),
 		}}
-		data := &Node{Name: "Data"}
-		if err == nil {
-			emitStruct(op.Result, reflect.ValueOf(result), data)
+		emitValue(e, "Header", headerType, reflect.ValueOf(hd))
+		e.start("Data")
+		if a.err == nil {
+			emitStruct(e, a.op.Result, reflect.ValueOf(a.result))
 		}
-		n.Children = append(n.Children, emitValue("Header", headerType, reflect.ValueOf(hd)), data)
-		return n
+		e.end("Data")
+		e.end(elem)
+		return
 	}
-	emitStruct(stateHeadType, reflect.ValueOf(stateHead{ResultCode: int(code), Result: code.Name(), Description: code.Description(), Guid: reqID, Detail: msg}), n)
-	if err == nil {
-		emitStruct(op.Result, reflect.ValueOf(result), n)
+	head := reflect.ValueOf(stateHead{ResultCode: int(a.code), Result: a.code.Name(), Description: a.code.Description(), Guid: a.reqID, Detail: msg})
+	// Both structs' attributes go on the start tag, before any element.
+	emitAttrs(e, stateHeadType, head)
+	if a.err == nil {
+		emitAttrs(e, a.op.Result, reflect.ValueOf(a.result))
 	}
-	return n
+	emitFields(e, stateHeadType, head)
+	if a.err == nil {
+		emitFields(e, a.op.Result, reflect.ValueOf(a.result))
+	}
+	e.end(elem)
 }

@@ -53,7 +53,11 @@ func (h *Handler) serveJSON(w http.ResponseWriter, r *http.Request) {
 		ex.jsonError(http.StatusBadRequest, op.Name, "InvalidRequest", err.Error())
 		return
 	}
-	body, err := json.MarshalIndent(nodeToJSON(result, resultType(op)), "", "  ")
+	tree, err := result.node()
+	var body []byte
+	if err == nil {
+		body, err = json.MarshalIndent(nodeToJSON(tree, resultType(op)), "", "  ")
+	}
 	if err != nil {
 		ex.jsonError(http.StatusInternalServerError, op.Name, "InternalError", "the answer could not be encoded")
 		h.log.ErrorContext(r.Context(), "ptk json answer not encoded", "request", ex.id, "err", err)

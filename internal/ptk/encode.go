@@ -37,6 +37,12 @@ func envelopeNS(v Version) string {
 // version v, or bare. n is put in its Space as the default namespace; its
 // descendants inherit it.
 func EncodeEnvelope(v Version, n *Node) []byte {
+	return document(v, func(b *bytes.Buffer) { writeNode(b, n, true) })
+}
+
+// document writes the XML document of version v around what body writes:
+// the declaration, then a SOAP envelope's Body, or nothing for Bare.
+func document(v Version, body func(b *bytes.Buffer)) []byte {
 	var b bytes.Buffer
 	b.Grow(2048) // most answers fit: one allocation
 	b.WriteString(xmlHeader)
@@ -45,7 +51,7 @@ func EncodeEnvelope(v Version, n *Node) []byte {
 		b.WriteString(envelopeNS(v))
 		b.WriteString(`"><soap:Body>`)
 	}
-	writeNode(&b, n, true)
+	body(&b)
 	if v != Bare {
 		b.WriteString(`</soap:Body></soap:Envelope>`)
 	}
@@ -203,26 +209,16 @@ func (e *emitter) element(name, text string) {
 // <nameResponse>, in space as the default namespace, holding the result,
 // inside a SOAP envelope of version v, or bare.
 func encodeAnswer(v Version, space string, a *answer) []byte {
-	var b bytes.Buffer
-	b.Grow(2048) // most answers fit: one allocation
-	b.WriteString(xmlHeader)
-	if v != Bare {
-		b.WriteString(`<soap:Envelope xmlns:soap="`)
-		b.WriteString(envelopeNS(v))
-		b.WriteString(`"><soap:Body>`)
-	}
-	e := emitter{b: &b}
-	response := a.name + "Response"
-	e.start(response)
-	if space != "" {
-		e.attr("xmlns", space)
-	}
-	a.emit(&e)
-	e.end(response)
-	if v != Bare {
-		b.WriteString(`</soap:Body></soap:Envelope>`)
-	}
-	return b.Bytes()
+	return document(v, func(b *bytes.Buffer) {
+		e := emitter{b: b}
+		response := a.name + "Response"
+		e.start(response)
+		if space != "" {
+			e.attr("xmlns", space)
+		}
+		a.emit(&e)
+		e.end(response)
+	})
 }
 
 // encodeFault writes a SOAP Fault in version v (SOAP 1.1 for a bare request,

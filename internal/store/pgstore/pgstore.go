@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -68,9 +69,15 @@ type Store struct {
 	db         *sql.DB
 	migrations *goose.Provider
 
+	// closed is set by Close: a transaction begun after it is refused
+	// with errClosed.
+	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// errClosed answers an InTx, a View or a Ping on a closed store.
+var errClosed = fmt.Errorf("pgstore: the store is closed: %w", callback.ErrUnavailable)
 
 var _ callback.Store = (*Store)(nil)
 
@@ -89,7 +96,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("pgstore: open %s: %w", where(cfg), interpretError(err))
 	}
 	s := &Store{pool: pool, db: stdlib.OpenDBFromPool(pool)}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, cfg); err != nil {
 		_ = s.db.Close()
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: open %s: %w", where(cfg), err)
@@ -103,10 +110,11 @@ func where(cfg *pgxpool.Config) string {
 }
 
 // migrate applies the embedded migrations not yet applied, holding the
-// session advisory lock migrateLock on a connection of its own meanwhile:
+// session advisory lock migrateLock on a connection of its own meanwhile
+// (closed after, which releases it):
 // a second node opening the database waits for the first's migrations
 // instead of running them again.
-func (s *Store) migrate(ctx context.Context) (err error) {
+func (s *Store) migrate(ctx context.Context, cfg *pgxpool.Config) error {
 	fsys, err := fs.Sub(migrationFS, "migration")
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
@@ -115,21 +123,17 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	conn, err := s.pool.Acquire(ctx)
+	// The lock's connection is not the pool's: the pool may have one
+	// connection only, which goose needs.
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
 	if err != nil {
-		return fmt.Errorf("migrations: %w", interpretError(err))
+		return fmt.Errorf("migrations: lock: %w", interpretError(err))
 	}
-	defer conn.Release()
+	// Closing the session releases its lock, whatever happened.
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrateLock); err != nil {
 		return fmt.Errorf("migrations: lock: %w", interpretError(err))
 	}
-	defer func() {
-		// A failed unlock leaves the lock to the session: close it.
-		if _, uerr := conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrateLock); uerr != nil {
-			_ = conn.Conn().Close(context.WithoutCancel(ctx))
-			err = errors.Join(err, fmt.Errorf("migrations: unlock: %w", interpretError(uerr)))
-		}
-	}()
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", interpretError(err))
 	}
@@ -177,6 +181,9 @@ func (s *Store) run(ctx context.Context, what string, opts pgx.TxOptions, lock b
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("pgstore: begin a %s: %w", what, err)
 	}
+	if s.closed.Load() {
+		return errClosed
+	}
 	ptx, err := s.pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("pgstore: begin a %s: %w", what, interpretError(err))
@@ -213,6 +220,9 @@ func (s *Store) run(ctx context.Context, what string, opts pgx.TxOptions, lock b
 
 // Ping reports whether the server answers.
 func (s *Store) Ping(ctx context.Context) error {
+	if s.closed.Load() {
+		return errClosed
+	}
 	if err := s.pool.Ping(ctx); err != nil {
 		return fmt.Errorf("pgstore: ping: %w", interpretError(err))
 	}
@@ -225,6 +235,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.closed.Store(true)
 		if err := s.db.Close(); err != nil {
 			s.closeErr = fmt.Errorf("pgstore: close: %w", err)
 		}

@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,7 +66,7 @@ type cluster struct {
 }
 
 // errNotInstalled says PostgreSQL's binaries were not found.
-var errNotInstalled = errors.New("PostgreSQL is not installed (no initdb in `pg_config --bindir`, /usr/lib/postgresql/15/bin or PATH)")
+var errNotInstalled = errors.New("PostgreSQL is not installed (no initdb in `pg_config --bindir`, /usr/lib/postgresql/*/bin or PATH; scripts/test-deps installs it)")
 
 // URL returns the URL of a fresh, empty database on the process's cluster,
 // starting the cluster on first use; the database is dropped when t ends.
@@ -146,6 +147,12 @@ func bindir() (string, error) {
 		candidates = append(candidates, strings.TrimSpace(string(out)))
 	}
 	candidates = append(candidates, "/usr/lib/postgresql/15/bin")
+	// Debian's other versions, newest first (the names sort as numbers
+	// only while they have two digits, which holds from 10 on).
+	if dirs, err := filepath.Glob("/usr/lib/postgresql/*/bin"); err == nil {
+		slices.Reverse(dirs)
+		candidates = append(candidates, dirs...)
+	}
 	for _, dir := range candidates {
 		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
 			return dir, nil

@@ -222,7 +222,10 @@ func TestServerFailuresAreUnavailable(t *testing.T) {
 	if err := op.QueryRow(ctx, "SELECT current_database()").Scan(&db); err != nil {
 		t.Fatal(err)
 	}
-	// terminate ends the store's connection and waits until it is gone.
+	// terminate ends the store's connections, waits until they are gone,
+	// and lets the store find out: the first use of each of its pools'
+	// connection fails (ErrUnavailable, as checked above) and the next
+	// opens a new one.
 	terminate := func() {
 		t.Helper()
 		_, err := op.Exec(ctx, `SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity
@@ -230,18 +233,24 @@ func TestServerFailuresAreUnavailable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("terminate: %v", err)
 		}
+		noop := func(callback.Tx) error { return nil }
+		_, _ = s.InTx(ctx, noop), s.View(ctx, noop)
 	}
 	if err := insert(ctx, s, interaction("V1", "c1")); err != nil {
 		t.Fatal(err)
 	}
 
 	err := s.InTx(ctx, func(tx callback.Tx) error {
-		terminate()
+		if _, err := op.Exec(ctx, `SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`); err != nil {
+			t.Fatalf("terminate: %v", err)
+		}
 		return tx.InteractionInsert(ctx, interaction("V2", "c2"))
 	})
 	if !errors.Is(err, callback.ErrUnavailable) {
 		t.Fatalf("a write on a terminated connection: %v, want ErrUnavailable", err)
 	}
+	_ = s.View(ctx, func(callback.Tx) error { return nil }) // the readers' connection was ended too
 	if err := insert(ctx, s, interaction("V3", "c3")); err != nil {
 		t.Fatalf("a write after the connection was ended: %v", err)
 	}
@@ -250,11 +259,9 @@ func TestServerFailuresAreUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	terminate()
-	// The pool finds its connection ended and opens a read-only one.
-	_ = s.Ping(ctx)
 	err = insert(ctx, s, interaction("V4", "c4"))
-	if !errors.Is(err, callback.ErrUnavailable) {
-		t.Fatalf("a write on a read-only server: %v, want ErrUnavailable", err)
+	if !errors.Is(err, callback.ErrUnavailable) || !strings.Contains(err.Error(), "read-only") {
+		t.Fatalf("a write on a read-only server: %v, want ErrUnavailable for a read-only transaction", err)
 	}
 	err = s.View(ctx, func(tx callback.Tx) error {
 		_, err := tx.InteractionGet(ctx, "V1")
@@ -267,7 +274,6 @@ func TestServerFailuresAreUnavailable(t *testing.T) {
 		t.Fatal(err)
 	}
 	terminate()
-	_ = s.Ping(ctx)
 	if err := insert(ctx, s, interaction("V5", "c5")); err != nil {
 		t.Fatalf("a write once the server is writable again: %v", err)
 	}
@@ -321,5 +327,50 @@ func TestClosedStoreIsUnavailable(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestViewDoesNotWaitForQueuedWriters: writers waiting for the write lock
+// hold every connection of the writers' pool, and a View still answers.
+func TestViewDoesNotWaitForQueuedWriters(t *testing.T) {
+	t.Parallel()
+	url := pgtest.URL(t)
+	s := openURL(t, url+"&pool_max_conns=2")
+	op := admin(t, url)
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := insert(ctx, s, interaction("V1", "c1")); err != nil {
+		t.Fatal(err)
+	}
+	holding, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_ = s.InTx(ctx, func(tx callback.Tx) error {
+			close(holding)
+			<-release
+			return tx.InteractionInsert(ctx, interaction("V2", "c2"))
+		})
+	})
+	<-holding
+	// The second writer takes the pool's other connection and waits for
+	// the lock.
+	wg.Go(func() { _ = insert(ctx, s, interaction("V3", "c3")) })
+	for waiting := 0; waiting == 0; {
+		err := op.QueryRow(ctx, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").Scan(&waiting)
+		if err != nil {
+			t.Fatalf("waiting for the second writer to queue: %v", err)
+		}
+	}
+	err := s.View(ctx, func(tx callback.Tx) error {
+		_, err := tx.InteractionGet(ctx, "V1")
+		return err
+	})
+	close(release)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("a View beside queued writers: %v", err)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

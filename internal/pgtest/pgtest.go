@@ -82,7 +82,9 @@ func URL(t testing.TB) string {
 	name := "t_" + strconv.FormatInt(dbSeq.Add(1), 10)
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	if err := shared.exec(ctx, "CREATE DATABASE "+name); err != nil {
+	// FILE_COPY copies the template's files instead of writing them through
+	// the WAL: with fsync off, several times faster for a test's database.
+	if err := shared.exec(ctx, "CREATE DATABASE "+name+" STRATEGY FILE_COPY"); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	t.Cleanup(func() {

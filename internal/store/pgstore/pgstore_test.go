@@ -19,12 +19,8 @@ func TestConformance(t *testing.T) {
 	var urls sync.Map // *pgstore.Store → its URL, for Reopen
 	open := func(t *testing.T, url string) *pgstore.Store {
 		t.Helper()
-		s, err := pgstore.Open(t.Context(), url)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
+		s := openURL(t, url)
 		urls.Store(s, url)
-		t.Cleanup(func() { _ = s.Close() })
 		return s
 	}
 	storetest.Run(t, storetest.Harness{

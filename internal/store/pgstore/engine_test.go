@@ -293,21 +293,34 @@ func TestServerFailuresAreUnavailable(t *testing.T) {
 	}
 }
 
-// TestOutOfRangeTimeIsAnError: a time timestamptz would not keep is refused
-// with an error (not a panic, not a wrong value), and nothing is stored.
-func TestOutOfRangeTimeIsAnError(t *testing.T) {
+// TestUnstorableValuesAreErrors: values PostgreSQL cannot keep (a time
+// past timestamptz's range, text with a NUL byte or invalid UTF-8, which
+// SQLite would keep) are refused with an error that is none of the
+// contract's (not a panic, not a wrong value), and nothing is stored.
+func TestUnstorableValuesAreErrors(t *testing.T) {
 	t.Parallel()
 	s := openURL(t, pgtest.URL(t))
 	ctx := t.Context()
-	it := interaction("V1", "c1")
-	it.DueAt = time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC)
-	err := insert(ctx, s, it)
-	if err == nil || errors.Is(err, callback.ErrConflict) || errors.Is(err, callback.ErrNotFound) || errors.Is(err, callback.ErrUnavailable) {
-		t.Fatalf("insert with a due time in year 10000: %v, want a plain error", err)
-	}
-	err = s.View(ctx, func(tx callback.Tx) error { _, err := tx.InteractionGet(ctx, "V1"); return err })
-	if !errors.Is(err, callback.ErrNotFound) {
-		t.Fatalf("after the refused insert: %v, want ErrNotFound", err)
+	for _, c := range []struct {
+		name string
+		set  func(it *callback.Interaction)
+	}{
+		{"year 10000", func(it *callback.Interaction) { it.DueAt = time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC) }},
+		{"NUL byte", func(it *callback.Interaction) { it.Contact = "+1415\x00555" }},
+		{"invalid UTF-8", func(it *callback.Interaction) { it.Result = "caf\xe9" }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			it := interaction("V-"+strings.ReplaceAll(c.name, " ", "-"), "c1")
+			c.set(it)
+			err := insert(ctx, s, it)
+			if err == nil || errors.Is(err, callback.ErrConflict) || errors.Is(err, callback.ErrNotFound) || errors.Is(err, callback.ErrUnavailable) {
+				t.Fatalf("insert: %v, want a plain error", err)
+			}
+			err = s.View(ctx, func(tx callback.Tx) error { _, err := tx.InteractionGet(ctx, it.ID); return err })
+			if !errors.Is(err, callback.ErrNotFound) {
+				t.Fatalf("after the refused insert: %v, want ErrNotFound", err)
+			}
+		})
 	}
 }
 

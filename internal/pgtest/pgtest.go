@@ -65,36 +65,54 @@ type cluster struct {
 	admin *pgx.Conn
 }
 
-// errNotInstalled says PostgreSQL's binaries were not found.
-var errNotInstalled = errors.New("PostgreSQL is not installed (no initdb in `pg_config --bindir`, /usr/lib/postgresql/*/bin or PATH; scripts/test-deps installs it)")
+// ErrNotInstalled says PostgreSQL's binaries were not found: URL skips the
+// test, unless HOLDLINE_REQUIRE_TOOLS=1.
+var ErrNotInstalled = errors.New("PostgreSQL is not installed (no initdb in `pg_config --bindir`, /usr/lib/postgresql/*/bin or PATH; scripts/test-deps installs it)")
 
 // URL returns the URL of a fresh, empty database on the process's cluster,
 // starting the cluster on first use; the database is dropped when t ends.
 func URL(t testing.TB) string {
 	t.Helper()
-	once.Do(func() { shared, initErr = start() })
-	if initErr != nil {
-		if errors.Is(initErr, errNotInstalled) && os.Getenv("HOLDLINE_REQUIRE_TOOLS") != "1" {
-			t.Skipf("pgtest: %v", initErr)
-		}
-		t.Fatalf("pgtest: %v", initErr)
-	}
-	name := "t_" + strconv.FormatInt(dbSeq.Add(1), 10)
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	// FILE_COPY copies the template's files instead of writing them through
-	// the WAL: with fsync off, several times faster for a test's database.
-	if err := shared.exec(ctx, "CREATE DATABASE "+name+" STRATEGY FILE_COPY"); err != nil {
+	url, drop, err := Database(ctx)
+	if err != nil {
+		if errors.Is(err, ErrNotInstalled) && os.Getenv("HOLDLINE_REQUIRE_TOOLS") != "1" {
+			t.Skipf("pgtest: %v", err)
+		}
 		t.Fatalf("pgtest: %v", err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 		defer cancel()
-		if err := shared.exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		if err := drop(ctx); err != nil {
 			t.Errorf("pgtest: %v", err)
 		}
 	})
-	return shared.url(name)
+	return url
+}
+
+// Database creates a fresh, empty database on the process's cluster,
+// starting the cluster on first use, and returns its URL and the function
+// that drops it. It is URL for callers that are not a testing.TB (a
+// property test's rapid.T); an error is ErrNotInstalled when PostgreSQL
+// is missing.
+func Database(ctx context.Context) (url string, drop func(context.Context) error, err error) {
+	once.Do(func() { shared, initErr = start() })
+	if initErr != nil {
+		return "", nil, initErr
+	}
+	c := shared
+	name := "t_" + strconv.FormatInt(dbSeq.Add(1), 10)
+	// FILE_COPY copies the template's files instead of writing them through
+	// the WAL: with fsync off, several times faster for a test's database.
+	if err := c.exec(ctx, "CREATE DATABASE "+name+" STRATEGY FILE_COPY"); err != nil {
+		return "", nil, err
+	}
+	drop = func(ctx context.Context) error {
+		return c.exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	}
+	return c.url(name), drop, nil
 }
 
 // Main runs the tests of m and then stops the cluster, if they started
@@ -163,7 +181,7 @@ func bindir() (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
 		return filepath.Dir(p), nil
 	}
-	return "", errNotInstalled
+	return "", ErrNotInstalled
 }
 
 // start creates and starts the cluster.

@@ -2,6 +2,7 @@ package pgtest_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/holdline/holdline/internal/pgtest"
 )
@@ -126,5 +128,30 @@ func TestClusterDiesWithTheTestProcess(t *testing.T) {
 			return
 		case <-time.After(200 * time.Millisecond):
 		}
+	}
+}
+
+// TestDatabaseDropsWhatItCreated: a database of Database answers until its
+// drop function runs, and is gone after.
+func TestDatabaseDropsWhatItCreated(t *testing.T) {
+	_ = pgtest.URL(t) // skips when PostgreSQL is missing
+	url, drop, err := pgtest.Database(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := connect(t, url)
+	if err := conn.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := drop(t.Context()); err != nil {
+		t.Fatalf("drop: %v", err)
+	}
+	var pe *pgconn.PgError
+	conn, err = pgx.Connect(t.Context(), url)
+	if err == nil {
+		_ = conn.Close(t.Context())
+	}
+	if !errors.As(err, &pe) || pe.Code != "3D000" {
+		t.Fatalf("connect after the drop: %v, want invalid_catalog_name (3D000)", err)
 	}
 }

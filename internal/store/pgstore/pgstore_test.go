@@ -35,5 +35,12 @@ func TestConformance(t *testing.T) {
 			}
 			return open(t, url.(string))
 		},
+		Fill: func(t *testing.T, s callback.Store) func() {
+			url, ok := urls.Load(s)
+			if !ok {
+				t.Fatal("fill: a store the harness did not open")
+			}
+			return fill(t, url.(string))
+		},
 	})
 }

@@ -72,7 +72,7 @@ its key of the configuration's server section.`,
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "certificate chain (PEM) to serve HTTPS with (default: server.tls.cert)")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "the certificate's private key (PEM) (default: server.tls.key)")
 	fl.StringVar(&f.tlsClientCA, "tls-client-ca", "", "CA certificates (PEM) clients must present a certificate of: mutual TLS\n(default: server.tls.clientCA)")
-	fl.StringVar(&f.data, "data", "./holdline-data", "directory for the database")
+	fl.StringVar(&f.data, "data", defaultDataDir, "directory for the database")
 	fl.IntVar(&f.node, "node", 1, "this node's number (0-9999), written into interaction ids")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -133,7 +133,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 			log.Error("releasing the data folder's lock failed", "err", err)
 		}
 	}()
-	dbPath := filepath.Join(f.data, "holdline.db")
+	dbPath := filepath.Join(f.data, dbFile)
 	st, err := sqlitestore.Open(ctx, dbPath)
 	if err != nil {
 		return fmt.Errorf("open store %s: %w", dbPath, err)

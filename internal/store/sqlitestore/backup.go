@@ -75,6 +75,11 @@ func checkBackupPaths(src, dst string) error {
 	if dst == "" {
 		return errors.New("backup: no destination file")
 	}
+	for _, p := range []string{src, dst} {
+		if err := checkPath(p); err != nil {
+			return fmt.Errorf("backup: %q: %w", p, err)
+		}
+	}
 	fi, err := os.Stat(src)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -93,6 +93,7 @@ func TestBackupRefuses(t *testing.T) {
 		{"an existing destination", b.path, existing, "exists"},
 		{"no destination", b.path, "", "no destination"},
 		{"no store", missing, filepath.Join(dir, "b.db"), "there is no store"},
+		{"a destination the driver would misread", b.path, filepath.Join(dir, "b.db?mode=memory"), "may not contain"},
 	}
 	for _, tc := range cases {
 		if _, err := Backup(context.Background(), tc.src, tc.dst); err == nil || !strings.Contains(err.Error(), tc.want) {

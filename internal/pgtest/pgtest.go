@@ -67,10 +67,21 @@ type cluster struct {
 // errNotInstalled says PostgreSQL's binaries were not found.
 var errNotInstalled = errors.New("PostgreSQL is not installed (no initdb in `pg_config --bindir`, /usr/lib/postgresql/15/bin or PATH)")
 
+// TB is what URL needs of a test: *testing.T and *testing.B, and rapid's
+// *T, whose property examples each take a database of their own.
+type TB interface {
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
+	Cleanup(func())
+}
+
 // URL returns the URL of a fresh, empty database on the process's cluster,
 // starting the cluster on first use; the database is dropped when t ends.
-func URL(t testing.TB) string {
-	t.Helper()
+func URL(t TB) string {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 	once.Do(func() { shared, initErr = start() })
 	if initErr != nil {
 		if errors.Is(initErr, errNotInstalled) && os.Getenv("HOLDLINE_REQUIRE_TOOLS") != "1" {

@@ -5,15 +5,18 @@
 // Durability: a transaction whose InTx has returned nil is committed with
 // the server's synchronous_commit (left on: a reply means committed).
 //
-// Concurrency: every InTx is a transaction of its own on a pooled
-// connection, so the commits of concurrent calls share the server's WAL
+// Concurrency: every InTx is a transaction of its own on a connection of
+// the writers' pool, so the commits of concurrent calls share the server's WAL
 // flushes (group commit). Each InTx first takes one transaction-scoped
 // advisory lock, the same for every write transaction of the database
 // (writeLock): writers run one at a time, as on SQLite's single writer, so
 // the domain's check-then-insert rules (Callback Double Check, slot
-// capacity, licence counts, one dialer per launch) hold across nodes. View
-// runs REPEATABLE READ READ ONLY transactions that never take the lock:
-// reads neither wait for writes nor make them wait.
+// capacity, licence counts, one dialer per launch) hold across nodes. A
+// writer waiting for the lock holds its connection, so View runs on a pool
+// of its own (the readers'), in REPEATABLE READ READ ONLY transactions that
+// never take the lock: reads neither wait for writes nor make them wait,
+// however many writers queue. Each pool has the URL's pool settings
+// (pool_max_conns: default the larger of 4 and the number of CPUs).
 //
 // Failure: a server that cannot be reached, is shutting down, is read-only
 // or has a full disk is callback.ErrUnavailable (errors.go).
@@ -31,6 +34,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -63,14 +67,22 @@ const (
 // Store is the PostgreSQL engine of callback.Store. It is safe for
 // concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
+	// pool runs InTx, readers View and Ping.
+	pool    *pgxpool.Pool
+	readers *pgxpool.Pool
 	// db is pool seen through database/sql, for goose only.
 	db         *sql.DB
 	migrations *goose.Provider
 
+	// closed is set by Close: a transaction begun after it is refused
+	// with errClosed.
+	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// errClosed answers an InTx, a View or a Ping on a closed store.
+var errClosed = fmt.Errorf("pgstore: the store is closed: %w", callback.ErrUnavailable)
 
 var _ callback.Store = (*Store)(nil)
 
@@ -88,10 +100,16 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: open %s: %w", where(cfg), interpretError(err))
 	}
-	s := &Store{pool: pool, db: stdlib.OpenDBFromPool(pool)}
-	if err := s.migrate(ctx); err != nil {
+	readers, err := pgxpool.NewWithConfig(ctx, cfg.Copy())
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("pgstore: open %s: %w", where(cfg), interpretError(err))
+	}
+	s := &Store{pool: pool, readers: readers, db: stdlib.OpenDBFromPool(pool)}
+	if err := s.migrate(ctx, cfg); err != nil {
 		_ = s.db.Close()
 		pool.Close()
+		readers.Close()
 		return nil, fmt.Errorf("pgstore: open %s: %w", where(cfg), err)
 	}
 	return s, nil
@@ -103,10 +121,11 @@ func where(cfg *pgxpool.Config) string {
 }
 
 // migrate applies the embedded migrations not yet applied, holding the
-// session advisory lock migrateLock on a connection of its own meanwhile:
+// session advisory lock migrateLock on a connection of its own meanwhile
+// (closed after, which releases it):
 // a second node opening the database waits for the first's migrations
 // instead of running them again.
-func (s *Store) migrate(ctx context.Context) (err error) {
+func (s *Store) migrate(ctx context.Context, cfg *pgxpool.Config) error {
 	fsys, err := fs.Sub(migrationFS, "migration")
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
@@ -115,21 +134,17 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	conn, err := s.pool.Acquire(ctx)
+	// The lock's connection is not the pool's: the pool may have one
+	// connection only, which goose needs.
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
 	if err != nil {
-		return fmt.Errorf("migrations: %w", interpretError(err))
+		return fmt.Errorf("migrations: lock: %w", interpretError(err))
 	}
-	defer conn.Release()
+	// Closing the session releases its lock, whatever happened.
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrateLock); err != nil {
 		return fmt.Errorf("migrations: lock: %w", interpretError(err))
 	}
-	defer func() {
-		// A failed unlock leaves the lock to the session: close it.
-		if _, uerr := conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrateLock); uerr != nil {
-			_ = conn.Conn().Close(context.WithoutCancel(ctx))
-			err = errors.Join(err, fmt.Errorf("migrations: unlock: %w", interpretError(uerr)))
-		}
-	}()
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", interpretError(err))
 	}
@@ -158,7 +173,7 @@ func (s *Store) TimePrecision() time.Duration { return time.Microsecond }
 // rolled back. A ctx done before the commit commits nothing and returns
 // ctx's error.
 func (s *Store) InTx(ctx context.Context, fn func(tx callback.Tx) error) error {
-	return s.run(ctx, "write", pgx.TxOptions{}, true, fn)
+	return s.run(ctx, s.pool, "write", pgx.TxOptions{}, true, fn)
 }
 
 // View runs fn in a REPEATABLE READ READ ONLY transaction: it sees what was
@@ -166,18 +181,21 @@ func (s *Store) InTx(ctx context.Context, fn func(tx callback.Tx) error) error {
 // write inside it fails. An error of fn is returned as is; a panic
 // continues after the transaction is released.
 func (s *Store) View(ctx context.Context, fn func(tx callback.Tx) error) error {
-	return s.run(ctx, "read", pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, false, fn)
+	return s.run(ctx, s.readers, "read", pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, false, fn)
 }
 
 // endTimeout bounds the rollback of a transaction whose context is done.
 const endTimeout = 10 * time.Second
 
 // run is InTx (lock true) and View.
-func (s *Store) run(ctx context.Context, what string, opts pgx.TxOptions, lock bool, fn func(tx callback.Tx) error) (err error) {
+func (s *Store) run(ctx context.Context, pool *pgxpool.Pool, what string, opts pgx.TxOptions, lock bool, fn func(tx callback.Tx) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("pgstore: begin a %s: %w", what, err)
 	}
-	ptx, err := s.pool.BeginTx(ctx, opts)
+	if s.closed.Load() {
+		return errClosed
+	}
+	ptx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("pgstore: begin a %s: %w", what, interpretError(err))
 	}
@@ -211,24 +229,30 @@ func (s *Store) run(ctx context.Context, what string, opts pgx.TxOptions, lock b
 	return nil
 }
 
-// Ping reports whether the server answers.
+// Ping reports whether the server answers, on a readers' connection: a
+// queue of writers does not delay it.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.pool.Ping(ctx); err != nil {
+	if s.closed.Load() {
+		return errClosed
+	}
+	if err := s.readers.Ping(ctx); err != nil {
 		return fmt.Errorf("pgstore: ping: %w", interpretError(err))
 	}
 	return nil
 }
 
 // Close waits for the connections in use to be released, then closes every
-// connection of the pool. The server has made every commit durable already,
+// connection of the pools. The server has made every commit durable already,
 // so there is nothing left to flush. Calls after the first return the
 // first call's result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.closed.Store(true)
 		if err := s.db.Close(); err != nil {
 			s.closeErr = fmt.Errorf("pgstore: close: %w", err)
 		}
 		s.pool.Close()
+		s.readers.Close()
 	})
 	return s.closeErr
 }

@@ -5,12 +5,14 @@
 #   make bench measure the PTK's throughput against ceilings (docs/benchmarks.md)
 #   make bench-scale  measure Holdline with 1,000,000 pending callbacks (docs/benchmarks.md)
 
+# The unit target reads a piped command's status with bash's PIPESTATUS.
+SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run test build deps check-fmt vet lint unit fuzz fuzz-short sim bench bench-scale clean
+.PHONY: run test build deps check-fmt vet lint unit unit-postgres fuzz fuzz-short sim bench bench-scale clean
 
 # The envelope decoder's fuzz target (internal/ptk/decode_test.go), and the
 # whole PTK endpoint on a running platform (internal/ptk/fuzz_handler_test.go:
@@ -52,8 +54,18 @@ bin/golangci-lint: tools/go.mod tools/go.sum
 lint: bin/golangci-lint
 	bin/golangci-lint run ./...
 
+# Every package, and beside them, on PostgreSQL, the suites that run the
+# platform (those that import internal/platformtest): a throwaway cluster
+# that internal/pgtest starts (issue #12).
+PLATFORM_SUITES = $$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
+	awk '/internal\/platformtest( |$$)/ && $$1 !~ /platformtest$$/ {print $$1}')
 unit:
-	$(GO) test -count=1 -timeout 20m ./...
+	@$(GO) test -count=1 -timeout 20m ./... & all=$$!; \
+	HOLDLINE_TEST_ENGINE=postgres $(GO) test -count=1 -timeout 20m $(PLATFORM_SUITES) | sed 's/^/postgres: /'; pg=$${PIPESTATUS[0]}; \
+	wait $$all; sqlite=$$?; test $$sqlite -eq 0 -a $$pg -eq 0
+
+unit-postgres:
+	HOLDLINE_TEST_ENGINE=postgres $(GO) test -count=1 -timeout 20m $(PLATFORM_SUITES)
 
 # A bounded fuzz run, part of make test (issue #3, acceptance 5).
 fuzz-short:

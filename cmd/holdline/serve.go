@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -22,7 +21,6 @@ import (
 	"github.com/holdline/holdline/internal/payload"
 	"github.com/holdline/holdline/internal/reload"
 	"github.com/holdline/holdline/internal/server"
-	"github.com/holdline/holdline/internal/store/sqlitestore"
 	"github.com/holdline/holdline/internal/telemetry"
 	"github.com/holdline/holdline/internal/throttle"
 )
@@ -37,6 +35,7 @@ type serveFlags struct {
 	tlsKey      string
 	tlsClientCA string
 	data        string
+	store       string
 	node        int
 	logFormat   string
 	logLevel    string
@@ -52,7 +51,9 @@ listener (or the last three on --admin-addr). Without --config it serves the
 embedded demo configuration (tenants VHTLab, Portree and VHT of the PTK
 reference's examples, open 24/7). State is kept in a SQLite database under
 --data, which one server at a time may use: it holds the folder's lock file
-(holdline.lock) while it runs.
+(holdline.lock) while it runs. With --store (or HOLDLINE_STORE, or the
+configuration's store.url) it is kept in PostgreSQL instead, one server per
+database for now.
 
 With --tls-cert and --tls-key it serves HTTPS (TLS 1.2 or later); with
 --tls-client-ca as well, only clients with a certificate of that CA (mutual
@@ -72,7 +73,8 @@ its key of the configuration's server section.`,
 	fl.StringVar(&f.tlsCert, "tls-cert", "", "certificate chain (PEM) to serve HTTPS with (default: server.tls.cert)")
 	fl.StringVar(&f.tlsKey, "tls-key", "", "the certificate's private key (PEM) (default: server.tls.key)")
 	fl.StringVar(&f.tlsClientCA, "tls-client-ca", "", "CA certificates (PEM) clients must present a certificate of: mutual TLS\n(default: server.tls.clientCA)")
-	fl.StringVar(&f.data, "data", "./holdline-data", "directory for the database")
+	fl.StringVar(&f.data, "data", defaultDataDir, "directory for the SQLite database (without --store, "+storeEnv+" or store.url)")
+	fl.StringVar(&f.store, "store", "", "PostgreSQL URL of the database to run on (default: $"+storeEnv+", then the configuration's\nstore.url; none keeps the data in SQLite under --data)")
 	fl.IntVar(&f.node, "node", 1, "this node's number (0-9999), written into interaction ids")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -122,35 +124,18 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 		certificate = certs.NewHolder(b)
 	}
 	settings := cfg.Settings
-	// The data folder's lock first: a second server on it stops here,
-	// before it touches the database.
-	unlock, err := lockDataDir(f.data)
+	url, err := storeURL(f.store, cfg.Store, os.Getenv)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err := unlock(); err != nil {
-			log.Error("releasing the data folder's lock failed", "err", err)
-		}
-	}()
-	dbPath := filepath.Join(f.data, "holdline.db")
-	st, err := sqlitestore.Open(ctx, dbPath)
+	st, err := openStore(ctx, url, f.data, log)
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", dbPath, err)
+		return err
 	}
-	defer func() {
-		// Close checkpoints the WAL into the database file: its failure
-		// leaves the committed data in the WAL, for the next start.
-		if err := st.Close(); err != nil {
-			log.Error("closing the store failed: the WAL was not checkpointed into the database file; the next start reads it",
-				"path", dbPath, "err", err)
-			return
-		}
-		log.Info("store closed", "path", dbPath)
-	}()
+	defer st.close()
 
 	metrics := telemetry.New(version)
-	store := metrics.InstrumentStore(st)
+	store := metrics.InstrumentStore(st.Store)
 	platform, err := callback.New(callback.Deps{Store: store, Clock: clock.System{}, Settings: settings, Node: f.node, Logger: log,
 		Encoder: payload.Encoder{}})
 	if err != nil {
@@ -185,7 +170,7 @@ func runServe(ctx context.Context, f serveFlags, logw io.Writer) error {
 	if certificate != nil {
 		attrs = append(attrs, "certificate", certificate.Current())
 	}
-	log.Info("holdline listening", append(attrs, "config", source, "data", dbPath, "node", f.node, "version", version, "pid", os.Getpid())...)
+	log.Info("holdline listening", append(attrs, "config", source, "store", st.where, "node", f.node, "version", version, "pid", os.Getpid())...)
 
 	// SIGHUP reloads what can change without a restart: each part checks
 	// its new value, and nothing changes unless all are good.

@@ -25,26 +25,8 @@ func TestSecondServerOnTheSameDataFolderExits(t *testing.T) {
 	first := startServer(t, data)
 	id := register(t, first.base, "VHTLab", "PTK_VHT_TEST", "80001").ID
 
-	second := exec.Command(binPath, "serve", "--addr", "127.0.0.1:0", "--data", data, "--log-format", "json")
-	var stderr bytes.Buffer
-	second.Stderr = &stderr
-	done := make(chan error, 1)
-	if err := second.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- second.Wait() }()
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if !errors.As(err, &ee) || ee.ExitCode() == 0 {
-			t.Fatalf("the second server exited with %v, want a non-zero status\n%s", err, stderr.String())
-		}
-	case <-time.After(60 * time.Second):
-		_ = second.Process.Kill()
-		t.Fatalf("the second server on a folder in use is still running\n%s", stderr.String())
-	}
+	msg := refusedServer(t, "--data", data, "--log-format", "json")
 	lock := filepath.Join(data, "holdline.lock")
-	msg := stderr.String()
 	if !strings.Contains(msg, "data folder "+data+" is in use by another holdline process") || !strings.Contains(msg, lock) {
 		t.Fatalf("the second server's message does not name the folder and its lock file %s:\n%s", lock, msg)
 	}
@@ -235,4 +217,30 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("the store does not hold exactly the %d acknowledged callbacks: /metrics lacks %q", len(acknowledged), want)
 	}
 	t.Logf("%d registrations acknowledged around the full disk, all found after a restart", len(acknowledged))
+}
+
+// refusedServer runs `holdline serve` with args, expects it to exit
+// non-zero within a minute (a second server on data in use), and returns
+// what it wrote to standard error.
+func refusedServer(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binPath, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+			t.Fatalf("the second server exited with %v, want a non-zero status\n%s", err, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("the second server is still running\n%s", stderr.String())
+	}
+	return stderr.String()
 }

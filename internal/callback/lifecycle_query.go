@@ -3,6 +3,7 @@ package callback
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -207,38 +208,81 @@ func (lc *Lifecycle) SegmentState(ctx context.Context, tenant, segment, sourceAp
 		EWT: ewt, EWT95: ewt95, QueueMode: q.QueueMode,
 	}
 	st.Offer, st.RecommendedDestination, st.Why = lc.offer(t, q, mode, ewt, app, use)
-	lc.log.DebugContext(ctx, "segment state", "tenant", t.Name, "segment", seg.Name, "mode", mode, "ewt", ewt, "offer", st.Offer, "why", st.Why)
+	if lc.log.Enabled(ctx, slog.LevelDebug) {
+		lc.log.DebugContext(ctx, "segment state", "tenant", t.Name, "segment", seg.Name, "mode", mode, "ewt", ewt, "offer", st.Offer, "why", st.Why)
+	}
 	return st, nil
 }
 
 // offer is the offer decision of behaviour.md §4.
-func (lc *Lifecycle) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app string, use licenceUse) (OfferTreatment, string, string) {
+func (lc *Lifecycle) offer(t *Tenant, q *Queue, mode Mode, ewt time.Duration, app string, use licenceUse) (OfferTreatment, string, OfferReason) {
 	caps := mode.Capabilities()
 	holding := firstNonEmpty(q.Skills.Holding.Device, q.Skills.Holding.ID)
 	under := firstNonEmpty(q.Skills.UnderThreshold.Device, q.Skills.UnderThreshold.ID, holding)
 	secs := ewt.Seconds()
 	offer, dest := caps.Offer, holding
-	why := fmt.Sprintf("%s mode, EWT %.0fs above the turn-on threshold %.0fs", mode, secs, q.TurnOnThreshold.Seconds())
+	why := OfferReason{kind: reasonAboveThreshold, mode: mode, ewt: secs, threshold: q.TurnOnThreshold.Seconds()}
 	if secs <= q.TurnOnThreshold.Seconds() {
 		offer, dest = caps.OfferUnderThreshold, under
-		why = fmt.Sprintf("EWT %.0fs is at or under the turn-on threshold %.0fs in %s mode", secs, q.TurnOnThreshold.Seconds(), mode)
+		why.kind = reasonUnderThreshold
 	} else if block := q.SmartCallBlockThreshold.Seconds(); block > 0 && secs > block && (offer == OfferCallback || offer == OfferEWTOnly) {
-		return OfferBlock, holding, fmt.Sprintf("EWT %.0fs is above the Smart Call Block threshold %.0fs", secs, block)
+		return OfferBlock, holding, OfferReason{kind: reasonBlocked, ewt: secs, threshold: block}
 	}
 	// Any offer of callbacks, above the threshold or under it (the
 	// scheduled-only modes), needs licences and, for scheduled ones, appointments.
 	if offer == OfferCallback || offer == OfferScheduledOnly {
 		if t.Licenses == nil {
-			return OfferNone, dest, fmt.Sprintf("no callback offer: tenant %q has no licence configuration", t.Name)
+			return OfferNone, dest, OfferReason{kind: reasonNoLicences, name: t.Name}
 		}
 		if need := max(t.Licenses.MinimumThreshold, 1); use.free() < need {
-			return OfferNone, dest, fmt.Sprintf("no callback offer: %d %s licences free for %q, %d needed", use.free(), use.pool.name, app, need)
+			return OfferNone, dest, OfferReason{kind: reasonFewLicences, free: use.free(), need: need, pool: use.pool.name, name: app}
 		}
 		if offer == OfferScheduledOnly && (!q.Appointments.Enabled || !t.Licenses.Scheduled) {
-			return OfferNone, dest, fmt.Sprintf("%s mode offers scheduled callbacks only, and queue %q takes none", mode, q.Name)
+			return OfferNone, dest, OfferReason{kind: reasonNoAppointments, mode: mode, name: q.Name}
 		}
 	}
 	return offer, dest, why
+}
+
+// OfferReason says why the offer decision went the way it did, for logs
+// and support. Its sentence is made only when it is read (String): a
+// GetSegmentState answers without it.
+type OfferReason struct {
+	kind           reasonKind
+	mode           Mode
+	ewt, threshold float64 // seconds
+	free, need     int
+	// name is the tenant, the source application or the queue the
+	// sentence names; pool the licence pool.
+	name, pool string
+}
+
+type reasonKind int
+
+const (
+	reasonAboveThreshold reasonKind = iota
+	reasonUnderThreshold
+	reasonBlocked
+	reasonNoLicences
+	reasonFewLicences
+	reasonNoAppointments
+)
+
+// String is the reason as a sentence.
+func (r OfferReason) String() string {
+	switch r.kind {
+	case reasonUnderThreshold:
+		return fmt.Sprintf("EWT %.0fs is at or under the turn-on threshold %.0fs in %s mode", r.ewt, r.threshold, r.mode)
+	case reasonBlocked:
+		return fmt.Sprintf("EWT %.0fs is above the Smart Call Block threshold %.0fs", r.ewt, r.threshold)
+	case reasonNoLicences:
+		return fmt.Sprintf("no callback offer: tenant %q has no licence configuration", r.name)
+	case reasonFewLicences:
+		return fmt.Sprintf("no callback offer: %d %s licences free for %q, %d needed", r.free, r.pool, r.name, r.need)
+	case reasonNoAppointments:
+		return fmt.Sprintf("%s mode offers scheduled callbacks only, and queue %q takes none", r.mode, r.name)
+	}
+	return fmt.Sprintf("%s mode, EWT %.0fs above the turn-on threshold %.0fs", r.mode, r.ewt, r.threshold)
 }
 
 func firstNonEmpty(s ...string) string {

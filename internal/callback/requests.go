@@ -156,8 +156,9 @@ type SegmentState struct {
 	// RecommendedDestination is the device to route the caller to.
 	RecommendedDestination string
 	QueueMode              QueueMode
-	// Why explains the decision in a sentence, for logs and support.
-	Why string
+	// Why explains the decision, for logs and support (a sentence when
+	// printed).
+	Why OfferReason
 }
 
 // SegmentVariables are the IVR variables of a segment's queue (GetSegmentVariables).

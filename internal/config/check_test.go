@@ -118,13 +118,13 @@ func TestCheckCases(t *testing.T) {
 		{"variable value not a value", doc("", "variables: {EUROPEAN: [1]}"), []string{"tenants[0].queues[0].variables.EUROPEAN: must be a single value, not a list"}},
 		{"variables not a mapping", doc("", "variables: [EUROPEAN]"), []string{"tenants[0].queues[0].variables: must be a mapping of variable names to values, not a list"}},
 		{"variable written twice", doc("", "variables: {EUROPEAN: 'TRUE', EUROPEAN: 'FALSE'}"), []string{"tenants[0].queues[0].variables.EUROPEAN: the key is written twice (first on line 8)"}},
-		{"merge keys", []byte("base: &base {mode: Purge, turnOnThreshold: 1m}\n"), []string{"base: unknown key; expected one of: auth, delivery, limits, server, tenants", "tenants: at least one tenant is required"}},
+		{"merge keys", []byte("base: &base {mode: Purge, turnOnThreshold: 1m}\n"), []string{"base: unknown key; expected one of: auth, delivery, limits, server, store, tenants", "tenants: at least one tenant is required"}},
 		{"merge into a queue", []byte("tenants:\n  - name: T\n    segments: [{name: S, queue: Q}]\n    queues:\n      - &q {name: Q, mode: Purge, retries: {busy: 1}, skills: {holding: {id: h}}}\n      - {<<: *q, name: R, mode: standby, colour: red}\n"), []string{
 			`tenants[0].queues[1].colour: unknown key; expected one of: appointments, businessHours, callbackDoubleCheck, dialer, ewt, holidayMode, holidays, launch, mode, modeSchedule, name, queueMode, retries, secondChance, skills, smartCallBlockThreshold, smartPurge, turnOnThreshold, variables`,
 		}},
 		{"merge of a value", doc("", "<<: 5"), []string{`tenants[0].queues[0]: a merge key (<<) must name a mapping or a list of mappings, not the value "5"`}},
 		{"merge of itself", []byte("tenants:\n  - &t\n    name: T\n    <<: *t\n    segments: [{name: S, queue: Q}]\n    queues: [{name: Q, skills: {holding: {id: hold-Q}}}]\n"), []string{"tenants[0]: merge keys (<<) nest more than 16 deep"}},
-		{"alias to a list where a value is expected", []byte("x: &l [1]\n"), []string{"x: unknown key; expected one of: auth, delivery, limits, server, tenants", "tenants: at least one tenant is required"}},
+		{"alias to a list where a value is expected", []byte("x: &l [1]\n"), []string{"x: unknown key; expected one of: auth, delivery, limits, server, store, tenants", "tenants: at least one tenant is required"}},
 		{"complex key", doc("? [a]\n: b", ""), []string{"tenants[0]: a key must be a plain name, not a list"}},
 	}
 	for _, tc := range cases {

@@ -183,6 +183,7 @@ func (w *walker) settings(root *yaml.Node) *Config {
 		"auth":     func(v *yaml.Node, p string) { credentials = w.auth(v, p, c) },
 		"delivery": func(v *yaml.Node, p string) { w.delivery(v, p, &c.Delivery) },
 		"server":   func(v *yaml.Node, p string) { w.server(v, p, &c.Server) },
+		"store":    func(v *yaml.Node, p string) { w.store(v, p, &c.Store) },
 		"limits":   func(v *yaml.Node, p string) { w.limits(v, p, &c.Limits) },
 		"tenants": func(v *yaml.Node, p string) {
 			for i, item := range w.list(v, p) {

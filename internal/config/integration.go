@@ -31,6 +31,8 @@ type Config struct {
 	Delivery Delivery
 	// Server is where and how the server listens (server.go).
 	Server Server
+	// Store is the database the server runs on (store.go).
+	Store Store
 }
 
 // Delivery tunes the outbox worker (internal/dispatch).

@@ -69,10 +69,21 @@ type cluster struct {
 // test, unless HOLDLINE_REQUIRE_TOOLS=1.
 var ErrNotInstalled = errors.New("PostgreSQL is not installed (no initdb in `pg_config --bindir`, /usr/lib/postgresql/*/bin or PATH; scripts/test-deps installs it)")
 
+// TB is what URL needs of a test: *testing.T and *testing.B, and rapid's
+// *T, whose property examples each take a database of their own.
+type TB interface {
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
+	Cleanup(func())
+}
+
 // URL returns the URL of a fresh, empty database on the process's cluster,
 // starting the cluster on first use; the database is dropped when t ends.
-func URL(t testing.TB) string {
-	t.Helper()
+func URL(t TB) string {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	url, drop, err := Database(ctx)
@@ -94,9 +105,9 @@ func URL(t testing.TB) string {
 
 // Database creates a fresh, empty database on the process's cluster,
 // starting the cluster on first use, and returns its URL and the function
-// that drops it. It is URL for callers that are not a testing.TB (a
-// property test's rapid.T); an error is ErrNotInstalled when PostgreSQL
-// is missing.
+// that drops it: URL for callers with no test at hand (a TestMain's
+// setup, a database shared by several tests). An error is ErrNotInstalled
+// when PostgreSQL is missing.
 func Database(ctx context.Context) (url string, drop func(context.Context) error, err error) {
 	once.Do(func() { shared, initErr = start() })
 	if initErr != nil {

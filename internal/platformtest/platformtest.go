@@ -19,7 +19,9 @@ import (
 	"github.com/holdline/holdline/internal/clock"
 	"github.com/holdline/holdline/internal/config"
 	"github.com/holdline/holdline/internal/payload"
+	"github.com/holdline/holdline/internal/pgtest"
 	"github.com/holdline/holdline/internal/server"
+	"github.com/holdline/holdline/internal/store/pgstore"
 	"github.com/holdline/holdline/internal/store/sqlitestore"
 )
 
@@ -42,13 +44,16 @@ type Engine struct {
 
 // T is what the harness needs of a test, met by *testing.T and *rapid.T.
 type T interface {
+	Errorf(format string, args ...any)
 	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
 	Cleanup(func())
 }
 
 // Engines are the store engines; the first is the default.
 var Engines = []Engine{
 	{Name: "sqlite", Open: openSQLite, Scratch: scratchSQLite, Shared: sharedSQLite},
+	{Name: "postgres", Open: openPostgres, Scratch: scratchPostgres, Shared: sharedPostgres},
 }
 
 // EngineEnv names the environment variable that chooses the engine of a
@@ -83,6 +88,13 @@ func openSQLite(t testing.TB) (callback.Store, func(t testing.TB) callback.Store
 		t.Cleanup(func() { _ = st.Close() })
 		return st
 	}
+	return restartable(t, open)
+}
+
+// restartable opens a store with open, and returns it with the restart
+// Engine.Open promises: close the store, open the same data again.
+func restartable(t testing.TB, open func(t testing.TB) callback.Store) (callback.Store, func(t testing.TB) callback.Store) {
+	t.Helper()
 	st := open(t)
 	return st, func(t testing.TB) callback.Store {
 		t.Helper()
@@ -121,6 +133,41 @@ func sharedSQLite(t testing.TB) func(t testing.TB) callback.Store {
 		t.Cleanup(func() { _ = st.Close() })
 		return st
 	}
+}
+
+// openPostgres opens a PostgreSQL store on a fresh database of the test
+// process's throwaway cluster (internal/pgtest).
+func openPostgres(t testing.TB) (callback.Store, func(t testing.TB) callback.Store) {
+	t.Helper()
+	url := pgtest.URL(t)
+	return restartable(t, func(t testing.TB) callback.Store { return mustOpenPostgres(t, url) })
+}
+
+// scratchPostgres is openPostgres without the restart: PostgreSQL has no
+// in-memory database, so a property's example gets a database of its own.
+func scratchPostgres(t T) callback.Store {
+	return mustOpenPostgres(t, pgtest.URL(t))
+}
+
+// sharedPostgres opens stores on one database, each with its own pool, as
+// the processes of several nodes would.
+func sharedPostgres(t testing.TB) func(t testing.TB) callback.Store {
+	t.Helper()
+	url := pgtest.URL(t)
+	return func(t testing.TB) callback.Store {
+		t.Helper()
+		return mustOpenPostgres(t, url)
+	}
+}
+
+// mustOpenPostgres opens the store at url, closed when t ends.
+func mustOpenPostgres(t T, url string) callback.Store {
+	st, err := pgstore.Open(context.Background(), url)
+	if err != nil {
+		t.Fatalf("open the PostgreSQL store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
 }
 
 // Start is the fake clock's time when a test does not say: a Thursday,

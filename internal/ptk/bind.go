@@ -33,16 +33,17 @@ func bindStruct(t *Type, v reflect.Value, scopes []*Node, path string) error {
 		if f.Inline {
 			var inner []*Node
 			for _, s := range scopes {
-				inner = append(inner, s.ChildrenNamed(f.names()...)...)
+				inner = s.appendChildrenNamed(inner, f.names())
 			}
 			if err := bindStruct(f.Type, fv, append(inner, scopes...), path+f.Name+"."); err != nil {
 				return err
 			}
 			continue
 		}
-		var nodes []*Node
+		var found [4]*Node // most fields occur once: no allocation
+		nodes := found[:0]
 		for _, s := range scopes {
-			nodes = append(nodes, s.ChildrenNamed(f.names()...)...)
+			nodes = s.appendChildrenNamed(nodes, f.names())
 			if !f.Repeated && len(nodes) > 0 {
 				break
 			}

@@ -43,10 +43,14 @@ func (n *Node) Child(names ...string) *Node {
 // ChildrenNamed returns every child element whose local name matches one of
 // names case-insensitively.
 func (n *Node) ChildrenNamed(names ...string) []*Node {
+	return n.appendChildrenNamed(nil, names)
+}
+
+// appendChildrenNamed appends to out the children ChildrenNamed returns.
+func (n *Node) appendChildrenNamed(out []*Node, names []string) []*Node {
 	if n == nil {
-		return nil
+		return out
 	}
-	var out []*Node
 	for _, c := range n.Children {
 		if nameIs(c.Name, names) {
 			out = append(out, c)

@@ -76,10 +76,18 @@ type Field struct {
 	// Required notes that the reference calls the parameter required (docs only).
 	Required bool
 	index    []int
+	// matchNames are Name and Aliases, made once by the type builder: every
+	// request matches its elements against them.
+	matchNames []string
 }
 
 // names are the names a field is matched by on input.
-func (f *Field) names() []string { return append([]string{f.Name}, f.Aliases...) }
+func (f *Field) names() []string {
+	if f.matchNames != nil {
+		return f.matchNames
+	}
+	return append([]string{f.Name}, f.Aliases...)
+}
 
 // IsList reports whether t only wraps one repeated element (Interactions,
 // Variables, UserData...): the JSON mirror shows such an element as an array.
@@ -227,6 +235,7 @@ func (b *typeBuilder) field(sf reflect.StructField, index []int) (*Field, error)
 		return nil, err
 	}
 	f.Type = t
+	f.matchNames = append([]string{f.Name}, f.Aliases...)
 	if f.Attr && t.Kind == KindStruct {
 		return nil, fmt.Errorf("attribute %s must be a simple type", f.Name)
 	}

@@ -6,15 +6,15 @@
 // the server's synchronous_commit (left on: a reply means committed).
 //
 // Concurrency: every InTx is a transaction of its own on a connection of
-// the writers' pool. Each first takes one transaction-scoped advisory lock,
-// the same for every write transaction of the database (writeLock):
+// the writers' pool. Each InTx first takes one transaction-scoped advisory
+// lock, the same for every write transaction of the database (writeLock):
 // writers run one at a time, as on SQLite's single writer, so the domain's
 // check-then-insert rules (Callback Double Check, slot capacity, licence
-// counts, one dialer per launch) hold across nodes. PostgreSQL releases a
-// transaction's locks only after its commit record is flushed, so with one
-// lock the writers' commits do not share WAL flushes yet: group commit
-// comes back with the per-queue locks of a later slice, for the writers of
-// different queues. A
+// counts, one dialer per launch) hold across nodes. PostgreSQL releases the
+// lock only after the commit's WAL flush, so in this first slice the
+// writers' flushes do not overlap either: commits share WAL flushes (group
+// commit) once the lock is taken per queue, in a fixed order, and writers
+// of different queues run side by side. A
 // writer waiting for the lock holds its connection, so View runs on a pool
 // of its own (the readers'), in REPEATABLE READ READ ONLY transactions that
 // never take the lock: reads neither wait for writes nor make them wait,

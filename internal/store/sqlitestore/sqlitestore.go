@@ -143,10 +143,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("sqlitestore: open: empty path")
 	}
-	// The driver splits the name at the first '?' to find its parameters,
-	// and treats a "file:" prefix as a URI: refuse what it would misread.
-	if strings.ContainsRune(path, '?') || strings.HasPrefix(path, "file:") {
-		return nil, fmt.Errorf("sqlitestore: open %q: the path may not contain '?' or start with \"file:\"", path)
+	if err := checkPath(path); err != nil {
+		return nil, fmt.Errorf("sqlitestore: open %q: %w", path, err)
 	}
 	if o.busyTimeout < 0 {
 		return nil, fmt.Errorf("sqlitestore: open %q: negative busy timeout %s", path, o.busyTimeout)
@@ -191,6 +189,15 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	}
 	go s.commitLoop()
 	return s, nil
+}
+
+// checkPath refuses a path the driver would misread: it splits the name at
+// the first '?' to find its parameters, and treats a "file:" prefix as a URI.
+func checkPath(path string) error {
+	if strings.ContainsRune(path, '?') || strings.HasPrefix(path, "file:") {
+		return errors.New(`the path may not contain '?' or start with "file:"`)
+	}
+	return nil
 }
 
 // dsnParams are the driver parameters of every connection. busy_timeout

@@ -14,11 +14,10 @@
 // lock only after the commit's WAL flush, so in this first slice the
 // writers' flushes do not overlap either: commits share WAL flushes (group
 // commit) once the lock is taken per queue, in a fixed order, and writers
-// of different queues run side by side. A
-// writer waiting for the lock holds its connection, so View runs on a pool
-// of its own (the readers'), in REPEATABLE READ READ ONLY transactions that
-// never take the lock: reads neither wait for writes nor make them wait,
-// however many writers queue. Each pool has the URL's pool settings
+// of different queues run side by side. A writer waiting for the lock holds
+// its connection, so View runs on a pool of its own (the readers'), in
+// REPEATABLE READ READ ONLY transactions that never take the lock: reads
+// neither wait for writes nor make them wait, however many writers queue. Each pool has the URL's pool settings
 // (pool_max_conns: default the larger of 4 and the number of CPUs).
 //
 // Failure: a server that cannot be reached, is shutting down, is read-only

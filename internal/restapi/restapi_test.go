@@ -304,6 +304,8 @@ func TestJSONBodiesAreStrict(t *testing.T) {
 		{"trailing data", "/api/v1/tenants/VHTLab/callbacks", `{"segment":"PTK_VHT_TEST","contact":"80001"} {"contact":"80002"}`, "more than one value"},
 		{"repeated key in the PTK mirror", "/api/v1/ptk/GetSegmentState", `{"Tenant":"VHTLab","tenant":"VHT","Segment":"VHT_Test"}`, "written twice"},
 		{"repeated key in a claim", "/api/v1/launches/claim", `{"tenant":"VHTLab","TENANT":"VHT"}`, "written twice"},
+		{"a NUL character", "/api/v1/tenants/VHTLab/callbacks", `{"segment":"PTK_VHT_TEST","contact":"80001","clientId":"a\u0000b"}`, "NUL character"},
+		{"a NUL character in the PTK mirror", "/api/v1/ptk/AddInteraction", `{"Tenant":"VHTLab","Segment":"PTK_VHT_TEST","Contact":"80001","ClientId":"\u0000"}`, "NUL character"},
 		{"too deep", "/api/v1/tenants/VHTLab/callbacks", strings.Repeat("[", 100) + strings.Repeat("]", 100), "deeper than"},
 		{"too big", "/api/v1/tenants/VHTLab/callbacks", `{"segment":"` + strings.Repeat("x", 2<<20) + `"}`, "larger than"},
 	} {

@@ -46,6 +46,9 @@ func checkWithDecoder(data []byte, lim Limits) error {
 		if len(stack) == 0 && tokens > 1 {
 			return refuse("malformed JSON: more than one value")
 		}
+		if str, ok := tok.(string); ok && strings.ContainsRune(str, 0) {
+			return errNUL
+		}
 		if d, ok := tok.(json.Delim); ok {
 			switch d {
 			case '{', '[':
@@ -93,7 +96,7 @@ func checkWithDecoder(data []byte, lim Limits) error {
 func FuzzCheckMatchesReference(f *testing.F) {
 	for _, s := range []string{`{}`, `{"a":[1,{"b":null}]}`, `{"a":1,"A":2}`, `"x"`, `[]`, `{"a":1}{`,
 		`{"\u0041":1,"a":2}`, `{"a":1,"b":{"a":2,"A":3}}`, `[1,2,3`, `{"a" 1}`, `-0.5e+7`, `01`, `{"k":"\u12"}`,
-		`{"ſegment":1,"SEGMENT":2}`, `[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`} {
+		`{"ſegment":1,"SEGMENT":2}`, `{"a":"x\u0000y"}`, `{"\u0000":1}`, `["\u00001"]`, `[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

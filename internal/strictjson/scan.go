@@ -240,6 +240,9 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 					s.i++
 					return nil, false, s.unexpected("in a \\u escape")
 				}
+				if string(s.data[s.i+2:s.i+6]) == "0000" {
+					return nil, false, errNUL
+				}
 				s.i += 6
 			default:
 				s.i++
@@ -253,6 +256,11 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 	}
 	return nil, false, s.unexpected("")
 }
+
+// errNUL refuses the NUL character: no field takes it, and PostgreSQL's
+// text cannot hold it (the SQLite engine could, so the engines would keep
+// different things).
+var errNUL = refuse("a string holds the NUL character (\\u0000), which no field takes")
 
 func hex4(b []byte) bool {
 	for _, c := range b {

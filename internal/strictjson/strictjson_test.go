@@ -30,6 +30,10 @@ func TestCheck(t *testing.T) {
 		{"too many tokens", `[1,2,3,4,5,6]`, Limits{MaxTokens: 5}, "more than 5 JSON tokens"},
 		{"too deep", `[[[[1]]]]`, Limits{MaxDepth: 3}, "deeper than 3 levels"},
 		{"deep enough", `[[[1]]]`, Limits{MaxDepth: 3}, ""},
+		{"a NUL in a value", `{"clientId":"a\u0000b"}`, Limits{}, `the NUL character (\u0000)`},
+		{"a NUL in a key", `{"\u0000":1}`, Limits{}, `the NUL character`},
+		{"an escaped backslash before 0000 is no NUL", `{"a":"\\u0000"}`, Limits{}, ""},
+		{"other control characters, escaped", `{"a":"\u0001\u001f"}`, Limits{}, ""},
 		{"a huge repeated key is quoted in part", `{"` + strings.Repeat("k", 5000) + `":1,"` + strings.Repeat("K", 5000) + `":2}`, Limits{}, `…`},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -43,7 +43,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newConfigCmd(), newPTKCmd(), newSimCmd(), newBenchCmd(), newDialerCmd(), newBackupCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newConfigCmd(), newPTKCmd(), newSimCmd(), newBenchCmd(), newDialerCmd(), newBackupCmd(), newMigrateCmd(), newVersionCmd())
 	return root
 }
 

@@ -1,14 +1,10 @@
 package pgstore
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgtype"
-
-	"github.com/holdline/holdline/internal/callback"
-	"github.com/holdline/holdline/internal/userdata"
 )
 
 // The range of times the store takes: what RFC 3339 can write, well inside
@@ -38,37 +34,4 @@ func timeOf(ts pgtype.Timestamptz) time.Time {
 		return time.Time{}
 	}
 	return ts.Time.UTC()
-}
-
-// encodeJSON is the stored JSON text of an attempts count or a user-data
-// list.
-func encodeJSON(what string, v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", what, err)
-	}
-	return string(b), nil
-}
-
-// decodeAttempts reads back attempts written by encodeJSON. An empty
-// ByReason reads back as nil.
-func decodeAttempts(s string) (callback.Attempts, error) {
-	var a callback.Attempts
-	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		return a, fmt.Errorf("attempts: %w", err)
-	}
-	if len(a.ByReason) == 0 {
-		a.ByReason = nil
-	}
-	return a, nil
-}
-
-// decodeUserData reads back user data written by encodeJSON, whatever its
-// number of keys (userdata.ParseStored).
-func decodeUserData(s string) (userdata.List, error) {
-	l, err := userdata.ParseStored([]byte(s))
-	if err != nil {
-		return nil, fmt.Errorf("user data: %w", err)
-	}
-	return l, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/store/stored"
 )
 
 // interactionColumns are the columns of the interactions table, in the order
@@ -48,15 +49,13 @@ func interactionArgs(it *callback.Interaction, version int64) ([]any, error) {
 		}
 		times = append(times, v)
 	}
-	attempts, err := encodeJSON("attempts", it.Attempts)
+	attempts, err := stored.Attempts(it.Attempts)
 	if err != nil {
 		return nil, err
 	}
-	userData := "[]"
-	if len(it.UserData) > 0 {
-		if userData, err = encodeJSON("user data", it.UserData); err != nil {
-			return nil, err
-		}
+	userData, err := stored.UserData(it.UserData)
+	if err != nil {
+		return nil, err
 	}
 	return []any{
 		it.ID, it.Tenant, it.Segment, it.Queue, string(it.Type), string(it.State), it.State.Final(), it.Contact,
@@ -93,10 +92,10 @@ func scanInteraction(row scanner) (*callback.Interaction, error) {
 	it.DueAt = timeOf(due)
 	it.CreatedAt = timeOf(created)
 	it.UpdatedAt = timeOf(updated)
-	if it.Attempts, err = decodeAttempts(attempts); err != nil {
+	if it.Attempts, err = stored.ParseAttempts(attempts); err != nil {
 		return nil, err
 	}
-	if it.UserData, err = decodeUserData(userData); err != nil {
+	if it.UserData, err = stored.ParseUserData(userData); err != nil {
 		return nil, err
 	}
 	return &it, nil

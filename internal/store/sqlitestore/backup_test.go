@@ -62,7 +62,7 @@ func TestBackupOfALiveStore(t *testing.T) {
 	}
 	restored := mustOpen(t, dst)
 	for _, id := range []string{"V0", "V199"} {
-		if !stored(t, restored, id) {
+		if !holds(t, restored, id) {
 			t.Errorf("%s, committed before the backup, is not in it", id)
 		}
 	}

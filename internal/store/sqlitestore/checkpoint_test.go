@@ -55,7 +55,7 @@ func TestTheCheckpointerCopiesTheWALBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	reopened := mustOpen(t, b.path)
-	if !stored(t, reopened, "V1") || !stored(t, reopened, "V"+strconv.Itoa(n)) {
+	if !holds(t, reopened, "V1") || !holds(t, reopened, "V"+strconv.Itoa(n)) {
 		t.Fatal("the first or the last interaction is gone after the restart")
 	}
 }

@@ -27,8 +27,8 @@ func insertJob(ctx context.Context, id string, then func(callback.Tx) error) *jo
 	}}
 }
 
-// stored reports whether interaction id is in the store.
-func stored(t *testing.T, s *Store, id string) bool {
+// holds reports whether interaction id is in the store.
+func holds(t *testing.T, s *Store, id string) bool {
 	t.Helper()
 	var found bool
 	err := s.InTx(t.Context(), func(tx callback.Tx) error {
@@ -88,7 +88,7 @@ func TestABatchKeepsEachJobsOwnOutcome(t *testing.T) {
 		t.Errorf("second V1: %v, want a conflict", outs[5].err)
 	}
 	for id, want := range map[string]bool{"V1": true, "V2": false, "V3": false, "V4": false, "V5": true} {
-		if got := stored(t, b.store, id); got != want {
+		if got := holds(t, b.store, id); got != want {
 			t.Errorf("%s stored: %v, want %v", id, got, want)
 		}
 	}
@@ -117,7 +117,7 @@ func TestAnAbandonedBatchFailsEveryJobItHeld(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"V1", "V2", "V3"} {
-		if stored(t, b.store, id) {
+		if holds(t, b.store, id) {
 			t.Errorf("%s was kept from an abandoned transaction", id)
 		}
 	}
@@ -153,7 +153,7 @@ func TestConcurrentTransactionsShareCommits(t *testing.T) {
 		if (err == nil) != want {
 			t.Errorf("job %d: %v", i, err)
 		}
-		if got := stored(t, b.store, fmt.Sprintf("V%03d", i)); got != want {
+		if got := holds(t, b.store, fmt.Sprintf("V%03d", i)); got != want {
 			t.Errorf("job %d stored: %v, want %v", i, got, want)
 		}
 	}

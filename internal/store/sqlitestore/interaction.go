@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/holdline/holdline/internal/callback"
+	"github.com/holdline/holdline/internal/store/stored"
 )
 
 // interactionColumns are the columns of the interactions table, in the order
@@ -57,11 +58,11 @@ func interactionArgs(it *callback.Interaction, version int64) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("updated at: %w", err)
 	}
-	attempts, err := attemptsValue(it.Attempts)
+	attempts, err := stored.Attempts(it.Attempts)
 	if err != nil {
 		return nil, err
 	}
-	userData, err := userDataValue(it.UserData)
+	userData, err := stored.UserData(it.UserData)
 	if err != nil {
 		return nil, err
 	}
@@ -100,10 +101,10 @@ func scanInteraction(row scanner) (*callback.Interaction, error) {
 	it.DueAt = timeOf(due)
 	it.CreatedAt = timeOf(created)
 	it.UpdatedAt = timeOf(updated)
-	if it.Attempts, err = attemptsOf(attempts); err != nil {
+	if it.Attempts, err = stored.ParseAttempts(attempts); err != nil {
 		return nil, err
 	}
-	if it.UserData, err = userDataOf(userData); err != nil {
+	if it.UserData, err = stored.ParseUserData(userData); err != nil {
 		return nil, err
 	}
 	return &it, nil
